@@ -1,0 +1,61 @@
+import type { Raster } from '../image/raster';
+
+/** Where the numbers are computed. `auto` resolves to the fastest one that loads (see select-backend.ts). */
+export const BACKEND_NAMES = ['tensorflow', 'onnx', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+export type BackendChoice = BackendName | 'auto';
+
+/** Activations of one layer for one image, HWC like the rasters. */
+export interface FeatureMap {
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly data: Float32Array;
+}
+
+export interface Losses {
+  readonly total: number;
+  readonly style: number;
+  readonly content: number;
+  readonly tv: number;
+}
+
+/**
+ * The loss of one optimisation problem at one image size, with its targets fixed. Coefficients are final:
+ * a style term contributes `weight * mean((gram(F_l) - gram)^2)`, a content term
+ * `weight * mean((F_l - features)^2)`, and total variation `tvWeight * sum |x[i,j+1]-x[i,j]| + |x[i+1,j]-x[i,j]|`.
+ */
+export interface LossProblem {
+  readonly height: number;
+  readonly width: number;
+  readonly style: ReadonlyArray<{ readonly layer: string; readonly gram: Float32Array; readonly weight: number }>;
+  readonly content: ReadonlyArray<{ readonly layer: string; readonly features: FeatureMap; readonly weight: number }>;
+  readonly tvWeight: number;
+}
+
+export interface Evaluation {
+  readonly losses: Losses;
+  /** d total / d image, same layout as the image (HWC RGB). */
+  readonly grad: Float32Array;
+}
+
+/** The one backend-specific step of a run: image in, losses and image gradient out. */
+export interface Evaluator {
+  evaluate(image: Float32Array): Promise<Evaluation>;
+  dispose(): void;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** What runs underneath, for the panel and the CLI (e.g. "wasm, SIMD, 1 thread"). */
+  readonly detail: string;
+  /**
+   * Forward pass up to the deepest of `layers`. The image goes through the caffe preprocessing unless `raw`,
+   * in which case it is only multiplied by 255 (how the tutorial printed its first table).
+   */
+  features(image: Raster, layers: readonly string[], raw?: boolean): Promise<Map<string, FeatureMap>>;
+  /** Gram matrices (C x C, divided by H*W) of the preprocessed image's activations. */
+  grams(image: Raster, layers: readonly string[]): Promise<Map<string, Float32Array>>;
+  createEvaluator(problem: LossProblem): Promise<Evaluator>;
+  dispose(): void;
+}

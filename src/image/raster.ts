@@ -1,0 +1,28 @@
+/**
+ * An RGB image as the engine sees it: float32, row-major, channels interleaved (HWC), values in [0, 1].
+ * Every layer speaks this one format so that no backend's tensor type leaks across the engine's boundary.
+ */
+export interface Raster {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Float32Array;
+}
+
+export function createRaster(width: number, height: number, data?: Float32Array): Raster {
+  const n = width * height * 3;
+  if (data && data.length !== n) {
+    throw new Error(`raster data has ${data.length} values, ${width}x${height}x3 needs ${n}`);
+  }
+  return { width, height, data: data ?? new Float32Array(n) };
+}
+
+export function cloneRaster(r: Raster): Raster {
+  return { width: r.width, height: r.height, data: r.data.slice() };
+}
+
+export function clampUnit(data: Float32Array): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Optimizer } from './optimizer';
+
+export interface AdamSettings {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+}
+
+/** The tutorial's `tf.optimizers.Adam(learning_rate=0.02, beta_1=0.99, epsilon=1e-1)`. */
+export const TUTORIAL_ADAM: AdamSettings = { learningRate: 0.02, beta1: 0.99, beta2: 0.999, epsilon: 0.1 };
+
+/**
+ * Adam exactly as Keras applies it (epsilon added to sqrt(v), bias correction folded into the step size), then
+ * the clip to [0, 1] the tutorial does after every step.
+ */
+export class Adam implements Optimizer {
+  private m: Float32Array;
+  private v: Float32Array;
+  private t = 0;
+
+  constructor(
+    private readonly s: AdamSettings,
+    size: number,
+  ) {
+    this.m = new Float32Array(size);
+    this.v = new Float32Array(size);
+  }
+
+  step(x: Float32Array, _loss: number, g: Float32Array): void {
+    const { learningRate, beta1, beta2, epsilon } = this.s;
+    this.t++;
+    const lr = (learningRate * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
+    const { m, v } = this;
+    for (let i = 0; i < x.length; i++) {
+      const gi = g[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * gi;
+      v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+      const xi = x[i] - (lr * m[i]) / (Math.sqrt(v[i]) + epsilon);
+      x[i] = xi < 0 ? 0 : xi > 1 ? 1 : xi;
+    }
+  }
+
+  resize(resample: (a: Float32Array) => Float32Array): void {
+    this.m = resample(this.m);
+    this.v = resample(this.v);
+  }
+}

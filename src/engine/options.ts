@@ -1,0 +1,200 @@
+import { BACKEND_NAMES } from './backend';
+import { LAYER_NAMES } from './vgg19';
+
+/**
+ * Every user-facing option of a run, described once. The same table gives the VS Code settings schema
+ * (package.json `contributes.configuration`, kept in sync by `npm run gen:settings` and a test), the CLI's
+ * flags and the validation of both, so that a range or a default cannot drift between them.
+ */
+export type OptionSpec =
+  | { kind: 'number'; min: number; max: number; integer?: boolean; default: number }
+  | { kind: 'enum'; values: readonly string[]; default: string }
+  | { kind: 'boolean'; default: boolean }
+  | { kind: 'layers'; default: readonly string[] }
+  | { kind: 'numbers'; min: number; max: number; default: readonly number[] };
+
+export type OptionDef = OptionSpec & { readonly description: string };
+
+export const PRESETS = ['quick', 'balanced', 'best', 'tutorial'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
+const TUTORIAL_STYLE_LAYERS = ['block1_conv1', 'block2_conv1', 'block3_conv1', 'block4_conv1', 'block5_conv1'];
+
+export const STYLE_OPTION_DEFS = {
+  preset: {
+    kind: 'enum', values: PRESETS, default: 'balanced',
+    description:
+      'How the time is spent: "quick" for a fast preview, "balanced" for a good picture soon, "best" for the ' +
+      'lowest loss, "tutorial" for the TensorFlow tutorial\'s exact recipe (1000 Adam steps at 512 px, its ' +
+      'weights and layers). Options you set yourself override the preset.',
+  },
+  styleWeight: { kind: 'number', min: 0, max: 1e12, default: 1e-2, description: 'Weight of the style (Gram matrix) loss.' },
+  contentWeight: { kind: 'number', min: 0, max: 1e12, default: 1e4, description: 'Weight of the content (feature) loss.' },
+  tvWeight: {
+    kind: 'number', min: 0, max: 1e9, default: 30,
+    description: 'Weight of the total variation loss, which smooths out high-frequency noise.',
+  },
+  styleLayers: {
+    kind: 'layers', default: TUTORIAL_STYLE_LAYERS,
+    description: 'VGG19 layers whose Gram matrices define the style (ReLU outputs, e.g. block1_conv1).',
+  },
+  styleLayerWeights: {
+    kind: 'numbers', min: 0, max: 1e6, default: [],
+    description: 'Relative weight of each style layer, in the order of the style layers; empty means all equal.',
+  },
+  contentLayers: {
+    kind: 'layers', default: ['block5_conv2'],
+    description: 'VGG19 layers whose activations define the content.',
+  },
+  optimizer: {
+    kind: 'enum', values: ['adam', 'lbfgs'], default: 'adam',
+    description: 'Adam (the tutorial\'s) or L-BFGS (the paper\'s, fewer steps for the same loss).',
+  },
+  learningRate: { kind: 'number', min: 1e-6, max: 10, default: 0.02, description: 'Adam\'s step size.' },
+  steps: {
+    kind: 'number', min: 1, max: 100000, integer: true, default: 500,
+    description: 'Optimisation steps (loss and gradient evaluations) at the final size; earlier, smaller scales of a multi-scale run take their own share.',
+  },
+  maxSize: {
+    kind: 'number', min: 16, max: 8192, integer: true, default: 512,
+    description: 'Longer side of the output in pixels.',
+  },
+  multiScale: {
+    kind: 'boolean', default: true,
+    description: 'Optimise coarse to fine: start small and grow by sqrt(2) up to the output size; most steps are cheap.',
+  },
+  minSize: {
+    kind: 'number', min: 16, max: 8192, integer: true, default: 128,
+    description: 'Longer side of the first scale of a multi-scale run.',
+  },
+  init: {
+    kind: 'enum', values: ['content', 'noise'], default: 'content',
+    description: 'Start from the content image, or from noise (seeded).',
+  },
+  seed: {
+    kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true, default: 0,
+    description: 'Seed of the random numbers (noise start); the same seed and options give the same picture.',
+  },
+  styleScale: {
+    kind: 'number', min: 0.1, max: 4, default: 1,
+    description: 'Size of the style image relative to the output; smaller gives finer brush strokes.',
+  },
+  styleBlendWeights: {
+    kind: 'numbers', min: 0, max: 1e6, default: [],
+    description: 'With several style images, their relative weights, in order; empty means all equal.',
+  },
+  preserveColors: {
+    kind: 'boolean', default: false,
+    description: 'Transfer the style\'s luminance only and keep the content\'s colours.',
+  },
+  previewInterval: {
+    kind: 'number', min: 0.5, max: 600, default: 2,
+    description: 'Seconds between progress previews of the evolving image.',
+  },
+  backend: {
+    kind: 'enum', values: ['auto', ...BACKEND_NAMES], default: 'auto',
+    description:
+      'Compute engine: "auto" picks tensorflow (tfjs-node, native) where it is installed, else onnx (ONNX ' +
+      'Runtime, native), else wasm.',
+  },
+} as const satisfies Record<string, OptionDef>;
+
+export type StyleOptionKey = keyof typeof STYLE_OPTION_DEFS;
+
+type ValueOf<S> = S extends { kind: 'number' }
+  ? number
+  : S extends { kind: 'boolean' }
+    ? boolean
+    : S extends { kind: 'enum'; values: readonly (infer V)[] }
+      ? V
+      : S extends { kind: 'layers' }
+        ? string[]
+        : S extends { kind: 'numbers' }
+          ? number[]
+          : never;
+
+export type StyleOptions = { -readonly [K in StyleOptionKey]: ValueOf<(typeof STYLE_OPTION_DEFS)[K]> };
+
+/** What a preset sets; anything the user sets explicitly wins over it. */
+export const PRESET_VALUES: Record<PresetName, Partial<StyleOptions>> = {
+  quick: { optimizer: 'adam', learningRate: 0.02, multiScale: true, minSize: 128, steps: 100, maxSize: 384 },
+  balanced: { optimizer: 'adam', learningRate: 0.02, multiScale: true, minSize: 128, steps: 500 },
+  best: { optimizer: 'lbfgs', multiScale: true, minSize: 128, steps: 1000 },
+  tutorial: {
+    optimizer: 'adam', learningRate: 0.02, steps: 1000, maxSize: 512, multiScale: false, init: 'content',
+    styleWeight: 1e-2, contentWeight: 1e4, tvWeight: 30, styleLayers: TUTORIAL_STYLE_LAYERS,
+    contentLayers: ['block5_conv2'], styleLayerWeights: [], styleScale: 1,
+  },
+};
+
+export function defaultOptions(): StyleOptions {
+  const out: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(STYLE_OPTION_DEFS)) out[k] = Array.isArray(d.default) ? [...d.default] : d.default;
+  return out as StyleOptions;
+}
+
+/**
+ * Defaults, then the preset's values, then what the user set. `explicit` holds only the options the user gave
+ * (settings they changed, flags they passed), already validated.
+ */
+export function resolveOptions(explicit: Partial<StyleOptions>): StyleOptions {
+  const preset = (explicit.preset ?? STYLE_OPTION_DEFS.preset.default) as PresetName;
+  return { ...defaultOptions(), ...PRESET_VALUES[preset], ...explicit, preset };
+}
+
+/** Why `value` is not acceptable for `def` ("must be ..."), or undefined when it is. */
+export function optionProblem(def: OptionSpec, value: unknown): string | undefined {
+  switch (def.kind) {
+    case 'number':
+      return numberProblem(value, def.min, def.max, def.integer);
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `must be true or false, got ${show(value)}`;
+    case 'enum':
+      return typeof value === 'string' && def.values.includes(value)
+        ? undefined
+        : `must be one of ${def.values.join(', ')}, got ${show(value)}`;
+    case 'layers': {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+        return `must be a list of VGG19 layer names, got ${show(value)}`;
+      }
+      const bad = value.find((v) => !LAYER_NAMES.includes(v));
+      return bad !== undefined ? `has an unknown layer "${bad}" (VGG19 layers are block1_conv1 .. block5_conv4)` : undefined;
+    }
+    case 'numbers': {
+      if (!Array.isArray(value)) return `must be a list of numbers, got ${show(value)}`;
+      for (const v of value) {
+        const p = numberProblem(v, def.min, def.max, false);
+        if (p) return `has an entry that ${p}`;
+      }
+      return undefined;
+    }
+  }
+}
+
+function numberProblem(value: unknown, min: number, max: number, integer?: boolean): string | undefined {
+  const kind = integer ? 'an integer' : 'a number';
+  if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    return `must be ${kind} from ${min} to ${max}, got ${show(value)}`;
+  }
+  return undefined;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
+}
+
+/** Checks that go across options (each one alone being valid). */
+export function crossOptionProblems(o: StyleOptions, styleCount: number): string[] {
+  const problems: string[] = [];
+  if (o.styleLayerWeights.length > 0 && o.styleLayerWeights.length !== o.styleLayers.length) {
+    problems.push(`styleLayerWeights has ${o.styleLayerWeights.length} entries but there are ${o.styleLayers.length} style layers`);
+  }
+  if (o.styleBlendWeights.length > 0 && o.styleBlendWeights.length !== styleCount) {
+    problems.push(`styleBlendWeights has ${o.styleBlendWeights.length} entries but there are ${styleCount} style images`);
+  }
+  if (o.styleBlendWeights.length > 0 && o.styleBlendWeights.every((w) => w === 0)) {
+    problems.push('styleBlendWeights are all 0');
+  }
+  if (o.styleLayers.length === 0 && o.contentLayers.length === 0) problems.push('there are neither style nor content layers');
+  return problems;
+}

@@ -1,7 +1,7 @@
 // Bundles the extension, the worker, the CLI and the webview with esbuild. Native modules stay external: they
 // are loaded from node_modules at run time (and shipped in the VSIX per platform, see README "Packaging").
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir } from 'fs/promises';
+import { copyFile, mkdir, readdir } from 'fs/promises';
 import { existsSync } from 'fs';
 import { createRequire } from 'module';
 import path from 'path';
@@ -9,6 +9,7 @@ import path from 'path';
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
 const external = ['vscode', 'sharp', 'onnxruntime-node', '@tensorflow/tfjs-node'];
 
 const node = {
@@ -19,6 +20,9 @@ const node = {
   sourcemap: production ? false : 'linked',
   minify: production,
   external,
+  // ESM entries first: tfjs-core's op gradients exist only as ES modules (register_all_gradients), and resolving
+  // tfjs-core itself the same way keeps one copy of it in the bundle instead of its CJS build plus the ESM tree.
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
 };
 
@@ -33,15 +37,29 @@ const builds = [
   },
 ].filter((b) => Object.values(b.entryPoints).every((f) => existsSync(f)));
 
-await mkdir('dist', { recursive: true });
-// tfjs-backend-wasm fetches its .wasm next to the bundle (setWasmPaths in src/engine/tfjs/setup.ts).
+// tfjs-backend-wasm loads its .wasm from the directory of the bundle that contains it (emscripten's __dirname).
 const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
-  await copyFile(path.join(wasmDir, f), path.join('dist', f));
+for (const dir of tests ? ['dist', 'out'] : ['dist']) {
+  await mkdir(dir, { recursive: true });
+  for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+    await copyFile(path.join(wasmDir, f), path.join(dir, f));
+  }
+}
+
+// The unit tests run bundled like the product (one file, so one tfjs engine): see .mocharc.json.
+if (tests) {
+  const files = (await readdir('test/unit', { recursive: true }))
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => `./test/unit/${f.split(path.sep).join('/')}`);
+  builds.push({
+    ...node, sourcemap: 'linked', minify: false, outfile: 'out/unit-tests.js', external: [...external, 'mocha'],
+    stdin: { contents: files.map((f) => `import ${JSON.stringify(f)};`).join('\n'), resolveDir: '.', loader: 'ts' },
+  });
 }
 
 if (watch) {
-  for (const b of builds) await (await esbuild.context({ ...b, outdir: 'dist' })).watch();
+  for (const b of builds) await (await esbuild.context(b.outfile ? b : { ...b, outdir: 'dist' })).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build({ ...b, outdir: 'dist' })));
+  await Promise.all(builds.map((b) => esbuild.build(b.outfile ? b : { ...b, outdir: 'dist' })));
 }

@@ -55,6 +55,7 @@ class TfjsBackend implements Backend {
   /** Activations of `wanted` (ReLU outputs), computing only up to the deepest of them. */
   forward(image: tf.Tensor4D, wanted: readonly string[], raw: boolean): Record<string, tf.Tensor4D> {
     const out: Record<string, tf.Tensor4D> = {};
+    if (wanted.length === 0) return out;
     let x = preprocess(image, raw);
     for (const layer of layersUpTo(wanted)) {
       x = convRelu(x, this.conv(layer));

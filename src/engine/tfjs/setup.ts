@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core registers op gradients only through this module (the @tensorflow/tfjs umbrella imports it).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { errorMessage } from '../errors';
 
 export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -21,7 +23,11 @@ export async function activateTfjs(name: TfjsBackendName): Promise<string> {
     } catch (e) {
       throw new Error(`the ${name} backend failed to start: ${errorMessage(e)}`);
     }
-    if (!ok) throw new Error(`the ${name} backend failed to start`);
+    if (!ok) {
+      // tfjs logs the cause and returns false; the usual one for wasm is a .wasm file missing beside the bundle.
+      const hint = name === 'wasm' ? ` (are tfjs-backend-wasm*.wasm present in ${__dirname}?)` : '';
+      throw new Error(`the ${name} backend failed to start${hint}`);
+    }
   }
   await tf.ready();
   return describe(name);

@@ -1,0 +1,55 @@
+import { type Raster, createRaster } from './raster';
+
+/** [0, 1] to 0..255, clamped and rounded to nearest, so that bytes -> float -> bytes gives the bytes back. */
+function toByte(v: number): number {
+  return v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
+}
+
+/**
+ * Interleaved 8-bit RGB or RGBA pixels to a raster and, for RGBA, its alpha plane. A fully opaque alpha plane
+ * is dropped: it carries nothing, and leaving it off keeps the output free of a useless channel.
+ */
+export function unpackPixels(
+  bytes: Uint8Array,
+  width: number,
+  height: number,
+  channels: 3 | 4,
+): { raster: Raster; alpha?: Float32Array } {
+  const n = width * height;
+  if (bytes.length !== n * channels) {
+    throw new Error(`${bytes.length} bytes do not hold ${width}x${height}x${channels} pixels`);
+  }
+  const rgb = new Float32Array(n * 3);
+  const alpha = channels === 4 ? new Float32Array(n) : undefined;
+  let opaque = true;
+  for (let i = 0, s = 0, d = 0; i < n; i++) {
+    rgb[d++] = bytes[s++] / 255;
+    rgb[d++] = bytes[s++] / 255;
+    rgb[d++] = bytes[s++] / 255;
+    if (alpha) {
+      const a = bytes[s++];
+      opaque &&= a === 255;
+      alpha[i] = a / 255;
+    }
+  }
+  const raster = createRaster(width, height, rgb);
+  return alpha && !opaque ? { raster, alpha } : { raster };
+}
+
+/** A raster (and optional alpha plane, one value per pixel) to interleaved 8-bit RGB or RGBA. */
+export function packPixels(r: Raster, alpha?: Float32Array): { bytes: Buffer; channels: 3 | 4 } {
+  const n = r.width * r.height;
+  if (alpha && alpha.length !== n) {
+    throw new Error(`alpha has ${alpha.length} values, a ${r.width}x${r.height} raster needs ${n}`);
+  }
+  const channels = alpha ? 4 : 3;
+  const bytes = Buffer.allocUnsafe(n * channels);
+  const src = r.data;
+  for (let i = 0, s = 0, d = 0; i < n; i++) {
+    bytes[d++] = toByte(src[s++]);
+    bytes[d++] = toByte(src[s++]);
+    bytes[d++] = toByte(src[s++]);
+    if (alpha) bytes[d++] = toByte(alpha[i]);
+  }
+  return { bytes, channels };
+}

@@ -1,0 +1,38 @@
+import { statSync } from 'fs';
+import type { Backend, BackendName } from '../engine/backend';
+import type { StyleOptions } from '../engine/options';
+import { createBackend } from '../engine/select-backend';
+import { layersUpTo } from '../engine/vgg19';
+import { loadVggWeights } from '../engine/weights/keras-h5';
+
+/**
+ * The last loaded weights and backend, kept for the next job: a worker runs job after job with the same weights,
+ * and reading 80 MB and building native sessions each time would delay every first preview.
+ */
+let cached: { key: string; backend: Promise<Backend> } | undefined;
+
+export async function loadEngine(
+  weightsPath: string,
+  o: StyleOptions,
+  notice: (message: string) => void,
+  skip: readonly BackendName[],
+): Promise<Backend> {
+  const layers = layersUpTo([...o.styleLayers, ...o.contentLayers]);
+  const stat = statSync(weightsPath, { throwIfNoEntry: false });
+  const key = JSON.stringify([weightsPath, stat?.mtimeMs, stat?.size, layers.length, o.backend, skip]);
+  if (cached?.key !== key) {
+    releaseEngine();
+    const backend = loadVggWeights(weightsPath, layers).then((w) => createBackend(o.backend, w, notice, skip));
+    cached = { key, backend };
+    backend.catch(() => {
+      if (cached?.backend === backend) cached = undefined;
+    });
+  }
+  return cached.backend;
+}
+
+export function releaseEngine(): void {
+  const old = cached;
+  cached = undefined;
+  old?.backend.then((b) => b.dispose(), () => {});
+}

@@ -23,13 +23,16 @@ const node = {
   // ESM entries first: tfjs-core's op gradients exist only as ES modules (register_all_gradients), and resolving
   // tfjs-core itself the same way keeps one copy of it in the bundle instead of its CJS build plus the ESM tree.
   mainFields: ['module', 'main'],
+  // h5wasm's Node build is ESM and calls createRequire(import.meta.url), which a CJS bundle must provide.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 };
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' } },
   { ...node, entryPoints: { worker: 'src/worker/main.ts' } },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: `#!/usr/bin/env node\n${node.banner.js}` } },
   {
     bundle: true, platform: 'browser', target: 'chrome120', format: 'iife',
     sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning',

@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { errorMessage, UserError } from '../engine/errors';
+import { inspectCommand } from './inspect-command';
+import { stylizeCommand } from './stylize-command';
+
+/** Status for problems the user can fix: a bad flag, a missing file, a layer the weights lack. */
+const USER_ERROR = 2;
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('neural-style')
+    .description('Neural style transfer (Gatys et al.) on VGG19: the engine of Neural Style for VS Code')
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(stylizeCommand())
+    .addCommand(inspectCommand());
+  for (const cmd of [program, ...program.commands]) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed its one-line message already; help and --version exit with 0.
+      process.exit(e.exitCode === 0 ? 0 : USER_ERROR);
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`neural-style: ${e.message}\n`);
+      process.exit(USER_ERROR);
+    }
+    process.stderr.write(`neural-style: internal error: ${errorMessage(e)}\n`);
+    if (process.env.NEURAL_STYLE_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    else process.stderr.write('(set NEURAL_STYLE_DEBUG=1 for the stack trace)\n');
+    process.exit(1);
+  }
+}
+
+void main(process.argv);

@@ -1,0 +1,59 @@
+import { Command, Option } from 'commander';
+import { UserError } from '../engine/errors';
+import { optionProblem, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey, type StyleOptions } from '../engine/options';
+
+/** styleWeight -> --style-weight: the flags mirror the settings' names. */
+export function flagName(key: string): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+function placeholder(def: OptionDef): string {
+  switch (def.kind) {
+    case 'number': return def.integer ? '<int>' : '<number>';
+    case 'enum': return '<name>';
+    case 'layers': return '<layer,...>';
+    case 'numbers': return '<number,...>';
+    case 'boolean': return '';
+  }
+}
+
+/** Adds one flag per run option (booleans get --x and --no-x), described and defaulted from the option table. */
+export function addStyleOptionFlags(cmd: Command): Command {
+  for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as Array<[StyleOptionKey, OptionDef]>) {
+    const flag = flagName(key);
+    if (def.kind === 'boolean') {
+      cmd.addOption(new Option(flag, def.description));
+      cmd.addOption(new Option(flag.replace('--', '--no-'), `the opposite of ${flag}`));
+      continue;
+    }
+    const opt = new Option(`${flag} ${placeholder(def)}`, def.description);
+    if (def.kind === 'enum') opt.choices(def.values);
+    cmd.addOption(opt);
+  }
+  return cmd;
+}
+
+function parseValue(def: OptionDef, raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  const list = () => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  switch (def.kind) {
+    case 'number': return raw.trim() === '' ? NaN : Number(raw);
+    case 'numbers': return list().map(Number);
+    case 'layers': return list();
+    default: return raw;
+  }
+}
+
+/** The options given on the command line (only those), parsed and checked; a bad one is a UserError naming its flag. */
+export function explicitStyleOptions(cmd: Command): Partial<StyleOptions> {
+  const values = cmd.opts();
+  const out: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as Array<[StyleOptionKey, OptionDef]>) {
+    if (cmd.getOptionValueSource(key) !== 'cli') continue;
+    const value = parseValue(def, values[key]);
+    const problem = optionProblem(def, value);
+    if (problem) throw new UserError(`${flagName(key)} ${problem}`);
+    out[key] = value;
+  }
+  return out as Partial<StyleOptions>;
+}

@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import type { Backend, Evaluator, FeatureMap, LossProblem } from '../../../src/engine/backend';
+import { Adam, TUTORIAL_ADAM } from '../../../src/engine/optim/adam';
+import { resolveOptions, type StyleOptions } from '../../../src/engine/options';
+import { stylize, type Progress } from '../../../src/engine/run';
+import { createRaster, type Raster } from '../../../src/image/raster';
+
+/**
+ * A stand-in backend whose loss is a quadratic bowl around `target` (partly outside [0, 1], so the box matters),
+ * so the run loop's own behaviour can be checked exactly and fast.
+ */
+class BowlBackend implements Backend {
+  readonly name = 'cpu' as const;
+  readonly detail = 'test bowl';
+  readonly problems: LossProblem[] = [];
+  constructor(private readonly hook: (step: number) => number | undefined = () => undefined) {}
+  private evaluations = 0;
+
+  async features(image: Raster, layers: readonly string[]): Promise<Map<string, FeatureMap>> {
+    return new Map(layers.map((l) => [l, { height: image.height, width: image.width, channels: 3, data: image.data }]));
+  }
+  async grams(_image: Raster, layers: readonly string[]): Promise<Map<string, Float32Array>> {
+    return new Map(layers.map((l) => [l, new Float32Array(1)]));
+  }
+  async createEvaluator(problem: LossProblem): Promise<Evaluator> {
+    this.problems.push(problem);
+    const target = (i: number) => ((i % 7) / 7) * 1.4 - 0.2;
+    return {
+      evaluate: async (x) => {
+        this.evaluations++;
+        const grad = new Float32Array(x.length);
+        let total = 0;
+        for (let i = 0; i < x.length; i++) {
+          const d = x[i] - target(i);
+          total += d * d;
+          grad[i] = 2 * d;
+        }
+        total = this.hook(this.evaluations) ?? total;
+        return { losses: { total, style: total, content: 0, tv: 0 }, grad };
+      },
+      dispose: () => {},
+    };
+  }
+  dispose(): void {}
+}
+
+const flat = (w: number, h: number, v = 0.5) => createRaster(w, h, new Float32Array(w * h * 3).fill(v));
+
+function options(o: Partial<StyleOptions>): StyleOptions {
+  return resolveOptions({ multiScale: false, maxSize: 16, steps: 60, styleLayers: ['block1_conv1'], contentLayers: [], ...o });
+}
+
+describe('the run loop (any backend)', () => {
+  it('lowers the loss with Adam and keeps every evaluated image inside [0, 1]', async () => {
+    const seen: Progress[] = [];
+    let outside = 0;
+    const backend = new BowlBackend();
+    const original = backend.createEvaluator.bind(backend);
+    backend.createEvaluator = async (p) => {
+      const ev = await original(p);
+      return { ...ev, evaluate: (x) => { outside += x.filter((v) => v < 0 || v > 1).length; return ev.evaluate(x); } };
+    };
+    const r = await stylize({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({ learningRate: 0.05 }), onProgress: (p) => seen.push(p) });
+    assert.equal(r.outcome, 'done');
+    assert.equal(seen.length, 60);
+    assert.deepEqual(seen.map((p) => p.step), Array.from({ length: 60 }, (_, i) => i + 1));
+    assert.ok(seen[59].losses.total < seen[0].losses.total / 5, `${seen[0].losses.total} -> ${seen[59].losses.total}`);
+    assert.equal(outside, 0);
+    assert.ok(r.image.data.every((v) => v >= 0 && v <= 1));
+  });
+
+  it('L-BFGS reaches the box-constrained minimum of a bowl in a few dozen evaluations', async () => {
+    const seen: Progress[] = [];
+    await stylize({ backend: new BowlBackend(), content: flat(16, 12), styles: [flat(8, 8)], options: options({ optimizer: 'lbfgs', steps: 30 }), onProgress: (p) => seen.push(p) });
+    // At the constrained minimum only the parts of the target outside [0, 1] remain: 2 of every 7 values 0.2 away.
+    const n = 16 * 12 * 3;
+    let floor = 0;
+    for (let i = 0; i < n; i++) {
+      const t = ((i % 7) / 7) * 1.4 - 0.2;
+      floor += t < 0 ? t * t : t > 1 ? (t - 1) ** 2 : 0;
+    }
+    const best = Math.min(...seen.map((p) => p.losses.total));
+    assert.ok(best < floor * 1.001, `best ${best} vs floor ${floor}`);
+  });
+
+  it('stops between steps when cancelled and returns the best image so far', async () => {
+    const abort = new AbortController();
+    const images: Float32Array[] = [];
+    const backend = new BowlBackend();
+    const original = backend.createEvaluator.bind(backend);
+    backend.createEvaluator = async (p) => {
+      const ev = await original(p);
+      return { ...ev, evaluate: (x) => { images.push(x.slice()); return ev.evaluate(x); } };
+    };
+    const r = await stylize({
+      backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({ learningRate: 0.05 }), signal: abort.signal,
+      onProgress: (p) => { if (p.step === 5) abort.abort(); },
+    });
+    assert.equal(r.outcome, 'cancelled');
+    assert.equal(r.steps, 5);
+    assert.deepEqual(Array.from(r.image.data), Array.from(images[4]), 'the lowest-loss image, the 5th evaluated');
+  });
+
+  it('stops with a message and the last good image when the loss is not finite', async () => {
+    const images: Float32Array[] = [];
+    const backend = new BowlBackend((n) => (n === 4 ? NaN : undefined));
+    const original = backend.createEvaluator.bind(backend);
+    backend.createEvaluator = async (p) => {
+      const ev = await original(p);
+      return { ...ev, evaluate: (x) => { images.push(x.slice()); return ev.evaluate(x); } };
+    };
+    const r = await stylize({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({}) });
+    assert.equal(r.outcome, 'diverged');
+    assert.match(r.message!, /NaN at step 4/);
+    assert.equal(r.steps, 3);
+    assert.deepEqual(Array.from(r.image.data), Array.from(images[2]));
+  });
+
+  it('previews after the first step, then at the preview interval', async () => {
+    const backend = new BowlBackend();
+    const original = backend.createEvaluator.bind(backend);
+    backend.createEvaluator = async (p) => {
+      const ev = await original(p);
+      return { ...ev, evaluate: async (x) => { await new Promise((r) => setTimeout(r, 50)); return ev.evaluate(x); } };
+    };
+    const previews: Progress[] = [];
+    await stylize({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({ steps: 40, previewInterval: 0.5 }), onPreview: (_img, p) => previews.push(p) });
+    assert.equal(previews[0].step, 1);
+    assert.ok(previews.length >= 3 && previews.length <= 6, `${previews.length} previews over ~2 s`);
+    for (let i = 1; i < previews.length; i++) assert.ok(previews[i].elapsedMs - previews[i - 1].elapsedMs >= 500);
+  });
+
+  it('runs coarse to fine, growing by sqrt(2), and ends at the output size', async () => {
+    const backend = new BowlBackend();
+    const seen: Progress[] = [];
+    const r = await stylize({
+      backend, content: flat(300, 200), styles: [flat(8, 8)], options: options({ multiScale: true, minSize: 128, maxSize: 512, steps: 3 }),
+      onProgress: (p) => seen.push(p),
+    });
+    assert.deepEqual(backend.problems.map((p) => Math.max(p.width, p.height)), [128, 181, 256, 362, 512]);
+    assert.equal(r.image.width, 512);
+    assert.equal(r.image.height, 341);
+    assert.equal(seen[seen.length - 1].totalSteps, 15);
+    // Compute in full-size equivalents: 3 steps at each size, weighted by pixels.
+    const expected = backend.problems.reduce((s, p) => s + (3 * p.width * p.height) / (512 * 341), 0);
+    assert.ok(Math.abs(r.stepEquivalents - expected) < 1e-9);
+  });
+});
+
+describe('Adam', () => {
+  it('takes the Keras step: lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)', () => {
+    const adam = new Adam(TUTORIAL_ADAM, 2);
+    const x = new Float32Array([0.5, 0.5]);
+    adam.step(x, 0, new Float32Array([1, -2]));
+    const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = TUTORIAL_ADAM;
+    const expected = (g: number) => 0.5 - ((lr * Math.sqrt(1 - b2)) / (1 - b1)) * (((1 - b1) * g) / (Math.sqrt((1 - b2) * g * g) + eps));
+    assert.ok(Math.abs(x[0] - expected(1)) < 1e-7);
+    assert.ok(Math.abs(x[1] - expected(-2)) < 1e-7);
+  });
+});

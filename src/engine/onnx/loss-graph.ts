@@ -80,7 +80,7 @@ function styleTerm(g: GraphBuilder, act: string, layer: string, height: number, 
   const n = g.scalar(s.height * s.width);
   const flat = g.op('Reshape', [act, g.ints([c, -1])], {}, `${layer}_flat`);
   const diff = g.op('Sub', [gramMatrix(g, flat, n, `${layer}_gram`), g.floats(target, [c, c], `${layer}_gram_target`)]);
-  const loss = g.op('Mul', [g.op('ReduceSumSquare', [diff], { keepdims: 0 }), g.scalar(weight / (c * c))], {}, `${layer}_style`);
+  const loss = g.op('Mul', [sumOfSquares(g, diff), g.scalar(weight / (c * c))], {}, `${layer}_style`);
   const dGram = g.op('Mul', [diff, g.scalar((2 * weight) / (c * c))]);
   const symmetric = g.op('Add', [dGram, g.op('Transpose', [dGram], { perm: [1, 0] })]);
   const dFlat = g.op('Div', [g.op('MatMul', [symmetric, flat]), n]);
@@ -94,9 +94,14 @@ function contentTerm(g: GraphBuilder, act: string, layer: string, target: Featur
   const nchw = g.floats(hwcToChw(target), [1, c, h, w], `${layer}_content_target`);
   const diff = g.op('Sub', [act, nchw]);
   return {
-    loss: g.op('Mul', [g.op('ReduceSumSquare', [diff], { keepdims: 0 }), g.scalar(weight / n)], {}, `${layer}_content`),
+    loss: g.op('Mul', [sumOfSquares(g, diff), g.scalar(weight / n)], {}, `${layer}_content`),
     grad: g.op('Mul', [diff, g.scalar((2 * weight) / n)], {}, `${layer}_dcontent`),
   };
+}
+
+/** Sum of squares in two stages (rows, then their sums) to keep float32 rounding near C eps, not C^2 eps. */
+function sumOfSquares(g: GraphBuilder, x: string): string {
+  return g.op('ReduceSum', [g.op('ReduceSumSquare', [x], { axes: [-1], keepdims: 0 })], { keepdims: 0 });
 }
 
 /**

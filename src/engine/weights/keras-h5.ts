@@ -70,8 +70,10 @@ export async function loadVggWeights(path: string, layers: readonly ConvLayer[])
     const out = new Map<string, ConvWeights>();
     for (const layer of layers) {
       if (!names.includes(layer.name)) {
+        const deepest = layers[layers.length - 1].name;
+        const needed = deepest === layer.name ? '' : `, which ${deepest} is computed through`;
         throw new UserError(
-          `weights file ${path} has no layer ${layer.name} (it holds ${names[0]} .. ${names[names.length - 1]}); ` +
+          `weights file ${path} has no layer ${layer.name}${needed} (it holds ${names[0]} .. ${names[names.length - 1]}); ` +
             'choose layers it has or use the full VGG19 weights',
         );
       }

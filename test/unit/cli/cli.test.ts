@@ -1,0 +1,140 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import sharp from 'sharp';
+import { readImageMetadata } from '../../../src/image/metadata';
+import { SETTINGS_KEY } from '../../../src/pipeline/run-settings';
+import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
+import { DOG, REAL_WEIGHTS, requireShared } from '../../helpers/shared-data';
+
+const CLI = path.resolve(__dirname, '../dist/cli.js');
+
+function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NEURAL_STYLE_WEIGHTS: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('neural-style CLI', function () {
+  this.timeout(60000);
+  let dir: string;
+  let weights: string;
+  let content: string;
+  let style: string;
+  // Small, fast runs with the generated weights (blocks 1-2 only).
+  const fast = ['--style-layers', 'block1_conv1,block2_conv1', '--content-layers', 'block2_conv1', '--max-size', '32', '--steps', '3', '--no-multi-scale'];
+
+  before(async () => {
+    assert.ok(existsSync(CLI), `${CLI} is built by scripts/build.mjs`);
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ns-cli-'));
+    weights = path.join(dir, 'weights.h5');
+    await writeKerasWeights(weights, randomVggWeights(5, 'block2_conv2'));
+    content = path.join(dir, 'content.png');
+    style = path.join(dir, 'style.jpg');
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#4080c0' } }).png().toFile(content);
+    await sharp({ create: { width: 24, height: 24, channels: 3, background: '#c04020' } }).jpeg().toFile(style);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stylizes into the output file and records the settings in it', () => {
+    const out = path.join(dir, 'out.png');
+    const r = run('stylize', content, style, '-o', out, '--weights', weights, '--backend', 'wasm', '--seed', '7', ...fast);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^wrote .*out\.png: 32x24, 3 steps in \d+s on wasm\n$/);
+    return readImageMetadata(out).then((meta) => {
+      const recorded = JSON.parse(meta[SETTINGS_KEY]);
+      assert.equal(recorded.options.seed, 7);
+      assert.deepEqual(recorded.options.styleLayers, ['block1_conv1', 'block2_conv1']);
+      assert.deepEqual(recorded.styles, ['style.jpg']);
+    });
+  });
+
+  it('picks a free name beside the content when no output is given', () => {
+    const first = run('stylize', content, style, '--weights', weights, '-q', ...fast);
+    const second = run('stylize', content, style, '--weights', weights, '-q', ...fast);
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(second.status, 0, second.stderr);
+    assert.ok(existsSync(path.join(dir, 'content.style.stylized.png')));
+    assert.ok(existsSync(path.join(dir, 'content.style.stylized-1.png')));
+  });
+
+  /** A user error: status 2, one line naming the problem, no stack trace, no output file. */
+  function refuses(args: string[], message: RegExp, out = path.join(dir, 'refused.png')): void {
+    const r = run(...args, '-o', out);
+    assert.equal(r.status, 2, `status ${r.status}: ${r.stderr}`);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, `one line, got:\n${r.stderr}`);
+    assert.match(lines[0], message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.ok(!existsSync(out) || out === path.join(dir, 'exists.png'), 'no output file');
+  }
+
+  it('refuses a missing content file', () => {
+    refuses(['stylize', path.join(dir, 'nope.png'), style, '--weights', weights, ...fast], /image file not found: .*nope\.png/);
+  });
+
+  it('refuses a folder given as an image', () => {
+    const folder = path.join(dir, 'folder.png');
+    mkdirSync(folder, { recursive: true });
+    refuses(['stylize', content, folder, '--weights', weights, ...fast], /folder\.png/);
+  });
+
+  it('refuses a file that is not an image', () => {
+    const text = path.join(dir, 'notes.jpg');
+    writeFileSync(text, 'just some text, not a picture');
+    refuses(['stylize', text, style, '--weights', weights, ...fast], /notes\.jpg.*(not an image|unsupported|not a supported)/i);
+  });
+
+  it('refuses a weights file that is not HDF5, and a truncated one', () => {
+    const bad = path.join(dir, 'bad.h5');
+    writeFileSync(bad, 'not hdf5');
+    refuses(['stylize', content, style, '--weights', bad, ...fast], /weights file .*bad\.h5/);
+    const cut = path.join(dir, 'cut.h5');
+    writeFileSync(cut, readFileSync(weights).subarray(0, 100000));
+    refuses(['stylize', content, style, '--weights', cut, ...fast], /weights file .*cut\.h5/);
+  });
+
+  it('refuses a missing weights file', () => {
+    refuses(['stylize', content, style, '--weights', path.join(dir, 'none.h5'), ...fast], /weights file not found: .*none\.h5/);
+  });
+
+  it('refuses an unknown layer, and one the weights file lacks, naming it', () => {
+    refuses(['stylize', content, style, '--weights', weights, ...fast, '--style-layers', 'block9_conv1'], /--style-layers has an unknown layer "block9_conv1"/);
+    refuses(['stylize', content, style, '--weights', weights, ...fast, '--content-layers', 'block3_conv1'], /has no layer block3_conv1/);
+  });
+
+  it('refuses out-of-range and malformed numbers, naming the flag and the range', () => {
+    refuses(['stylize', content, style, '--weights', weights, ...fast, '--steps', '0'], /--steps must be an integer from 1 to 100000, got 0/);
+    refuses(['stylize', content, style, '--weights', weights, ...fast, '--style-weight', '-1'], /--style-weight must be a number from 0 to/);
+    refuses(['stylize', content, style, '--weights', weights, ...fast, '--max-size', 'big'], /--max-size must be an integer/);
+    refuses(['stylize', content, style, '--weights', weights, ...fast, '--optimizer', 'sgd'], /--optimizer.*sgd.*adam, lbfgs/);
+  });
+
+  it('refuses to overwrite an existing output unless --overwrite', () => {
+    const out = path.join(dir, 'exists.png');
+    writeFileSync(out, 'keep me');
+    refuses(['stylize', content, style, '--weights', weights, ...fast], /exists\.png already exists; .*--overwrite/, out);
+    assert.equal(readFileSync(out, 'utf8'), 'keep me');
+    const r = run('stylize', content, style, '--weights', weights, '-q', ...fast, '-o', out, '--overwrite');
+    assert.equal(r.status, 0, r.stderr);
+    assert.notEqual(readFileSync(out, 'utf8'), 'keep me');
+  });
+
+  it('inspect prints per-layer statistics as JSON', function () {
+    requireShared(this, REAL_WEIGHTS, DOG);
+    const r = run('inspect', DOG, '--weights', REAL_WEIGHTS, '--layers', 'block1_conv1,block3_conv1', '--gram', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const rows = JSON.parse(r.stdout);
+    assert.deepEqual(rows.map((x: { layer: string; shape: number[] }) => [x.layer, x.shape]), [['block1_conv1', [1, 64, 64]], ['block3_conv1', [1, 256, 256]]]);
+    // The tutorial's Gram means of the dog photo, within 2%.
+    assert.ok(Math.abs(rows[0].mean / 263.79022 - 1) < 0.02);
+    assert.ok(Math.abs(rows[1].mean / 7660.976 - 1) < 0.02);
+  });
+
+  it('inspect refuses a layer the weights file lacks', () => {
+    const r = run('inspect', content, '--weights', weights, '--layers', 'block4_conv1');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /has no layer block3_conv1, which block4_conv1 is computed through/);
+  });
+});

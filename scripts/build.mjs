@@ -5,29 +5,13 @@ import { copyFile, mkdir, readdir } from 'fs/promises';
 import { existsSync } from 'fs';
 import { createRequire } from 'module';
 import path from 'path';
+import { external, nodeBundle } from './esbuild-node.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
-const external = ['vscode', 'sharp', 'onnxruntime-node', '@tensorflow/tfjs-node'];
-
-const node = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: production ? false : 'linked',
-  minify: production,
-  external,
-  // ESM entries first: tfjs-core's op gradients exist only as ES modules (register_all_gradients), and resolving
-  // tfjs-core itself the same way keeps one copy of it in the bundle instead of its CJS build plus the ESM tree.
-  mainFields: ['module', 'main'],
-  // h5wasm's Node build is ESM and calls createRequire(import.meta.url), which a CJS bundle must provide.
-  define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
-};
+const node = nodeBundle({ production });
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' } },

@@ -48,6 +48,8 @@ export interface StylizeRequest {
   readonly onProgress?: (p: Progress) => void;
   /** Called after the first step, then every `previewInterval` seconds, with the current image. */
   readonly onPreview?: (image: Raster, p: Progress) => void;
+  /** Awaited after every step with the image just evaluated (benchmarks measure it at the output size). */
+  readonly onStep?: (image: Raster, p: Progress) => void | Promise<void>;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function stylize(req: StylizeRequest): Promise<StylizeResult> {
           lastPreview = p.elapsedMs;
           req.onPreview(createRaster(stage.width, stage.height, image.slice()), p);
         }
+        if (req.onStep) await req.onStep(createRaster(stage.width, stage.height, image.slice()), p);
         optimizer.step(image, losses.total, grad);
       }
     } finally {

@@ -1,0 +1,72 @@
+// Runs one schedule on one content/style pair and records its loss against compute, measured at the output size.
+// usage: node out/bench/quality-measure.js <pair> <size> <name> '<options JSON>' [outDir]
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import type { Evaluator, Losses } from '../../src/engine/backend';
+import { resolveOptions, type StyleOptions } from '../../src/engine/options';
+import { buildProblem } from '../../src/engine/problem';
+import { stylize } from '../../src/engine/run';
+import { loadBackend } from '../../src/engine/select-backend';
+import { layersUpTo } from '../../src/engine/vgg19';
+import { loadVggWeights } from '../../src/engine/weights/keras-h5';
+import { readImage } from '../../src/image/decode';
+import { encodeImage } from '../../src/image/encode';
+import { fitLongSide, resizeBilinear } from '../../src/image/resize';
+import { PAIRS, BLOCKS_1_3, WEIGHTS } from './pairs';
+
+export interface CurvePoint extends Losses {
+  /** Compute so far in output-size step equivalents. */
+  readonly eq: number;
+  readonly wallMs: number;
+}
+
+async function main(): Promise<void> {
+  const [pairName, sizeArg, name, json = '{}', outDir = 'bench/results/quality'] = process.argv.slice(2);
+  const pair = PAIRS[pairName];
+  if (!pair) throw new Error(`unknown pair ${pairName}: ${Object.keys(PAIRS).join(', ')}`);
+  const size = Number(sizeArg);
+  const options: StyleOptions = resolveOptions({ ...BLOCKS_1_3, maxSize: size, ...(JSON.parse(json) as Partial<StyleOptions>) });
+  const weights = await loadVggWeights(WEIGHTS, layersUpTo([...options.styleLayers, ...options.contentLayers]));
+  const backend = await loadBackend('onnx', weights);
+  const [content, style] = await Promise.all([readImage(pair.content), readImage(pair.style)]);
+  const target = fitLongSide(content.raster.height, content.raster.width, size);
+  const atTarget: Evaluator = await backend.createEvaluator(
+    await buildProblem(backend, resizeBilinear(content.raster, target.width, target.height), [style.raster], options, size),
+  );
+
+  const curve: CurvePoint[] = [];
+  const probeEvery = Number(process.env.PROBE_EVERY ?? 10);
+  let nextProbe = 0;
+  let probeMs = 0;
+  const t0 = performance.now();
+  const result = await stylize({
+    backend, content: content.raster, styles: [style.raster], options,
+    onStep: async (image, p) => {
+      if (p.stepEquivalents < nextProbe) return;
+      nextProbe = p.stepEquivalents + probeEvery;
+      // Losses at a smaller scale are not comparable: measure the image as it would be shown at the output size.
+      let losses = p.losses;
+      if (image.width !== target.width || image.height !== target.height) {
+        const t = performance.now();
+        losses = (await atTarget.evaluate(resizeBilinear(image, target.width, target.height).data)).losses;
+        probeMs += performance.now() - t;
+      }
+      curve.push({ eq: p.stepEquivalents, wallMs: performance.now() - t0 - probeMs, ...losses });
+    },
+  });
+  const final = (await atTarget.evaluate(result.image.data)).losses;
+  curve.push({ eq: result.stepEquivalents, wallMs: performance.now() - t0 - probeMs, ...final });
+  atTarget.dispose();
+  backend.dispose();
+
+  await fs.mkdir(outDir, { recursive: true });
+  const stem = path.join(outDir, `${pairName}-${size}-${name}`);
+  await fs.writeFile(`${stem}.png`, await encodeImage(result.image, { format: 'png' }));
+  await fs.writeFile(`${stem}.json`, JSON.stringify({ pair: pairName, size, name, options, final, curve }, null, 1));
+  console.log(`${name} ${pairName} ${size}px: final ${final.total.toExponential(3)} after ${result.stepEquivalents.toFixed(1)} eq, ${(curve[curve.length - 1].wallMs / 1000).toFixed(0)} s`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

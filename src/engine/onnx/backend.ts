@@ -26,7 +26,7 @@ async function checkRuns(ort: OnnxRuntime, threads: number): Promise<void> {
   g.output('y', g.op('Relu', [g.input('x', [1])]), [1]);
   let session: Ort.InferenceSession | undefined;
   try {
-    session = await createSession(ort, g.encode(), threads);
+    session = await createSession(ort, g.encode(), threads, 'occasional');
     await session.run({ x: new ort.Tensor('float32', Float32Array.of(1), [1]) });
   } catch (e) {
     throw new Error(`onnxruntime-node does not run here: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
@@ -68,7 +68,7 @@ class OnnxBackend implements Backend {
   }
 
   async createEvaluator(problem: LossProblem): Promise<Evaluator> {
-    const session = await createSession(this.ort, buildLossModel(problem, this.weights), this.threads);
+    const session = await createSession(this.ort, buildLossModel(problem, this.weights), this.threads, 'steps');
     return new OnnxEvaluator(this.ort, session, problem.height, problem.width);
   }
 
@@ -82,7 +82,7 @@ class OnnxBackend implements Backend {
     const key = JSON.stringify(request);
     let session = this.featureSessions.get(key);
     if (!session) {
-      session = createSession(this.ort, buildFeatureModel(request, this.weights), this.threads);
+      session = createSession(this.ort, buildFeatureModel(request, this.weights), this.threads, 'occasional');
       this.featureSessions.set(key, session);
       // A failed build is not cached: the next call reports the error again instead of a stale rejection.
       session.catch(() => this.featureSessions.delete(key));

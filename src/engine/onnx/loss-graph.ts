@@ -50,11 +50,12 @@ export function buildLossModel(problem: LossProblem, weights: VggWeights): Uint8
       const layer = layers[i];
       const parts = [...(dy ? [dy] : []), ...(gradsAt.get(layer.name) ?? [])];
       const dAct = parts.length === 1 ? parts[0] : g.op('Sum', parts, {}, `${layer.name}_dy`);
-      dy = convReluBackward(g, dAct, fwd.activations.get(layer.name)!, layer, weights);
+      dy = convReluBackward(g, dAct, fwd.reluMasks.get(layer.name)!, layer, weights);
       const below = layers[i - 1];
       if (below?.poolAfter) {
         const s = featureSize(below.name, height, width);
-        dy = maxPoolBackward(g, dy, fwd.poolIndices.get(below.name)!, [1, s.channels, s.height, s.width], `${below.name}_dy_pool`);
+        const shape = g.ints([1, s.channels, s.height, s.width]);
+        dy = maxPoolBackward(g, dy, fwd.poolIndices.get(below.name)!, shape, `${below.name}_dy_pool`);
       }
     }
     grad = imageGradient(g, dy!, height, width);

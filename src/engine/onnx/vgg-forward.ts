@@ -24,9 +24,11 @@ export function networkInput(g: GraphBuilder, image: string, raw: boolean): stri
 export interface Forward {
   /** ReLU output of each conv layer, [1, C, h, w], by layer name. */
   readonly activations: ReadonlyMap<string, string>;
+  /** With `backward`: where each layer's ReLU output is positive, the units its gradient passes through. */
+  readonly reluMasks: ReadonlyMap<string, string>;
   /**
-   * With `poolIndices`: for each layer followed by a pool that feeds a later layer, the pool's argmax indices
-   * (flat over the layer's activation tensor), which route its gradient back.
+   * With `backward`: for each layer followed by a pool that feeds a later layer, the pool's argmax indices (flat
+   * over the layer's activation tensor), which route its gradient back.
    */
   readonly poolIndices: ReadonlyMap<string, string>;
 }
@@ -35,16 +37,21 @@ export interface Forward {
  * VGG19's `layers` (a prefix of the network) on `input`: 3x3 'same' conv + bias + ReLU, and a 2x2 stride-2 max
  * pool closing each block ('valid', so odd sizes drop their last row or column, as Keras does). A pool after the
  * last layer is left out: nothing reads it.
+ *
+ * With `backward`, it also keeps what the backward pass needs, computed right here: onnxruntime frees a tensor
+ * after its last reader, so a layer's float activation is released during the forward pass (unless a loss reads
+ * it) while its 1-byte ReLU mask and the pools' indices wait for the backward pass.
  */
 export function vggForward(
   g: GraphBuilder,
   input: string,
   layers: readonly ConvLayer[],
   weights: VggWeights,
-  poolIndices: boolean,
+  backward: boolean,
 ): Forward {
   const activations = new Map<string, string>();
-  const indices = new Map<string, string>();
+  const reluMasks = new Map<string, string>();
+  const poolIndices = new Map<string, string>();
   let x = input;
   layers.forEach((layer, i) => {
     const kernel = g.floats(oihwKernel(weights, layer, false), [layer.outChannels, layer.inChannels, 3, 3], `${layer.name}_kernel`);
@@ -52,19 +59,20 @@ export function vggForward(
     const z = g.op('Conv', [x, kernel, bias], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, `${layer.name}_z`);
     x = g.op('Relu', [z], {}, layer.name);
     activations.set(layer.name, x);
+    if (backward) reluMasks.set(layer.name, g.op('Greater', [x, g.scalar(0)], {}, `${layer.name}_mask`));
     if (layer.poolAfter && i < layers.length - 1) {
       const pool = { kernel_shape: [2, 2], strides: [2, 2] };
       const hint = `${layer.name}_pool`;
-      if (poolIndices) {
+      if (backward) {
         const [pooled, argmax] = g.opOutputs('MaxPool', [x], 2, pool, hint);
-        indices.set(layer.name, argmax);
+        poolIndices.set(layer.name, argmax);
         x = pooled;
       } else {
         x = g.op('MaxPool', [x], pool, hint);
       }
     }
   });
-  return { activations, poolIndices: indices };
+  return { activations, reluMasks, poolIndices };
 }
 
 /** G = F^T F / (H*W) with F the (H*W) x C activations: from the C x (H*W) matrix `flat` and the count `n`. */

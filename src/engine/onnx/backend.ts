@@ -26,7 +26,7 @@ async function checkRuns(ort: OnnxRuntime, threads: number): Promise<void> {
   g.output('y', g.op('Relu', [g.input('x', [1])]), [1]);
   let session: Ort.InferenceSession | undefined;
   try {
-    session = await createSession(ort, g.encode(), threads, 'occasional');
+    session = await createSession(ort, g.encode(), threads);
     await session.run({ x: new ort.Tensor('float32', Float32Array.of(1), [1]) });
   } catch (e) {
     throw new Error(`onnxruntime-node does not run here: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
@@ -38,8 +38,6 @@ async function checkRuns(ort: OnnxRuntime, threads: number): Promise<void> {
 class OnnxBackend implements Backend {
   readonly name = 'onnx';
   readonly detail: string;
-  /** Forward sessions by request: a run asks for the same few (style Grams, content features) at every scale. */
-  private readonly featureSessions = new Map<string, Promise<Ort.InferenceSession>>();
 
   constructor(
     private readonly ort: OnnxRuntime,
@@ -68,26 +66,24 @@ class OnnxBackend implements Backend {
   }
 
   async createEvaluator(problem: LossProblem): Promise<Evaluator> {
-    const session = await createSession(this.ort, buildLossModel(problem, this.weights), this.threads, 'steps');
+    const session = await createSession(this.ort, buildLossModel(problem, this.weights), this.threads);
     return new OnnxEvaluator(this.ort, session, problem.height, problem.width);
   }
 
-  dispose(): void {
-    const sessions = [...this.featureSessions.values()];
-    this.featureSessions.clear();
-    for (const s of sessions) void s.then((session) => session.release());
-  }
+  /** Nothing is held between calls: evaluators own their sessions. */
+  dispose(): void {}
 
+  /**
+   * A forward session lives for one call: keeping it would hold another copy of the weights (~0.15 GB for the
+   * tutorial's layers) through the whole run, for the ~0.3 s it takes to build again at the next scale.
+   */
   private async runFeatures(request: FeatureRequest, image: Raster): Promise<Ort.InferenceSession.ReturnType> {
-    const key = JSON.stringify(request);
-    let session = this.featureSessions.get(key);
-    if (!session) {
-      session = createSession(this.ort, buildFeatureModel(request, this.weights), this.threads, 'occasional');
-      this.featureSessions.set(key, session);
-      // A failed build is not cached: the next call reports the error again instead of a stale rejection.
-      session.catch(() => this.featureSessions.delete(key));
+    const session = await createSession(this.ort, buildFeatureModel(request, this.weights), this.threads);
+    try {
+      return await session.run({ [IMAGE_INPUT]: imageTensor(this.ort, image.data, image.height, image.width) });
+    } finally {
+      await session.release();
     }
-    return (await session).run({ [IMAGE_INPUT]: imageTensor(this.ort, image.data, image.height, image.width) });
   }
 }
 

@@ -18,7 +18,7 @@ describe('onnx backend', () => {
     assert.match(backend.detail, /^onnxruntime \d+\.\d+\.\d+, 1 thread$/);
   });
 
-  it('serves features of any size from one model, shaped as featureSize says', async () => {
+  it('returns features of any size, shaped as featureSize says', async () => {
     for (const [w, h] of [[20, 16], [33, 17], [9, 41]]) {
       const out = await backend.features(randomRaster(w, h, w), ['block1_conv2', 'block3_conv1']);
       for (const [layer, f] of out) {

@@ -1,0 +1,197 @@
+import type { Losses } from '../../src/engine/backend';
+import { convMacs } from '../../src/engine/vgg19';
+import type { EngineName, Job, MemorySample, Outcome } from './protocol';
+
+export interface Machine {
+  readonly cpu: string;
+  readonly simd: string;
+  readonly cores: number;
+  readonly memoryGB: number;
+  readonly os: string;
+  readonly node: string;
+}
+
+/** Everything one run of the benchmark measured. */
+export interface BenchRun {
+  readonly date: string;
+  readonly machine: Machine;
+  readonly rounds: number;
+  readonly problem: Job['problem'];
+  readonly deepest: string;
+  readonly outcomes: ReadonlyArray<{ readonly round: number; readonly size: number; readonly outcome: Outcome }>;
+  /** Engines left out of the whole run, and why. */
+  readonly skipped: Readonly<Record<string, string>>;
+  /** The onnx evaluator's memory over many steps. */
+  readonly growth: Outcome;
+}
+
+export interface Cell {
+  readonly engine: EngineName;
+  readonly size: number;
+  readonly detail: string;
+  readonly steps: number;
+  readonly medianMs: number;
+  /** medianMs over PyTorch's at the same size. */
+  readonly vsPytorch?: number;
+  readonly gflops: number;
+  /** The largest over the rounds. */
+  readonly peakRssMB: number;
+  readonly sessionMs?: number;
+  readonly losses: Losses;
+  /** Largest relative difference of the four losses from PyTorch's: every engine must do the same work. */
+  readonly lossDiffVsPytorch?: number;
+}
+
+export interface Growth {
+  readonly steps: number;
+  readonly samples: readonly MemorySample[];
+  /** RSS once warm (after the first 10% of the steps) and at the end, and the JS heap likewise, in MB. */
+  readonly rssWarmMB: number;
+  readonly rssEndMB: number;
+  readonly jsWarmMB: number;
+  readonly jsEndMB: number;
+}
+
+export interface Summary {
+  readonly cells: readonly Cell[];
+  /** Engine or engine at a size, and why it did not run. */
+  readonly notRun: ReadonlyArray<{ readonly engine: EngineName; readonly size?: number; readonly why: string }>;
+  readonly growth?: Growth;
+  readonly targets: ReadonlyArray<{ readonly what: string; readonly value: string; readonly met: boolean }>;
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Time per step against the targets of issue 4: at most 0.75x PyTorch's. */
+const RATIO_TARGET = 0.75;
+const RSS_TARGET_MB = 1.5 * 1024;
+/** RSS may move by a few pages between steps; a leak of even one image-sized buffer a step is far above this. */
+const GROWTH_TOLERANCE_MB = 16;
+
+export function summarize(run: BenchRun): Summary {
+  const cells: Cell[] = [];
+  const notRun: Array<{ engine: EngineName; size?: number; why: string }> = Object.entries(run.skipped).map(([engine, why]) => ({
+    engine: engine as EngineName,
+    why,
+  }));
+  const sizes = [...new Set(run.outcomes.map((o) => o.size))];
+  for (const size of sizes) {
+    const here = run.outcomes.filter((o) => o.size === size).map((o) => o.outcome);
+    for (const engine of [...new Set(here.map((o) => o.engine))]) {
+      const ran = here.filter((o) => o.engine === engine).flatMap((o) => ('skipped' in o ? [] : [o]));
+      if (ran.length === 0) {
+        const why = here.find((o) => o.engine === engine && 'skipped' in o);
+        if (why && 'skipped' in why && !(engine in run.skipped)) notRun.push({ engine, size, why: why.skipped });
+        continue;
+      }
+      const steps = ran.flatMap((o) => o.stepMs);
+      const medianMs = median(steps);
+      cells.push({
+        engine,
+        size,
+        detail: ran[0].detail,
+        steps: steps.length,
+        medianMs,
+        gflops: (4 * convMacs(run.deepest, size, size)) / (medianMs * 1e6),
+        peakRssMB: Math.max(...ran.map((o) => o.peakRssMB)),
+        sessionMs: ran[0].sessionMs === undefined ? undefined : median(ran.map((o) => o.sessionMs!)),
+        losses: ran[0].losses,
+      });
+    }
+  }
+  const withRatios = cells.map((c) => {
+    const torch = cells.find((t) => t.engine === 'pytorch' && t.size === c.size);
+    if (!torch) return c;
+    const diff = Math.max(
+      ...(['total', 'style', 'content', 'tv'] as const).map((k) => Math.abs(c.losses[k] - torch.losses[k]) / Math.abs(torch.losses[k])),
+    );
+    return { ...c, vsPytorch: c.medianMs / torch.medianMs, lossDiffVsPytorch: diff };
+  });
+  const growth = summarizeGrowth(run.growth);
+  return { cells: withRatios, notRun, growth, targets: targets(withRatios, growth) };
+}
+
+function summarizeGrowth(outcome: Outcome): Growth | undefined {
+  if ('skipped' in outcome || !outcome.memory || outcome.memory.length < 2) return undefined;
+  const samples = outcome.memory;
+  const steps = samples[samples.length - 1].step;
+  const warm = samples.find((s) => s.step >= steps / 10) ?? samples[0];
+  const end = samples[samples.length - 1];
+  return { steps, samples, rssWarmMB: warm.rssMB, rssEndMB: end.rssMB, jsWarmMB: warm.jsMB, jsEndMB: end.jsMB };
+}
+
+function targets(cells: readonly Cell[], growth: Growth | undefined): Summary['targets'] {
+  const onnx = (size: number) => cells.find((c) => c.engine === 'onnx' && c.size === size);
+  const out: Array<{ what: string; value: string; met: boolean }> = [];
+  for (const size of [256, 512]) {
+    const c = onnx(size);
+    if (c?.vsPytorch !== undefined) {
+      out.push({ what: `onnx time per step at ${size} px, vs PyTorch (at most ${RATIO_TARGET}x)`, value: `${c.vsPytorch.toFixed(2)}x`, met: c.vsPytorch <= RATIO_TARGET });
+    }
+  }
+  const at512 = onnx(512);
+  if (at512) {
+    out.push({ what: 'onnx peak RSS at 512 px (at most 1.5 GB)', value: gb(at512.peakRssMB), met: at512.peakRssMB <= RSS_TARGET_MB });
+  }
+  const at1024 = onnx(1024);
+  out.push({ what: 'onnx at 1024 px completes', value: at1024 ? `${seconds(at1024.medianMs)} s/step, ${gb(at1024.peakRssMB)}` : 'did not run', met: !!at1024 });
+  if (growth) {
+    const rss = growth.rssEndMB - growth.rssWarmMB;
+    const js = growth.jsEndMB - growth.jsWarmMB;
+    out.push({
+      what: `onnx memory over ${growth.steps} steps at 256 px (no growth)`,
+      value: `RSS ${growth.rssWarmMB.toFixed(0)} -> ${growth.rssEndMB.toFixed(0)} MB, JS heap ${growth.jsWarmMB.toFixed(1)} -> ${growth.jsEndMB.toFixed(1)} MB (from step ${growth.samples.find((s) => s.step >= growth.steps / 10)?.step})`,
+      met: rss <= GROWTH_TOLERANCE_MB && js <= GROWTH_TOLERANCE_MB,
+    });
+  }
+  return out;
+}
+
+const seconds = (ms: number) => (ms >= 10_000 ? (ms / 1000).toFixed(1) : (ms / 1000).toFixed(2));
+const gb = (mb: number) => `${(mb / 1024).toFixed(2)} GB`;
+
+/** The table for the README: every engine at every size, from one run. */
+export function markdown(run: BenchRun, summary: Summary): string {
+  const m = run.machine;
+  const lines = [
+    `Measured ${run.date.slice(0, 10)} on ${m.cpu} (${m.simd}), ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}.`,
+    `One step = VGG19 forward to ${run.deepest} + the image gradient of the tutorial's loss (style ` +
+      `${run.problem.style.map((s) => s.layer).join(', ')}; content ${run.problem.content.map((c) => c.layer).join(', ')}; ` +
+      `total variation), random VGG19 weights from one file for every engine, square images. Median of all timed steps ` +
+      `(after a warm-up step) over ${run.rounds} rounds that alternate the engines; each engine and size runs in its own ` +
+      'process, so the peak RSS is its own. GFLOP/s counts the convolutions (forward multiply-adds x4: forward and input ' +
+      'gradient).',
+    '',
+    '| size | engine | s/step | vs PyTorch | GFLOP/s | peak RSS | steps timed |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...summary.cells.map(
+      (c) =>
+        `| ${c.size} px | ${c.engine} | ${seconds(c.medianMs)} | ${c.vsPytorch === undefined ? '-' : `${c.vsPytorch.toFixed(2)}x`} | ` +
+        `${c.gflops.toFixed(0)} | ${gb(c.peakRssMB)} | ${c.steps} |`,
+    ),
+    '',
+    'Engines: ' +
+      [...new Map(summary.cells.map((c) => [c.engine, c.detail])).entries()].map(([e, d]) => `${e} = ${d}`).join('; ') +
+      '.',
+  ];
+  if (summary.notRun.length > 0) {
+    lines.push(`Not run: ${summary.notRun.map((n) => `${n.engine}${n.size ? ` at ${n.size} px` : ''} (${n.why})`).join('; ')}.`);
+  }
+  const sessions = summary.cells.filter((c) => c.engine === 'onnx' && c.sessionMs !== undefined);
+  if (sessions.length > 0) {
+    lines.push(`onnx session creation (building the loss model and its session, once per run and scale): ${sessions.map((c) => `${(c.sessionMs! / 1000).toFixed(2)} s at ${c.size} px`).join(', ')}.`);
+  }
+  const diffs = [...new Set(summary.cells.map((c) => c.engine))].flatMap((engine) => {
+    const d = summary.cells.filter((c) => c.engine === engine && engine !== 'pytorch' && c.lossDiffVsPytorch !== undefined);
+    return d.length > 0 ? [`${engine} ${Math.max(...d.map((c) => c.lossDiffVsPytorch!)).toExponential(1)}`] : [];
+  });
+  if (diffs.length > 0) {
+    lines.push(`Same work: the first step's four losses differ from PyTorch's by at most (relative) ${diffs.join(', ')}.`);
+  }
+  lines.push('', '| target (issue 4) | measured | met |', '|---|---|---|');
+  lines.push(...summary.targets.map((t) => `| ${t.what} | ${t.value} | ${t.met ? 'yes' : '**no**'} |`));
+  return `${lines.join('\n')}\n`;
+}

@@ -70,7 +70,7 @@ async function loadFlow(file: string, name: string): Promise<Flow> {
 
 /** Runs one flow in a fresh code-server with the VSIX installed; resolves with the failure, if any. */
 async function runFlow(codeServer: string, vsix: string, flow: Flow, dir: string): Promise<string | undefined> {
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   return withTempDir(dir, async (tmp) => {
     const workspace = await makeWorkspace(path.join(tmp, 'workspace'));
     const profile = makeProfile(tmp, { ...process.env, NEURAL_STYLE_TEST_HOST: 'code-server' });

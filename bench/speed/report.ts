@@ -16,12 +16,15 @@ export interface BenchRun {
   readonly date: string;
   readonly machine: Machine;
   readonly rounds: number;
+  /** 1-minute load averages at the start and the end: other work on the machine skews everything. */
+  readonly load: readonly [number, number];
   readonly problem: Job['problem'];
   readonly deepest: string;
   readonly outcomes: ReadonlyArray<{ readonly round: number; readonly size: number; readonly outcome: Outcome }>;
   /** Engines left out of the whole run, and why. */
   readonly skipped: Readonly<Record<string, string>>;
-  /** The onnx evaluator's memory over many steps. */
+  /** The onnx evaluator's memory over many steps at one size. */
+  readonly growthSize: number;
   readonly growth: Outcome;
 }
 
@@ -42,14 +45,16 @@ export interface Cell {
   readonly lossDiffVsPytorch?: number;
 }
 
+/**
+ * Memory over the growth run, compared between the first and the second half of the steps after a warm-up tenth:
+ * RSS by its largest value in each half, the JS heap by its smallest (its level after a collection: between
+ * collections it saw-tooths by the gradients of the steps since the last one).
+ */
 export interface Growth {
   readonly steps: number;
   readonly samples: readonly MemorySample[];
-  /** RSS once warm (after the first 10% of the steps) and at the end, and the JS heap likewise, in MB. */
-  readonly rssWarmMB: number;
-  readonly rssEndMB: number;
-  readonly jsWarmMB: number;
-  readonly jsEndMB: number;
+  readonly rssMB: readonly [number, number];
+  readonly jsMB: readonly [number, number];
 }
 
 export interface Summary {
@@ -111,19 +116,22 @@ export function summarize(run: BenchRun): Summary {
     return { ...c, vsPytorch: c.medianMs / torch.medianMs, lossDiffVsPytorch: diff };
   });
   const growth = summarizeGrowth(run.growth);
-  return { cells: withRatios, notRun, growth, targets: targets(withRatios, growth) };
+  return { cells: withRatios, notRun, growth, targets: targets(withRatios, run.growthSize, growth) };
 }
 
 function summarizeGrowth(outcome: Outcome): Growth | undefined {
-  if ('skipped' in outcome || !outcome.memory || outcome.memory.length < 2) return undefined;
+  if ('skipped' in outcome || !outcome.memory) return undefined;
   const samples = outcome.memory;
-  const steps = samples[samples.length - 1].step;
-  const warm = samples.find((s) => s.step >= steps / 10) ?? samples[0];
-  const end = samples[samples.length - 1];
-  return { steps, samples, rssWarmMB: warm.rssMB, rssEndMB: end.rssMB, jsWarmMB: warm.jsMB, jsEndMB: end.jsMB };
+  const steps = samples[samples.length - 1]?.step ?? 0;
+  const warm = samples.filter((s) => s.step > steps / 10);
+  const halves = [warm.slice(0, warm.length >> 1), warm.slice(warm.length >> 1)];
+  if (halves[0].length === 0) return undefined;
+  const [r0, r1] = halves.map((h) => Math.max(...h.map((s) => s.rssMB)));
+  const [j0, j1] = halves.map((h) => Math.min(...h.map((s) => s.jsMB)));
+  return { steps, samples, rssMB: [r0, r1], jsMB: [j0, j1] };
 }
 
-function targets(cells: readonly Cell[], growth: Growth | undefined): Summary['targets'] {
+function targets(cells: readonly Cell[], growthSize: number, growth: Growth | undefined): Summary['targets'] {
   const onnx = (size: number) => cells.find((c) => c.engine === 'onnx' && c.size === size);
   const out: Array<{ what: string; value: string; met: boolean }> = [];
   for (const size of [256, 512]) {
@@ -139,12 +147,12 @@ function targets(cells: readonly Cell[], growth: Growth | undefined): Summary['t
   const at1024 = onnx(1024);
   out.push({ what: 'onnx at 1024 px completes', value: at1024 ? `${seconds(at1024.medianMs)} s/step, ${gb(at1024.peakRssMB)}` : 'did not run', met: !!at1024 });
   if (growth) {
-    const rss = growth.rssEndMB - growth.rssWarmMB;
-    const js = growth.jsEndMB - growth.jsWarmMB;
+    const [r0, r1] = growth.rssMB;
+    const [j0, j1] = growth.jsMB;
     out.push({
-      what: `onnx memory over ${growth.steps} steps at 256 px (no growth)`,
-      value: `RSS ${growth.rssWarmMB.toFixed(0)} -> ${growth.rssEndMB.toFixed(0)} MB, JS heap ${growth.jsWarmMB.toFixed(1)} -> ${growth.jsEndMB.toFixed(1)} MB (from step ${growth.samples.find((s) => s.step >= growth.steps / 10)?.step})`,
-      met: rss <= GROWTH_TOLERANCE_MB && js <= GROWTH_TOLERANCE_MB,
+      what: `onnx memory over ${growth.steps} steps at ${growthSize} px, first vs second half (no growth)`,
+      value: `RSS ${r0.toFixed(0)} -> ${r1.toFixed(0)} MB, JS heap ${j0.toFixed(1)} -> ${j1.toFixed(1)} MB`,
+      met: r1 - r0 <= GROWTH_TOLERANCE_MB && j1 - j0 <= GROWTH_TOLERANCE_MB,
     });
   }
   return out;
@@ -157,7 +165,8 @@ const gb = (mb: number) => `${(mb / 1024).toFixed(2)} GB`;
 export function markdown(run: BenchRun, summary: Summary): string {
   const m = run.machine;
   const lines = [
-    `Measured ${run.date.slice(0, 10)} on ${m.cpu} (${m.simd}), ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}.`,
+    `Measured ${run.date.slice(0, 10)} on ${m.cpu} (${m.simd}), ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}; ` +
+      `load average ${run.load[0].toFixed(1)} at the start, ${run.load[1].toFixed(1)} at the end.`,
     `One step = VGG19 forward to ${run.deepest} + the image gradient of the tutorial's loss (style ` +
       `${run.problem.style.map((s) => s.layer).join(', ')}; content ${run.problem.content.map((c) => c.layer).join(', ')}; ` +
       `total variation), random VGG19 weights from one file for every engine, square images. Median of all timed steps ` +

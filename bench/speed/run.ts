@@ -103,6 +103,7 @@ async function main(): Promise<void> {
   const pytorchMissing = await ensurePytorch(log);
   if (pytorchMissing) log(`PyTorch reference skipped: ${pytorchMissing}`);
 
+  const loadAtStart = os.loadavg()[0];
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'neural-style-bench-'));
   try {
     const weights = path.join(tmp, 'vgg19-random.h5');
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     const deepest = problem.content[0].layer;
     await writeKerasWeights(weights, randomVggWeights(2024, deepest));
     const images = new Map<number, Job['images']>();
-    for (const size of SIZES) images.set(size, await writeImages(tmp, size));
+    for (const size of new Set([...SIZES, GROWTH_SIZE])) images.set(size, await writeImages(tmp, size));
     const job = (engine: EngineName, size: number, steps: number, extra: Partial<Job> = {}): Job => ({
       engine, size, steps, warmup: 1, threads: os.availableParallelism(), weights, images: images.get(size)!, problem, ...extra,
     });
@@ -150,10 +151,12 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: machine(),
       rounds: ROUNDS,
+      load: [loadAtStart, os.loadavg()[0]],
       problem,
       deepest,
       outcomes,
       skipped: Object.fromEntries(skipped),
+      growthSize: GROWTH_SIZE,
       growth,
     };
     const summary = summarize(record);

@@ -2,6 +2,7 @@ import * as os from 'os';
 import type * as Ort from 'onnxruntime-node';
 import type { Raster } from '../../image/raster';
 import type { Backend, Evaluation, Evaluator, FeatureMap, LossProblem } from '../backend';
+import { errorMessage } from '../errors';
 import type { VggWeights } from '../weights/keras-h5';
 import { buildFeatureModel, featureOutput, gramOutput, type FeatureRequest } from './feature-graph';
 import { GraphBuilder } from './graph-builder';
@@ -29,7 +30,7 @@ async function checkRuns(ort: OnnxRuntime, threads: number): Promise<void> {
     session = await createSession(ort, g.encode(), threads);
     await session.run({ x: new ort.Tensor('float32', Float32Array.of(1), [1]) });
   } catch (e) {
-    throw new Error(`onnxruntime-node does not run here: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    throw new Error(`onnxruntime-node does not run here: ${errorMessage(e).split('\n')[0]}`);
   } finally {
     await session?.release();
   }
@@ -88,6 +89,8 @@ class OnnxBackend implements Backend {
 }
 
 class OnnxEvaluator implements Evaluator {
+  private released = false;
+
   constructor(
     private readonly ort: OnnxRuntime,
     private readonly session: Ort.InferenceSession,
@@ -110,6 +113,9 @@ class OnnxEvaluator implements Evaluator {
   }
 
   dispose(): void {
+    if (this.released) return;
+    this.released = true;
+    // Async in signature only: the native session is freed before the promise settles.
     void this.session.release();
   }
 }

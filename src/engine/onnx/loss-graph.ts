@@ -74,17 +74,19 @@ export function buildLossModel(problem: LossProblem, weights: VggWeights): Uint8
   return g.encode();
 }
 
-/** `weight * mean((G - target)^2)` over the C x C Gram matrix; dG = 2 weight (G - target) / C^2, dF = F (dG + dG^T) / n. */
+/**
+ * `weight * mean((G - target)^2)` over the C x C Gram matrix G = F^T F / n; dG = 2 weight (G - target) / C^2 and
+ * dF = F (dG + dG^T) / n, the 1/n folded into dG's coefficient (a C x C multiply instead of a C x n one).
+ */
 function styleTerm(g: GraphBuilder, act: string, layer: string, height: number, width: number, target: Float32Array, weight: number): Term {
   const s = featureSize(layer, height, width);
   const c = s.channels;
-  const n = g.scalar(s.height * s.width);
   const flat = g.op('Reshape', [act, g.ints([c, -1])], {}, `${layer}_flat`);
-  const diff = g.op('Sub', [gramMatrix(g, flat, n, `${layer}_gram`), g.floats(target, [c, c], `${layer}_gram_target`)]);
+  const diff = g.op('Sub', [gramMatrix(g, flat, g.scalar(s.height * s.width), `${layer}_gram`), g.floats(target, [c, c], `${layer}_gram_target`)]);
   const loss = g.op('Mul', [sumOfSquares(g, diff), g.scalar(weight / (c * c))], {}, `${layer}_style`);
-  const dGram = g.op('Mul', [diff, g.scalar((2 * weight) / (c * c))]);
+  const dGram = g.op('Mul', [diff, g.scalar((2 * weight) / (c * c * s.height * s.width))]);
   const symmetric = g.op('Add', [dGram, g.op('Transpose', [dGram], { perm: [1, 0] })]);
-  const dFlat = g.op('Div', [g.op('MatMul', [symmetric, flat]), n]);
+  const dFlat = g.op('MatMul', [symmetric, flat]);
   return { loss, grad: g.op('Reshape', [dFlat, g.ints([1, c, s.height, s.width])], {}, `${layer}_dstyle`) };
 }
 

@@ -5,7 +5,7 @@
 import * as esbuild from 'esbuild';
 import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'fs';
 import * as path from 'path';
-import { launchBrowser } from './browser';
+import { launchBrowser, type Browser } from './browser';
 import { installExtension, makeProfile, startCodeServer } from './code-server';
 import { Workbench, type Flow } from './e2e/workbench';
 import { ROOT, freshArtifacts, withTempDir } from './paths';
@@ -76,14 +76,16 @@ async function runFlow(codeServer: string, vsix: string, flow: Flow, dir: string
     const profile = makeProfile(tmp, { ...process.env, NEURAL_STYLE_TEST_HOST: 'code-server' });
     await installExtension(codeServer, profile, vsix);
     const server = await startCodeServer(codeServer, profile, path.join(dir, 'code-server.log'));
-    const browser = await launchBrowser();
     const browserLog = createWriteStream(path.join(dir, 'browser.log'));
-    const { page } = browser;
-    page.on('console', (m) => browserLog.write(`[${m.type()}] ${m.text()}\n`));
-    page.on('pageerror', (e) => browserLog.write(`[pageerror] ${e.stack ?? e.message}\n`));
-    const wb = new Workbench(page, workspace, dir);
+    let browser: Browser | undefined;
+    let wb: Workbench | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
+      browser = await launchBrowser(tmp);
+      const { page } = browser;
+      page.on('console', (m) => browserLog.write(`[${m.type()}] ${m.text()}\n`));
+      page.on('pageerror', (e) => browserLog.write(`[pageerror] ${e.stack ?? e.message}\n`));
+      wb = new Workbench(page, workspace, dir);
       await page.goto(server.url(workspace));
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await Promise.race([
@@ -95,11 +97,11 @@ async function runFlow(codeServer: string, vsix: string, flow: Flow, dir: string
       ]);
       return undefined;
     } catch (e) {
-      await wb.shot('failure').catch(() => {});
+      await wb?.shot('failure').catch(() => {});
       return (e as Error).stack ?? String(e);
     } finally {
       clearTimeout(timer);
-      await browser.close();
+      await browser?.close();
       await server.stop();
       browserLog.end();
     }

@@ -5,7 +5,7 @@
 import { createWriteStream } from 'fs';
 import * as path from 'path';
 import { format } from 'util';
-import { launchBrowser } from './browser';
+import { launchBrowser, type Browser } from './browser';
 import { makeProfile, startCodeServer } from './code-server';
 import { ROOT, SUITE_DIR, freshArtifacts, withTempDir } from './paths';
 import { run } from './process';
@@ -31,10 +31,11 @@ export async function main(): Promise<number> {
     const profile = makeProfile(tmp, { ...process.env, NEURAL_STYLE_TEST_HOST: 'code-server' });
     const server = await startCodeServer(codeServer, profile, path.join(artifacts, 'code-server.log'));
     lap(`code-server listening on ${server.origin}`);
-    const browser = await launchBrowser();
     const suiteLog = createWriteStream(path.join(artifacts, 'suite.log'));
     const browserLog = createWriteStream(path.join(artifacts, 'browser.log'));
+    let browser: Browser | undefined;
     try {
+      browser = await launchBrowser(tmp);
       const { page } = browser;
       page.on('console', (m) => browserLog.write(`[${m.type()}] ${m.text()}\n`));
       page.on('pageerror', (e) => browserLog.write(`[pageerror] ${e.stack ?? e.message}\n`));
@@ -73,7 +74,7 @@ export async function main(): Promise<number> {
       await page.screenshot({ path: path.join(artifacts, 'workbench.png') }).catch(() => {});
       return result;
     } finally {
-      await browser.close();
+      await browser?.close();
       await server.stop();
       suiteLog.end();
       browserLog.end();

@@ -1,11 +1,14 @@
 // Runs one schedule on one content/style pair and records its loss against compute, measured at the output size.
 // usage: node out/bench/quality-measure.js <pair> <size> <name> '<options JSON>' [outDir]
+// The options JSON may hold "stageSteps": [n, ...], the steps at each scale coarsest first, to try plans that
+// planStages does not make.
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Evaluator, Losses } from '../../src/engine/backend';
 import { resolveOptions, type StyleOptions } from '../../src/engine/options';
 import { buildProblem } from '../../src/engine/problem';
 import { stylize } from '../../src/engine/run';
+import { planStages } from '../../src/engine/schedule';
 import { loadBackend } from '../../src/engine/select-backend';
 import { layersUpTo } from '../../src/engine/vgg19';
 import { loadVggWeights } from '../../src/engine/weights/keras-h5';
@@ -25,7 +28,8 @@ async function main(): Promise<void> {
   const pair = PAIRS[pairName];
   if (!pair) throw new Error(`unknown pair ${pairName}: ${Object.keys(PAIRS).join(', ')}`);
   const size = Number(sizeArg);
-  const options: StyleOptions = resolveOptions({ ...BLOCKS_1_3, maxSize: size, ...(JSON.parse(json) as Partial<StyleOptions>) });
+  const { stageSteps, ...given } = JSON.parse(json) as Partial<StyleOptions> & { stageSteps?: number[] };
+  const options: StyleOptions = resolveOptions({ ...BLOCKS_1_3, maxSize: size, ...given });
   const weights = await loadVggWeights(WEIGHTS, layersUpTo([...options.styleLayers, ...options.contentLayers]));
   const backend = await loadBackend('onnx', weights);
   const [content, style] = await Promise.all([readImage(pair.content), readImage(pair.style)]);
@@ -39,8 +43,10 @@ async function main(): Promise<void> {
   let nextProbe = 0;
   let probeMs = 0;
   const t0 = performance.now();
+  const planned = planStages(options, content.raster.height, content.raster.width);
+  const stages = stageSteps ? planned.slice(-stageSteps.length).map((s, i) => ({ ...s, steps: stageSteps[i] })) : planned;
   const result = await stylize({
-    backend, content: content.raster, styles: [style.raster], options,
+    backend, content: content.raster, styles: [style.raster], options, stages,
     onStep: async (image, p) => {
       if (p.stepEquivalents < nextProbe) return;
       nextProbe = p.stepEquivalents + probeEvery;
@@ -62,7 +68,7 @@ async function main(): Promise<void> {
   await fs.mkdir(outDir, { recursive: true });
   const stem = path.join(outDir, `${pairName}-${size}-${name}`);
   await fs.writeFile(`${stem}.png`, await encodeImage(result.image, { format: 'png' }));
-  await fs.writeFile(`${stem}.json`, JSON.stringify({ pair: pairName, size, name, options, final, curve }, null, 1));
+  await fs.writeFile(`${stem}.json`, JSON.stringify({ pair: pairName, size, name, options, stages, final, curve }, null, 1));
   console.log(`${name} ${pairName} ${size}px: final ${final.total.toExponential(3)} after ${result.stepEquivalents.toFixed(1)} eq, ${(curve[curve.length - 1].wallMs / 1000).toFixed(0)} s`);
 }
 

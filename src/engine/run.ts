@@ -44,6 +44,8 @@ export interface StylizeRequest {
   readonly content: Raster;
   readonly styles: readonly Raster[];
   readonly options: StyleOptions;
+  /** The scales and their steps; planStages(options) unless given (benchmarks try other plans). */
+  readonly stages?: readonly Stage[];
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
   /** Called after the first step, then every `previewInterval` seconds, with the current image. */
@@ -58,7 +60,7 @@ export interface StylizeRequest {
  */
 export async function stylize(req: StylizeRequest): Promise<StylizeResult> {
   const { backend, options: o, signal } = req;
-  const stages = planStages(o, req.content.height, req.content.width);
+  const stages = req.stages ?? planStages(o, req.content.height, req.content.width);
   const out = stages[stages.length - 1];
   const totalSteps = stages.reduce((n, s) => n + s.steps, 0);
   const content = o.preserveColors ? luminanceOnly(req.content) : req.content;

@@ -1,0 +1,57 @@
+/**
+ * The extension's entry point. Activation only wires up commands, the panel serializer and the status bar: the
+ * engine (TensorFlow.js, ONNX Runtime, sharp) runs in the worker process and is never loaded here.
+ */
+import * as vscode from 'vscode';
+import type { JobRecord } from './protocol/messages';
+import { registerCommands } from './extension/commands';
+import { JobService } from './extension/jobs';
+import { PANEL_VIEW_TYPE } from './extension/manifest';
+import { RecentStyles } from './extension/recent-styles';
+import { JobStatusBar } from './extension/status-bar';
+import { WeightsProvider } from './extension/weights';
+
+/** What the extension exports to other extensions (and to its integration tests). */
+export interface NeuralStyleApi {
+  /** How long activate() took, in milliseconds. */
+  readonly activationMs: number;
+  /** A job as its panel shows it now. */
+  job(jobId: string): JobRecord | undefined;
+  /** Resolves with a job's record once it has ended (done, cancelled, diverged, failed). */
+  finished(jobId: string): Promise<JobRecord>;
+  /** The worker's process id while it runs. */
+  workerPid(): number | undefined;
+}
+
+let jobs: JobService | undefined;
+
+export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
+  const t0 = performance.now();
+  const log = vscode.window.createOutputChannel('Neural Style', { log: true });
+  const weights = new WeightsProvider(log);
+  const service = new JobService(context, log, weights);
+  jobs = service;
+  registerCommands(context, service, new RecentStyles(context.globalState), weights, log);
+  context.subscriptions.push(
+    log,
+    service,
+    new JobStatusBar(service.queue),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => service.restorePanel(panel, state),
+    }),
+  );
+  const activationMs = performance.now() - t0;
+  log.info(`activated in ${activationMs.toFixed(1)} ms${vscode.workspace.isTrusted ? '' : ' (Restricted Mode)'}`);
+  return {
+    activationMs,
+    job: (id) => service.job(id)?.record(),
+    finished: (id) => service.finished(id),
+    workerPid: () => service.workerPid,
+  };
+}
+
+/** Waits for the worker process to exit, so that no engine process outlives the window. */
+export async function deactivate(): Promise<void> {
+  await jobs?.shutdown();
+  jobs = undefined;
+}

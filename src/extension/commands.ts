@@ -1,0 +1,91 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { JobService, StartResult } from './jobs';
+import { COMMANDS, IMAGE_PREVIEW_VIEW_TYPE } from './manifest';
+import { IMAGE_EXTENSIONS, isImagePath } from './image-files';
+import type { RecentStyles } from './recent-styles';
+import { pickImages } from './style-picker';
+import type { WeightsProvider } from './weights';
+
+/**
+ * The images a command acts on: the explorer's selection (VS Code passes the clicked file and every selected
+ * one), the file of the editor title it was run from, the image open in the active image preview, or, from the
+ * palette with none of these, images the user picks in a file dialog.
+ */
+async function targetImages(uri: unknown, uris: unknown, what: string): Promise<vscode.Uri[] | undefined> {
+  const selected = Array.isArray(uris) && uris.every((u) => u instanceof vscode.Uri) ? uris : uri instanceof vscode.Uri ? [uri] : [];
+  const images = selected.filter((u) => isImagePath(u.path));
+  if (images.length > 0) return images;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW_VIEW_TYPE) return [input.uri];
+  return vscode.window.showOpenDialog({
+    title: what,
+    canSelectMany: true,
+    filters: { Images: [...IMAGE_EXTENSIONS] },
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+}
+
+const names = (uris: readonly vscode.Uri[]) =>
+  uris.length === 1 ? path.posix.basename(uris[0].path) : `${uris.length} images`;
+
+/** Every image given explicitly (other extensions, keybindings and tests), else none. */
+function givenImages(v: unknown): vscode.Uri[] | undefined {
+  return Array.isArray(v) && v.length > 0 && v.every((u) => u instanceof vscode.Uri) ? v : undefined;
+}
+
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  jobs: JobService,
+  recent: RecentStyles,
+  weights: WeightsProvider,
+  log: vscode.LogOutputChannel,
+): void {
+  const register = (id: string, run: (...args: unknown[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, run));
+
+  /** Stylize with…: the selected images are the content; the style is picked (or given as a 3rd argument). */
+  register(COMMANDS.stylizeWith, async (uri, uris, styleArg): Promise<StartResult | undefined> => {
+    const contents = await targetImages(uri, uris, 'Choose the images to stylize');
+    if (!contents?.length) return undefined;
+    const styles = givenImages(styleArg) ?? (await pickImages({
+      title: `Stylize ${names(contents)} with…`,
+      placeholder: 'Choose the style image (type to filter)',
+      many: false,
+      recent: recent.list(),
+    }));
+    if (!styles) return undefined;
+    await recent.remember(styles.map((u) => u.toString()));
+    return jobs.start(contents, styles);
+  });
+
+  /** Use as Style for…: the reverse; the selected images are the style, the images to stylize are picked. */
+  register(COMMANDS.useAsStyleFor, async (uri, uris, contentArg): Promise<StartResult | undefined> => {
+    const styles = await targetImages(uri, uris, 'Choose the style image');
+    if (!styles?.length) return undefined;
+    const contents = givenImages(contentArg) ?? (await pickImages({
+      title: `Use ${names(styles)} as the style for…`,
+      placeholder: 'Choose the images to stylize (type to filter, Space to select)',
+      many: true,
+      exclude: styles,
+    }));
+    if (!contents) return undefined;
+    await recent.remember(styles.map((u) => u.toString()));
+    return jobs.start(contents, styles);
+  });
+
+  register(COMMANDS.cancel, async (jobId) => {
+    const active = jobs.active();
+    if (typeof jobId === 'string') return jobs.cancel(jobId);
+    if (active.length <= 1) return active[0] && jobs.cancel(active[0].id);
+    const picked = await vscode.window.showQuickPick(
+      active.map((job) => ({ label: job.title, description: job.status === 'queued' ? 'waiting' : job.status, id: job.id })),
+      { title: 'Cancel a Neural Style job', canPickMany: true },
+    );
+    for (const p of picked ?? []) jobs.cancel(p.id);
+  });
+
+  register(COMMANDS.showJob, (jobId) => jobs.showPanel(typeof jobId === 'string' ? jobId : undefined));
+  register(COMMANDS.locateWeights, () => weights.locate());
+  register(COMMANDS.showLog, () => log.show());
+}

@@ -1,0 +1,107 @@
+/**
+ * The parts of package.json that describe what the extension adds to VS Code. They are generated from the
+ * option table, the own settings and the image types (`npm run gen:manifest` writes them; a unit test fails when
+ * package.json and this module disagree), so a range, default or file type cannot drift between them.
+ */
+import { PRESET_VALUES, PRESETS, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey } from '../engine/options';
+import { LAYER_NAMES } from '../engine/vgg19';
+import { IMAGE_EXTNAME_REGEX } from './image-files';
+import { OWN_SETTING_DEFS, SECTION } from './settings';
+
+export const COMMANDS = {
+  stylizeWith: `${SECTION}.stylizeWith`,
+  useAsStyleFor: `${SECTION}.useAsStyleFor`,
+  cancel: `${SECTION}.cancel`,
+  showJob: `${SECTION}.showJob`,
+  locateWeights: `${SECTION}.locateWeights`,
+  showLog: `${SECTION}.showLog`,
+} as const;
+
+/** The webview panel type, which the serializer restores after a window reload. */
+export const PANEL_VIEW_TYPE = `${SECTION}.job`;
+
+/** A context key set while a job is queued or running: gates the commands that act on one. */
+export const BUSY_CONTEXT = `${SECTION}.busy`;
+
+/** The built-in image preview, whose editor title gets the commands too. */
+export const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
+
+const CATEGORY = 'Neural Style';
+const ON_IMAGE_IN_EXPLORER = `resourceExtname =~ ${IMAGE_EXTNAME_REGEX} && !explorerResourceIsFolder`;
+const ON_IMAGE_PREVIEW = `activeCustomEditorId == '${IMAGE_PREVIEW_VIEW_TYPE}'`;
+
+function presetNote(key: StyleOptionKey): string {
+  const set = PRESETS.filter((p) => key in PRESET_VALUES[p]).map((p) => `${p}: ${JSON.stringify(PRESET_VALUES[p][key])}`);
+  return set.length > 0 ? ` Unless you set it, the preset decides (${set.join(', ')}).` : '';
+}
+
+function optionSchema(key: StyleOptionKey, def: OptionDef): Record<string, unknown> {
+  const description = def.description + presetNote(key);
+  switch (def.kind) {
+    case 'number':
+      return { type: def.integer ? 'integer' : 'number', minimum: def.min, maximum: def.max, default: def.default, description };
+    case 'enum':
+      return { type: 'string', enum: [...def.values], default: def.default, description };
+    case 'boolean':
+      return { type: 'boolean', default: def.default, description };
+    case 'layers':
+      return { type: 'array', items: { type: 'string', enum: [...LAYER_NAMES] }, uniqueItems: true, default: [...def.default], description };
+    case 'numbers':
+      return { type: 'array', items: { type: 'number', minimum: def.min, maximum: def.max }, default: [...def.default], description };
+  }
+}
+
+function configuration(): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  let order = 0;
+  for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as [StyleOptionKey, OptionDef][]) {
+    properties[`${SECTION}.${key}`] = { ...optionSchema(key, def), scope: 'resource', order: order++ };
+  }
+  for (const [key, def] of Object.entries(OWN_SETTING_DEFS)) {
+    const type = def.kind === 'enum' ? { type: 'string', enum: [...def.values] } : { type: 'string' };
+    properties[`${SECTION}.${key}`] = { ...type, default: def.default, description: def.description, scope: def.scope, order: order++ };
+  }
+  return { title: CATEGORY, properties };
+}
+
+export function contributes(): Record<string, unknown> {
+  return {
+    commands: [
+      { command: COMMANDS.stylizeWith, title: 'Stylize with…', category: CATEGORY, icon: '$(symbol-color)' },
+      { command: COMMANDS.useAsStyleFor, title: 'Use as Style for…', category: CATEGORY },
+      { command: COMMANDS.cancel, title: 'Cancel Job', category: CATEGORY, enablement: BUSY_CONTEXT },
+      { command: COMMANDS.showJob, title: 'Show Job', category: CATEGORY },
+      { command: COMMANDS.locateWeights, title: 'Locate Weights File…', category: CATEGORY },
+      { command: COMMANDS.showLog, title: 'Show Log', category: CATEGORY },
+    ],
+    menus: {
+      'explorer/context': [
+        { command: COMMANDS.stylizeWith, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@1' },
+        { command: COMMANDS.useAsStyleFor, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@2' },
+      ],
+      'editor/title': [
+        { command: COMMANDS.stylizeWith, when: ON_IMAGE_PREVIEW, group: 'navigation' },
+        { command: COMMANDS.useAsStyleFor, when: ON_IMAGE_PREVIEW, group: '7_neuralStyle@1' },
+      ],
+      commandPalette: [{ command: COMMANDS.cancel, when: BUSY_CONTEXT }],
+    },
+    configuration: configuration(),
+  };
+}
+
+export function capabilities(): Record<string, unknown> {
+  const restricted = Object.entries(OWN_SETTING_DEFS).filter(([, d]) => 'restricted' in d && d.restricted).map(([k]) => `${SECTION}.${k}`);
+  return {
+    untrustedWorkspaces: {
+      supported: 'limited',
+      description:
+        'In Restricted Mode the workspace\'s own settings for where and under which name results are written ' +
+        'are ignored; your user settings apply.',
+      restrictedConfigurations: restricted,
+    },
+    // Images are read and results written through vscode.workspace.fs; only the weights file must be local.
+    virtualWorkspaces: true,
+  };
+}
+
+export const ACTIVATION_EVENTS = [`onWebviewPanel:${PANEL_VIEW_TYPE}`];

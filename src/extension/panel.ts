@@ -1,0 +1,196 @@
+import { randomBytes } from 'crypto';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { errorMessage } from '../engine/errors';
+import { fromWebview, type EditableOptions, type FromWebview, type JobView, type LossPoint, type ToWebview } from '../protocol/messages';
+import { parse } from '../protocol/schema';
+import type { Job, JobEvent } from './job';
+import { PANEL_VIEW_TYPE } from './manifest';
+import { outputFolder } from './output-name';
+import { pageHtml } from './panel-html';
+
+/** What the buttons of a panel do; the job service provides them. */
+export interface PanelActions {
+  cancel(job: Job): void;
+  save(job: Job): void;
+  open(job: Job): void;
+  reveal(job: Job): void;
+  runAgain(job: Job, options: EditableOptions): void;
+  /** Jobs ahead of this one in the queue. */
+  ahead(job: Job): number | undefined;
+  closed(job: Job): void;
+  log(message: string): void;
+}
+
+/** Live updates go to the panel at most this often; the loss points in between travel together. */
+const TICK_MS = 100;
+
+/**
+ * A webview editor panel that shows one job. The page (webview/) is rebuilt whenever the panel is shown again,
+ * and after a window reload, so it asks for the whole state with `ready` and the panel answers with a `job`
+ * message; live progress follows as `tick` and `preview` messages.
+ */
+export class JobPanel {
+  private readonly disposables: vscode.Disposable[] = [];
+  private points: LossPoint[] = [];
+  private tickTimer?: NodeJS.Timeout;
+  private lastTick?: Extract<JobEvent, { kind: 'progress' }>;
+
+  static create(job: Job, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE, job.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(job, extensionUri),
+    );
+    return new JobPanel(panel, job, extensionUri, actions);
+  }
+
+  /** A panel VS Code restored after a window reload, given the job its state described. */
+  static adopt(panel: vscode.WebviewPanel, job: Job, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
+    panel.webview.options = webviewOptions(job, extensionUri);
+    return new JobPanel(panel, job, extensionUri, actions);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    readonly job: Job,
+    extensionUri: vscode.Uri,
+    private readonly actions: PanelActions,
+  ) {
+    panel.title = job.title;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    const webview = panel.webview;
+    webview.html = panelHtml(webview, extensionUri, job.title);
+    this.disposables.push(
+      webview.onDidReceiveMessage((raw) => this.receive(raw)),
+      job.onEvent((e) => this.onJob(e)),
+      panel.onDidDispose(() => this.disposed()),
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  /** Sends the whole state again (the job's place in the queue changed, say). */
+  refresh(): void {
+    void this.post({ type: 'job', job: this.view() });
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+
+  private receive(raw: unknown): void {
+    let m: FromWebview;
+    try {
+      m = parse(fromWebview, raw, 'message from the panel');
+    } catch (e) {
+      this.actions.log(errorMessage(e));
+      return;
+    }
+    switch (m.type) {
+      case 'ready':
+        this.refresh();
+        break;
+      case 'cancel':
+        this.actions.cancel(this.job);
+        break;
+      case 'save':
+        this.actions.save(this.job);
+        break;
+      case 'open':
+        this.actions.open(this.job);
+        break;
+      case 'reveal':
+        this.actions.reveal(this.job);
+        break;
+      case 'runAgain':
+        this.actions.runAgain(this.job, m.options);
+        break;
+    }
+  }
+
+  private onJob(e: JobEvent): void {
+    switch (e.kind) {
+      case 'status':
+        this.flushTicks();
+        this.refresh();
+        break;
+      case 'progress':
+        this.points.push(e.point);
+        this.lastTick = e;
+        this.tickTimer ??= setTimeout(() => this.flushTicks(), TICK_MS);
+        break;
+      case 'previews':
+        if (this.panel.visible) void this.post({ type: 'previews', previews: this.job.previews });
+        break;
+    }
+  }
+
+  private flushTicks(): void {
+    clearTimeout(this.tickTimer);
+    this.tickTimer = undefined;
+    const last = this.lastTick;
+    const points = this.points;
+    this.points = [];
+    // A hidden panel has no page to draw on; it gets the whole state when it is shown again.
+    if (last && points.length > 0 && this.panel.visible) {
+      void this.post({ type: 'tick', progress: last.progress, pace: last.pace, points });
+    }
+  }
+
+  private view(): JobView {
+    const webview = this.panel.webview;
+    const src = (uri: string) => webview.asWebviewUri(vscode.Uri.parse(uri)).toString();
+    const job = this.job;
+    return {
+      record: job.record(),
+      contentSrc: src(job.content.uri),
+      styleSrcs: job.styles.map((s) => src(s.uri)),
+      outputSrc: job.result && src(job.result.uri),
+      previews: job.previews,
+      progress: job.progress,
+      pace: job.pace,
+      ahead: job.status === 'queued' ? this.actions.ahead(job) : undefined,
+      unsaved: job.unsaved,
+    };
+  }
+
+  private post(m: ToWebview): Thenable<boolean> {
+    return this.panel.webview.postMessage(m);
+  }
+
+  private disposed(): void {
+    clearTimeout(this.tickTimer);
+    for (const d of this.disposables) d.dispose();
+    this.actions.closed(this.job);
+  }
+}
+
+/** Scripts on, and files only from the extension's bundles and the folders of this job's images. */
+function webviewOptions(job: Job, extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  const folderOf = (uri: string) => {
+    const u = vscode.Uri.parse(uri);
+    return u.with({ path: path.posix.dirname(u.path) });
+  };
+  const folders = [job.content, ...job.styles, ...(job.result ? [job.result] : [])].map((r) => folderOf(r.uri));
+  if (job.run) {
+    const content = vscode.Uri.parse(job.content.uri);
+    folders.push(content.with({ path: outputFolder(content.path, job.run.output.folder) }));
+  }
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...folders],
+  };
+}
+
+function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  return pageHtml({
+    cspSource: webview.cspSource,
+    nonce,
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css')).toString(),
+    title,
+  });
+}

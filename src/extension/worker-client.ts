@@ -1,0 +1,151 @@
+import { fork, type ChildProcess } from 'child_process';
+import * as readline from 'readline';
+import { errorMessage } from '../engine/errors';
+import { fromWorker, type FromWorker, type JobEnd, type JobUpdate, type RunMessage, type ToWorker } from '../protocol/messages';
+import { parse } from '../protocol/schema';
+
+
+/** The worker process went away in the middle of a job: crashed, ran out of memory, or was killed. */
+export class WorkerDiedError extends Error {
+  constructor(message: string, readonly lastLines: readonly string[]) {
+    super(message);
+    this.name = 'WorkerDiedError';
+  }
+}
+
+export interface WorkerClientOptions {
+  /** The worker's bundle (dist/worker.js). */
+  readonly script: string;
+  /** The worker is closed after this long without a job; its engine cache goes with it. */
+  readonly idleMs: number;
+  /** After a cancel, the worker gets this long to stop between two steps before it is killed. */
+  readonly cancelGraceMs: number;
+  /** Every line the worker prints, for the extension's log. */
+  readonly log: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const KEPT_LINES = 20;
+
+/**
+ * The extension's end of the worker process (see src/worker/main.ts): started when a job needs it, reused for the
+ * next job (its loaded weights and backend with it), closed when idle. One job at a time: the queue sees to that.
+ */
+export class WorkerClient {
+  private child?: ChildProcess;
+  private readonly lastLines: string[] = [];
+  private active?: {
+    readonly jobId: string;
+    readonly child: ChildProcess;
+    readonly onMessage: (m: JobUpdate) => void;
+    readonly resolve: (end: JobEnd) => void;
+    readonly reject: (e: Error) => void;
+  };
+  private idleTimer?: NodeJS.Timeout;
+  private killTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: WorkerClientOptions) {}
+
+  /** The worker's process id while one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /**
+   * Runs a job; `onMessage` hears its progress. Resolves with its result or its failure as the worker reports
+   * them; rejects with WorkerDiedError when the process ends before that.
+   */
+  run(message: RunMessage, onMessage: (m: JobUpdate) => void): Promise<JobEnd> {
+    if (this.active) return Promise.reject(new Error(`the worker is busy with job ${this.active.jobId}`));
+    clearTimeout(this.idleTimer);
+    const child = this.child ?? this.start();
+    return new Promise<JobEnd>((resolve, reject) => {
+      this.active = { jobId: message.jobId, child, onMessage, resolve, reject };
+      this.send(child, message);
+    }).finally(() => {
+      this.active = undefined;
+      clearTimeout(this.killTimer);
+      this.killTimer = undefined;
+      this.idleTimer = setTimeout(() => this.close(), this.options.idleMs);
+    });
+  }
+
+  /** Asks the running job to stop after its current step; kills the worker if it does not within the grace time. */
+  cancel(jobId: string): void {
+    if (!this.child || this.active?.jobId !== jobId) return;
+    this.send(this.child, { type: 'cancel', jobId });
+    const child = this.child;
+    this.killTimer ??= setTimeout(() => {
+      this.options.log(`job ${jobId} did not stop within ${this.options.cancelGraceMs / 1000} s of being cancelled; killing the worker`);
+      child.kill('SIGKILL');
+    }, this.options.cancelGraceMs);
+  }
+
+  /** Stops the worker (a running job fails with WorkerDiedError); resolves once the process has exited. */
+  async dispose(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    child.kill();
+    await exited;
+  }
+
+  private start(): ChildProcess {
+    this.lastLines.length = 0;
+    const child = fork(this.options.script, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Not the extension host's flags (inspector ports, heap limits); its environment, so NEURAL_STYLE_* apply.
+      execArgv: [],
+      env: this.options.env ?? process.env,
+    });
+    this.child = child;
+    this.line(`worker started (pid ${child.pid})`);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (l) => this.line(l));
+    }
+    child.on('message', (raw) => {
+      let m: FromWorker;
+      try {
+        m = parse(fromWorker, raw, 'message from the worker');
+      } catch (e) {
+        this.line(errorMessage(e));
+        child.kill('SIGKILL');
+        return;
+      }
+      const active = this.active;
+      if (active?.child !== child || m.jobId !== active.jobId) return;
+      if (m.type === 'result' || m.type === 'failed') active.resolve(m);
+      else active.onMessage(m);
+    });
+    child.on('error', (e) => this.line(`worker process error: ${errorMessage(e)}`));
+    // 'close' comes after the process has exited and its output has been read to the end, last lines included.
+    child.on('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
+    child.on('close', (code, signal) => {
+      const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+      this.line(`worker (pid ${child.pid}) ${how}`);
+      if (this.active?.child === child) this.active.reject(new WorkerDiedError(`the worker process ${how}`, [...this.lastLines]));
+    });
+    return child;
+  }
+
+  private send(child: ChildProcess, message: ToWorker): void {
+    child.send(message);
+  }
+
+  private close(): void {
+    if (this.active || !this.child) return;
+    this.line('worker idle; closing it');
+    // The worker exits when its IPC channel closes (see src/worker/main.ts).
+    if (this.child.connected) this.child.disconnect();
+  }
+
+  private line(l: string): void {
+    this.lastLines.push(l);
+    if (this.lastLines.length > KEPT_LINES) this.lastLines.shift();
+    this.options.log(l);
+  }
+}

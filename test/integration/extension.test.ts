@@ -1,0 +1,149 @@
+// The extension in a real VS Code: its commands and menus, and jobs run end to end in the worker process on the
+// test workspace (test/fixtures/workspace: small images drawn by the harness, settings for quick block 1-3 runs).
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { NeuralStyleApi } from '../../src/extension';
+import type { StartResult } from '../../src/extension/jobs';
+import { REAL_WEIGHTS } from '../helpers/shared-data';
+
+const EXTENSION_ID = 'neural-style.neural-style';
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+/** The real VGG19 weights of blocks 1-3, from NEURAL_STYLE_WEIGHTS or ../shared/data; skips the test without. */
+function requireWeights(ctx: Mocha.Context): void {
+  const file = process.env.NEURAL_STYLE_WEIGHTS || REAL_WEIGHTS;
+  if (!fs.existsSync(file)) {
+    console.log(`      (skipped: no weights file at ${file}; set NEURAL_STYLE_WEIGHTS to vgg19_partial_blocks1-3_notop.h5)`);
+    ctx.skip();
+  }
+  // The extension and the worker it forks read it from this process's environment.
+  process.env.NEURAL_STYLE_WEIGHTS = file;
+}
+
+async function stylize(content: vscode.Uri[], style: vscode.Uri): Promise<StartResult> {
+  const started = await vscode.commands.executeCommand<StartResult>('neuralStyle.stylizeWith', content[0], content, [style]);
+  assert.ok(started, 'the command returned nothing');
+  return started;
+}
+
+async function withSetting<T>(key: string, value: unknown, body: () => Promise<T>): Promise<T> {
+  const config = () => vscode.workspace.getConfiguration('neuralStyle');
+  const before = config().inspect(key)?.workspaceValue;
+  await config().update(key, value, vscode.ConfigurationTarget.Workspace);
+  try {
+    return await body();
+  } finally {
+    await config().update(key, before, vscode.ConfigurationTarget.Workspace);
+  }
+}
+
+describe('Neural Style in VS Code', function () {
+  this.timeout(120_000);
+  let api: NeuralStyleApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<NeuralStyleApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    const wasActive = extension.isActive;
+    const t0 = performance.now();
+    api = await extension.activate();
+    const total = performance.now() - t0;
+    console.log(`      activation: activate() ran ${api.activationMs.toFixed(1)} ms` +
+      (wasActive ? ' (already active)' : `; loading and activating took ${total.toFixed(0)} ms`));
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('activates quickly and without loading an engine into the extension host', () => {
+    assert.ok(api.activationMs < 200, `activate() took ${api.activationMs} ms`);
+    const engines = Object.keys(require.cache).filter((m) => /tfjs|onnxruntime|[\\/]sharp[\\/]|h5wasm/.test(m));
+    assert.deepStrictEqual(engines, []);
+  });
+
+  it('registers every command it contributes', async () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const contributed: string[] = pkg.contributes.commands.map((c: { command: string }) => c.command);
+    assert.ok(contributed.length >= 4);
+    for (const c of contributed) assert.ok(registered.has(c), `${c} is not registered`);
+  });
+
+  it('offers its menu items on images of any type and letter case only', () => {
+    const menus = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.menus;
+    const shown = (when: string, file: string) => {
+      const m = /resourceExtname =~ \/(.+)\/(\w*)/.exec(when)!;
+      return new RegExp(m[1], m[2]).test(path.extname(file));
+    };
+    const titles = menus['explorer/context'].map((m: { command: string }) => m.command);
+    assert.deepStrictEqual(titles, ['neuralStyle.stylizeWith', 'neuralStyle.useAsStyleFor']);
+    for (const item of menus['explorer/context']) {
+      for (const f of ['content.png', 'style.jpg', 'X.JPEG', 'y.WebP', 'z.gif', 'scan.TIFF', 'a.avif']) assert.ok(shown(item.when, f), f);
+      for (const f of ['notes.txt', 'settings.json', 'image.svg', 'png']) assert.ok(!shown(item.when, f), f);
+    }
+    for (const item of menus['editor/title']) assert.match(item.when, /activeCustomEditorId == 'imagePreview\.previewEditor'/);
+  });
+
+  it('runs jobs to completion in one reused worker and writes each result beside its image', async function () {
+    requireWeights(this);
+    const content = workspaceFile('content.png');
+    const style = workspaceFile('style.jpg');
+    const started = await stylize([content, style], style);
+    assert.ok(started.jobIds, `refused: ${started.refused}`);
+    assert.strictEqual(started.jobIds.length, 2);
+    const pids = new Set<number>();
+    const timer = setInterval(() => api.workerPid() && pids.add(api.workerPid()!), 50);
+    try {
+      const [first, second] = await Promise.all(started.jobIds.map((id) => api.finished(id)));
+      for (const record of [first, second]) {
+        assert.strictEqual(record.status, 'done', record.message);
+        assert.strictEqual(record.steps, 20);
+      }
+      // (The second job stylizes the style image with itself: it starts where it ends.)
+      const losses = first.losses.map((p) => p.total);
+      assert.ok(losses[losses.length - 1] < 0.9 * losses[0], `the loss did not fall: ${losses[0]} -> ${losses[losses.length - 1]}`);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.strictEqual(pids.size, 1, `workers: ${[...pids]}`);
+    for (const name of ['content.style.stylized.png', 'style.style.stylized.png']) {
+      const bytes = await vscode.workspace.fs.readFile(workspaceFile(name));
+      assert.deepStrictEqual([...bytes.subarray(0, 4)], PNG_SIGNATURE, `${name} is not a PNG`);
+    }
+    // Run again: the name is taken, so the next one gets -1 and the first is kept.
+    const again = await stylize([content], style);
+    assert.strictEqual((await api.finished(again.jobIds![0])).output?.name, 'content.style.stylized-1.png');
+  });
+
+  it('cancels a running job and offers its best image rather than saving it', async function () {
+    requireWeights(this);
+    const before = (await vscode.workspace.fs.readDirectory(workspaceFile('.'))).map(([n]) => n).sort();
+    const record = await withSetting('steps', 100_000, async () => {
+      const started = await stylize([workspaceFile('content.png')], workspaceFile('style.jpg'));
+      const id = started.jobIds![0];
+      for (let i = 0; i < 600 && (api.job(id)?.steps ?? 0) < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      await vscode.commands.executeCommand('neuralStyle.cancel', id);
+      return api.finished(id);
+    });
+    assert.strictEqual(record.status, 'cancelled');
+    assert.ok(record.steps >= 3 && record.steps < 100_000);
+    assert.match(record.message ?? '', /Cancelled at step \d+ of \d+\. The best image so far is not saved\./);
+    assert.strictEqual(record.output, undefined);
+    const after = (await vscode.workspace.fs.readDirectory(workspaceFile('.'))).map(([n]) => n).sort();
+    assert.deepStrictEqual(after, before, 'a file was written');
+  });
+
+  it('refuses to start with a bad setting, naming the key and its range', async () => {
+    const result = await withSetting('steps', 0, () => stylize([workspaceFile('content.png')], workspaceFile('style.jpg')));
+    assert.deepStrictEqual(result, { refused: ['neuralStyle.steps must be an integer from 1 to 100000, got 0'] });
+  });
+});

@@ -1,0 +1,63 @@
+import * as assert from 'node:assert/strict';
+import { defaultOptions } from '../../../src/engine/options';
+import { Job } from '../../../src/extension/job';
+import { fromWebview, fromWorker, toWorker, webviewState } from '../../../src/protocol/messages';
+import { ProtocolError, parse } from '../../../src/protocol/schema';
+
+const image = { name: 'dog.png', bytes: new Uint8Array([1, 2, 3]) };
+
+function run(overrides: Record<string, unknown> = {}) {
+  return {
+    type: 'run', jobId: 'j', content: image, styles: [image], options: defaultOptions(), weightsPath: '/w.h5',
+    format: 'png', previewSize: 256, ...overrides,
+  };
+}
+
+function refusal(pattern: RegExp): (e: unknown) => boolean {
+  return (e) => {
+    assert.ok(e instanceof ProtocolError, String(e));
+    assert.match(e.message, pattern);
+    return true;
+  };
+}
+
+describe('messages checked on arrival', () => {
+  it('lets a well-formed job through, typed', () => {
+    const m = parse(toWorker, run(), 'message');
+    assert.equal(m.type, 'run');
+  });
+
+  it('says which field of which message is wrong', () => {
+    assert.throws(() => parse(toWorker, run({ styles: [{ name: 's.png' }] }), 'message'),
+      refusal(/^message\.styles\[0\]\.bytes must be bytes, got undefined$/));
+    assert.throws(() => parse(toWorker, run({ format: 'gif' }), 'message'), refusal(/message\.format must be one of png, jpeg, webp/));
+    assert.throws(() => parse(toWorker, { type: 'explode' }, 'message'), refusal(/has an unknown type "explode" \(expected run, cancel\)/));
+    assert.throws(() => parse(toWorker, null, 'message'), refusal(/unknown type/));
+  });
+
+  it('checks the run options against the option table', () => {
+    const options = { ...defaultOptions(), steps: 0 };
+    assert.throws(() => parse(toWorker, run({ options }), 'message'), refusal(/message\.options\.steps must be an integer from 1 to 100000, got 0/));
+  });
+
+  it('refuses a progress report whose losses are not finite numbers', () => {
+    const progress = {
+      step: 1, totalSteps: 2, stage: 0, stages: 1, width: 8, height: 8, elapsedMs: 5, stepEquivalents: 1,
+      losses: { total: NaN, style: 1, content: 1, tv: 1 },
+    };
+    assert.throws(() => parse(fromWorker, { type: 'progress', jobId: 'j', progress }, 'm'), refusal(/m\.progress\.losses\.total must be a finite number/));
+  });
+
+  it('refuses "run again" values outside the settings\' ranges, in words for the panel', () => {
+    const options = { styleWeight: 1, contentWeight: 1, tvWeight: 1, steps: 10, maxSize: 9 };
+    assert.throws(() => parse(fromWebview, { type: 'runAgain', options }, 'm'), refusal(/maxSize must be an integer from 16 to 8192, got 9/));
+    parse(fromWebview, { type: 'runAgain', options: { ...options, maxSize: 64 } }, 'm');
+  });
+
+  it('a panel\'s saved state survives JSON and is accepted after a reload', () => {
+    const job = new Job('id', { name: 'c.png', uri: 'file:///w/c.png' }, [{ name: 's.png', uri: 'file:///w/s.png' }], defaultOptions());
+    const saved = JSON.parse(JSON.stringify({ version: '1', record: job.record() }));
+    assert.equal(parse(webviewState, saved, 'state').record.content.name, 'c.png');
+    assert.throws(() => parse(webviewState, { version: '0', record: saved.record }, 'state'), refusal(/state\.version must be "1"/));
+  });
+});

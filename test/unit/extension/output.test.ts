@@ -1,0 +1,94 @@
+import { promises as fs } from 'fs';
+import * as assert from 'node:assert/strict';
+import * as os from 'os';
+import * as path from 'path';
+import { freePath, outputFileName, outputFolder } from '../../../src/extension/output-name';
+import { TargetExistsError, writeOutput, type OutputFs } from '../../../src/extension/output-write';
+
+const PATTERN = '${name}.${style}.stylized.${ext}';
+
+describe('output names', () => {
+  it('default: <name>.<style>.stylized.png', () => {
+    assert.equal(outputFileName(PATTERN, 'dog.jpg', ['starry_night.jpg'], 'png'), 'dog.starry_night.stylized.png');
+  });
+
+  it('the extension follows the format, and several styles are joined', () => {
+    assert.equal(outputFileName(PATTERN, 'a.b.PNG', ['x.webp', 'y.tif'], 'jpeg'), 'a.b.x+y.stylized.jpg');
+    assert.equal(outputFileName('${name}-art.${ext}', 'dog.png', ['s.png'], 'webp'), 'dog-art.webp');
+  });
+
+  it('goes beside the content, in a folder inside it, or in an absolute folder', () => {
+    assert.equal(outputFolder('/w/photos/dog.jpg', ''), '/w/photos');
+    assert.equal(outputFolder('/w/photos/dog.jpg', 'stylized'), '/w/photos/stylized');
+    assert.equal(outputFolder('/w/photos/dog.jpg', '../out'), '/w/out');
+    assert.equal(outputFolder('/w/photos/dog.jpg', '/tmp/results'), '/tmp/results');
+    assert.equal(outputFolder('/c:/w/dog.jpg', 'D:\\results'), '/D:/results');
+  });
+
+  it('a name that is taken gets -1, -2, ...', async () => {
+    const taken = new Set(['/w/a.png', '/w/a-1.png']);
+    assert.equal(await freePath('/w/a.png', async (p) => taken.has(p)), '/w/a-2.png');
+    assert.equal(await freePath('/w/b.png', async (p) => taken.has(p)), '/w/b.png');
+  });
+});
+
+describe('writing the output', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'neural-style-output-'));
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  /** The local file system as the extension's workspace.fs adapter behaves: rename never replaces. */
+  function localFs(overrides: Partial<OutputFs> = {}): OutputFs {
+    return {
+      exists: (p) => fs.stat(p).then(() => true, () => false),
+      createDirectory: async (p) => void (await fs.mkdir(p, { recursive: true })),
+      writeFile: (p, b) => fs.writeFile(p, b),
+      rename: async (from, to) => {
+        if (await fs.stat(to).then(() => true, () => false)) throw new TargetExistsError(to);
+        await fs.rename(from, to);
+      },
+      delete: (p) => fs.rm(p),
+      ...overrides,
+    };
+  }
+
+  it('writes the file, creating its folder, and leaves nothing else behind', async () => {
+    const target = path.join(dir, 'out', 'dog.s.stylized.png');
+    assert.equal(await writeOutput(localFs(), target, Buffer.from('png')), target);
+    assert.equal(await fs.readFile(target, 'utf8'), 'png');
+    assert.deepEqual(await fs.readdir(path.join(dir, 'out')), ['dog.s.stylized.png']);
+  });
+
+  it('never replaces an existing file', async () => {
+    const target = path.join(dir, 'dog.png');
+    await fs.writeFile(target, 'mine');
+    assert.equal(await writeOutput(localFs(), target, Buffer.from('new')), path.join(dir, 'dog-1.png'));
+    assert.equal(await fs.readFile(target, 'utf8'), 'mine');
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['dog-1.png', 'dog.png']);
+  });
+
+  it('takes the next free name when another writer takes the name first', async () => {
+    const target = path.join(dir, 'dog.png');
+    const base = localFs();
+    let raced = false;
+    const racing = localFs({
+      rename: async (from, to) => {
+        if (!raced) {
+          raced = true;
+          await fs.writeFile(to, 'other writer');
+        }
+        return base.rename(from, to);
+      },
+    });
+    assert.equal(await writeOutput(racing, target, Buffer.from('new')), path.join(dir, 'dog-1.png'));
+    assert.equal(await fs.readFile(target, 'utf8'), 'other writer');
+  });
+
+  it('a failed write leaves no temporary file', async () => {
+    const failing = localFs({ rename: async () => { throw new Error('disk full'); } });
+    await assert.rejects(writeOutput(failing, path.join(dir, 'dog.png'), Buffer.from('x')), /disk full/);
+    assert.deepEqual(await fs.readdir(dir), []);
+  });
+});

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { readJobSettings, type ConfigurationLike } from '../../../src/extension/settings';
+
+type Scope = 'globalValue' | 'workspaceValue' | 'workspaceFolderValue';
+
+/** Settings as VS Code would give them: `set` holds what settings files say, per key and scope. */
+function config(set: Record<string, unknown>, scope: Scope = 'globalValue'): ConfigurationLike {
+  return {
+    get: <T>(key: string) => set[key] as T | undefined,
+    inspect: <T>(key: string) => (key in set ? { [scope]: set[key] as T } : {}),
+  };
+}
+
+function settingsOf(set: Record<string, unknown>, styles = 1) {
+  const r = readJobSettings(config(set), styles);
+  assert.equal(r.problems, undefined, `unexpected problems: ${r.problems}`);
+  return r.value!;
+}
+
+function problemsOf(set: Record<string, unknown>, styles = 1): string[] {
+  const r = readJobSettings(config(set), styles);
+  assert.ok(r.problems, 'the job was allowed to start');
+  return r.problems;
+}
+
+describe('settings read when a job starts', () => {
+  it('without any setting, the balanced preset\'s run and a PNG beside the content', () => {
+    const s = settingsOf({});
+    assert.equal(s.options.preset, 'balanced');
+    assert.equal(s.options.steps, 500);
+    assert.deepEqual(s.output, { format: 'png', namePattern: '${name}.${style}.stylized.${ext}', folder: '' });
+    assert.equal(s.weightsPath, '');
+  });
+
+  it('a preset fills in what the user did not set, and what the user set wins', () => {
+    const s = settingsOf({ preset: 'quick', steps: 42 });
+    assert.equal(s.options.steps, 42);
+    assert.equal(s.options.maxSize, 384, 'the quick preset\'s size');
+  });
+
+  it('values in the workspace folder\'s settings count as set by the user', () => {
+    const r = readJobSettings(config({ preset: 'quick', maxSize: 96 }, 'workspaceFolderValue'), 1);
+    assert.equal(r.value?.options.maxSize, 96);
+  });
+
+  it('a bad value is refused with its key and the allowed range', () => {
+    assert.deepEqual(problemsOf({ steps: -1 }), ['neuralStyle.steps must be an integer from 1 to 100000, got -1']);
+    assert.deepEqual(problemsOf({ styleWeight: 'high' }), ['neuralStyle.styleWeight must be a number from 0 to 1000000000000, got "high"']);
+  });
+
+  it('every bad value is reported at once, run options and output settings alike', () => {
+    const problems = problemsOf({ optimizer: 'sgd', styleLayers: ['block9_conv1'], 'output.format': 'gif' });
+    assert.equal(problems.length, 3);
+    assert.match(problems[0], /^neuralStyle\.styleLayers has an unknown layer "block9_conv1"/);
+    assert.match(problems[1], /^neuralStyle\.optimizer must be one of adam, lbfgs, got "sgd"/);
+    assert.match(problems[2], /^neuralStyle\.output\.format must be one of png, jpeg, webp, got "gif"/);
+  });
+
+  it('refuses name patterns that name unknown values or folders', () => {
+    assert.match(problemsOf({ 'output.namePattern': '${name}-${date}.png' })[0], /^neuralStyle\.output\.namePattern must use only \$\{name\}, \$\{style\} and \$\{ext\}, got "\$\{date\}"/);
+    assert.match(problemsOf({ 'output.namePattern': 'out/${name}.png' })[0], /^neuralStyle\.output\.namePattern must be a file name without folders/);
+  });
+
+  it('options that do not go together are refused, naming both', () => {
+    const [p] = problemsOf({ styleLayers: ['block1_conv1', 'block2_conv1'], styleLayerWeights: [1, 2, 3] });
+    assert.equal(p, 'neuralStyle settings: styleLayerWeights has 3 entries but there are 2 style layers');
+    assert.match(problemsOf({ styleBlendWeights: [1, 1] }, 1)[0], /styleBlendWeights has 2 entries but there are 1 style images/);
+    settingsOf({ styleBlendWeights: [1, 3] }, 2);
+  });
+});

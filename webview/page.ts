@@ -1,0 +1,211 @@
+import { STYLE_OPTION_DEFS, optionProblem } from '../src/engine/options';
+import type { Progress } from '../src/engine/run';
+import {
+  EDITABLE_OPTIONS, type EditableOptions, type FromWebview, type JobStatus, type JobView, type LossPoint, type Pace,
+  type Preview,
+} from '../src/protocol/messages';
+import { h } from './dom';
+import { duration, loss, rate } from './format';
+import { LossChart } from './loss-chart';
+
+const STATUS_TEXT: Record<JobStatus, string> = {
+  queued: 'Waiting',
+  preparing: 'Preparing',
+  running: 'Running',
+  done: 'Done',
+  cancelled: 'Cancelled',
+  diverged: 'Stopped',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+};
+
+const LABELS: Record<keyof EditableOptions, string> = {
+  styleWeight: 'Style weight',
+  contentWeight: 'Content weight',
+  tvWeight: 'TV weight',
+  steps: 'Steps',
+  maxSize: 'Size (px)',
+};
+
+/**
+ * The page of one job. `show` draws it whole from the extension's state; `tick` and `previews` update the parts
+ * that move while the job runs (numbers, curves, pictures) without redrawing the rest.
+ */
+export class JobPage {
+  private job?: JobView;
+  private chart?: LossChart;
+  private stats?: HTMLElement;
+  private pictures?: HTMLElement;
+  /** Object URLs of the in-memory images shown, released when they are replaced. */
+  private urls: string[] = [];
+
+  constructor(private readonly root: HTMLElement, private readonly post: (m: FromWebview) => void) {}
+
+  show(job: JobView): void {
+    this.job = job;
+    this.chart?.dispose();
+    const r = job.record;
+    const ended = ['done', 'cancelled', 'diverged', 'failed', 'interrupted'].includes(r.status);
+    const canvas = h('canvas', { role: 'img', 'aria-label': 'Loss curves' });
+    this.stats = h('dl', { class: 'stats' });
+    this.pictures = h('section', { class: 'pictures' });
+    this.root.replaceChildren(...present(
+      h('header', {},
+        h('h1', {}, `${r.content.name} `, h('span', { class: 'muted' }, 'in the style of'), ` ${r.styles.map((s) => s.name).join(' + ')}`),
+        h('span', { class: `status status-${r.status}`, id: 'status' }, STATUS_TEXT[r.status]),
+      ),
+      r.message ? h('p', { class: `message${r.status === 'failed' ? ' error' : ''}`, id: 'message' }, r.message) : null,
+      job.ahead ? h('p', { class: 'muted' }, `${job.ahead} job${job.ahead > 1 ? 's' : ''} ahead of this one.`) : null,
+      h('section', { class: 'inputs' },
+        figure(job.contentSrc, 'Content', r.content.name),
+        ...job.styleSrcs.map((src, i) => figure(src, 'Style', r.styles[i].name)),
+      ),
+      this.pictures,
+      this.stats,
+      h('section', { class: 'chart' }, canvas),
+      this.actions(job, ended),
+      ended && r.status !== 'failed' ? this.runAgainForm(job) : null,
+    ));
+    this.chart = new LossChart(canvas, r.losses);
+    this.drawPictures();
+    this.drawStats();
+  }
+
+  tick(progress: Progress, pace: Pace, points: readonly LossPoint[]): void {
+    if (!this.job) return;
+    this.job = { ...this.job, progress, pace };
+    this.chart?.add(points);
+    this.drawStats();
+  }
+
+  previews(previews: Preview[]): void {
+    if (!this.job) return;
+    this.job = { ...this.job, previews };
+    this.drawPictures();
+  }
+
+  private objectUrl(bytes: Uint8Array): string {
+    const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+    this.urls.push(url);
+    return url;
+  }
+
+  /** The evolving image and the strip while running; the result against the content when done. */
+  private drawPictures(): void {
+    const job = this.job!;
+    const r = job.record;
+    for (const url of this.urls) URL.revokeObjectURL(url);
+    this.urls = [];
+    const strip = job.previews.map((p) =>
+      h('figure', { class: 'thumb' }, h('img', { src: this.objectUrl(p.png), alt: `Step ${p.step}` }), h('figcaption', {}, `${p.step}`)),
+    );
+    const resultSrc = job.outputSrc ?? (job.unsaved && this.objectUrl(job.unsaved));
+    let main: HTMLElement;
+    if (resultSrc) {
+      main = comparison(job.contentSrc, resultSrc, r.output ? r.output.name : 'Not saved yet');
+    } else if (job.previews.length > 0) {
+      const current = job.previews[job.previews.length - 1];
+      main = h('figure', { class: 'current' },
+        h('img', { src: this.objectUrl(current.png), alt: `The image at step ${current.step}`, id: 'current' }),
+        h('figcaption', {}, `Step ${current.step}`));
+    } else {
+      const waiting = r.status === 'queued' || r.status === 'preparing' ? 'The first image appears after the first step.' : 'No image.';
+      main = h('figure', { class: 'current placeholder' }, h('img', { src: job.contentSrc, alt: '' }), h('figcaption', {}, waiting));
+    }
+    this.pictures!.replaceChildren(main, strip.length > 0 ? h('div', { class: 'strip', 'aria-label': 'Progress thumbnails' }, ...strip) : '');
+  }
+
+  private drawStats(): void {
+    const job = this.job!;
+    const r = job.record;
+    const p = job.progress;
+    const step = p?.step ?? r.steps;
+    const total = p?.totalSteps ?? r.totalSteps;
+    const width = p?.width ?? r.width;
+    const height = p?.height ?? r.height;
+    const running = r.status === 'running';
+    const items: [string, string | undefined][] = [
+      ['Step', total ? `${step} of ${total}` : step > 0 ? `${step}` : undefined],
+      ['Speed', running && job.pace ? rate(job.pace.stepsPerSecond) : undefined],
+      ['Elapsed', p || r.elapsedMs > 0 ? duration(p?.elapsedMs ?? r.elapsedMs) : undefined],
+      ['Left', running && job.pace?.etaMs !== undefined ? `about ${duration(job.pace.etaMs)}` : undefined],
+      ['Size', width && height ? `${width}×${height}${p && p.stages > 1 ? ` (scale ${p.stage + 1} of ${p.stages})` : ''}` : undefined],
+      ['Loss', p ? loss(p.losses.total) : r.losses.length > 0 ? loss(r.losses[r.losses.length - 1].total) : undefined],
+      ['Backend', r.backend],
+    ];
+    this.stats!.replaceChildren(
+      ...items.filter(([, v]) => v !== undefined).map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', { 'data-stat': k.toLowerCase() }, v!))),
+    );
+    const progress = p ? p.step / p.totalSteps : 0;
+    this.stats!.style.setProperty('--progress', String(running ? progress : 0));
+  }
+
+  private actions(job: JobView, ended: boolean): HTMLElement {
+    const button = (label: string, m: FromWebview, primary = false) => {
+      const b = h('button', { type: 'button', class: primary ? 'primary' : 'secondary' }, label);
+      b.addEventListener('click', () => this.post(m));
+      return b;
+    };
+    return h('section', { class: 'actions' },
+      !ended ? button('Cancel', { type: 'cancel' }) : null,
+      job.unsaved ? button('Save Best Image', { type: 'save' }, true) : null,
+      job.record.output ? button('Open', { type: 'open' }, true) : null,
+      job.record.output ? button('Reveal in Explorer', { type: 'reveal' }) : null,
+    );
+  }
+
+  /** The weights, steps and size of this run, editable, and a button to run again with them. */
+  private runAgainForm(job: JobView): HTMLElement {
+    const error = h('p', { class: 'error', role: 'alert' });
+    const inputs = EDITABLE_OPTIONS.map((key) => {
+      const def = STYLE_OPTION_DEFS[key];
+      const input = h('input', {
+        type: 'number', name: key, id: `again-${key}`, value: job.record.options[key], min: def.min, max: def.max,
+        step: 'integer' in def && def.integer ? 1 : 'any', required: true,
+      });
+      return { key, input, field: h('label', { for: `again-${key}` }, LABELS[key], input) };
+    });
+    const form = h('form', { class: 'again' }, ...inputs.map((i) => i.field), h('button', { type: 'submit', class: 'primary' }, 'Run Again'), error);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const options = Object.fromEntries(inputs.map(({ key, input }) => [key, input.value === '' ? NaN : Number(input.value)])) as EditableOptions;
+      for (const { key, input } of inputs) {
+        const problem = optionProblem(STYLE_OPTION_DEFS[key], options[key]);
+        input.setAttribute('aria-invalid', String(problem !== undefined));
+        if (problem) {
+          error.textContent = `${LABELS[key]} ${problem}`;
+          input.focus();
+          return;
+        }
+      }
+      error.textContent = '';
+      this.post({ type: 'runAgain', options });
+    });
+    return h('details', { class: 'again', open: true }, h('summary', {}, 'Run again with other weights, steps or size'), form);
+  }
+}
+
+function present(...nodes: (Node | null)[]): Node[] {
+  return nodes.filter((n): n is Node => n !== null);
+}
+
+function figure(src: string, role: string, name: string): HTMLElement {
+  return h('figure', { class: 'input' }, h('img', { src, alt: `${role}: ${name}` }), h('figcaption', {}, h('span', { class: 'muted' }, role), ` ${name}`));
+}
+
+/** Before and after, one over the other; the slider (or arrow keys) moves the edge between them. */
+function comparison(beforeSrc: string, afterSrc: string, caption: string): HTMLElement {
+  const after = h('img', { src: afterSrc, alt: 'Result', class: 'after', id: 'result' });
+  const before = h('img', { src: beforeSrc, alt: 'Content before', class: 'before' });
+  const slider = h('input', { type: 'range', min: 0, max: 100, value: 50, 'aria-label': 'Before and after: drag to compare' });
+  const set = () => {
+    after.style.clipPath = `inset(0 0 0 ${slider.value}%)`;
+  };
+  slider.addEventListener('input', set);
+  set();
+  after.addEventListener('error', () => {
+    fig.querySelector('figcaption')!.textContent = `${caption}: the file cannot be shown (moved or deleted?)`;
+  });
+  const fig = h('figure', { class: 'compare' }, h('div', { class: 'stack' }, before, after), slider, h('figcaption', {}, `Before | after: ${caption}`));
+  return fig;
+}

@@ -3,8 +3,9 @@
 // (.vscodeignore), and the native modules the bundles load from node_modules at run time, for that platform only:
 // sharp with its @img/* package for the target, onnxruntime-node with its target binaries, and tfjs-node when it
 // is installed and the target is this machine's (its libtensorflow is the one its install fetched for here).
+// The VSIX is then read back and removed if anything else is in it. README "Packaging" says how platforms are built.
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import path from 'path';
 import { fileURLToPath } from 'url';
 import { external } from '../esbuild-node.mjs';
@@ -34,8 +35,7 @@ function fail(message) {
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) fail(`${path.basename(cmd)} ${args.join(' ')} failed:\n${r.stdout}`);
-  return r.stdout;
+  if (r.status !== 0) fail(`${path.basename(cmd)} ${args.join(' ')} failed${r.stdout.trim() ? `:\n${r.stdout}` : ''}`);
 }
 
 /** The folder of package `name` as Node resolves it from `from` (nearest node_modules upwards), or undefined. */
@@ -118,25 +118,39 @@ writeFileSync(ignoreFile, [
 
 console.log(`[package] ${target}: production build`);
 run(process.execPath, ['scripts/build.mjs', '--production']);
-
-// Check the list vsce will pack before packing it: nothing but the product, and no other platform's binaries.
-const files = run(VSCE, ['ls', '--ignoreFile', ignoreFile]).split('\n').filter(Boolean);
-const misplaced = files.filter((f) => f.startsWith('node_modules/')
-  ? !runtimeDirs.some((d) => f.startsWith(`${d}/`)) || (f.includes('/napi-v6/') && !f.includes(`/napi-v6/${platform}/${arch}/`))
-  : !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(?!cli\.js)[^/]+\.(js|css|wasm)|media\/.+)$/.test(f));
-if (misplaced.length > 0) fail(`these files do not belong in the VSIX:\n  ${misplaced.slice(0, 30).join('\n  ')}`);
-if (!files.includes(manifest.main.replace(/^\.\//, ''))) fail(`${manifest.main} is missing: has src/extension.ts landed?`);
-
 mkdirSync(path.dirname(out), { recursive: true });
 run(VSCE, ['package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository']);
 
+/** Names and sizes of the files in a zip, from its central directory (a VSIX is a zip; no unzip on a bare CI). */
+function zipEntries(file) {
+  const zip = readFileSync(file);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const entries = [];
+  for (let i = 0, at = zip.readUInt32LE(end + 16); i < zip.readUInt16LE(end + 10); i++) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    entries.push({ name: zip.toString('utf8', at + 46, at + 46 + nameLength), size: zip.readUInt32LE(at + 24) });
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+
+// Check what was packed (vsce checks the entry point): nothing but the product, no other platform's binaries.
+const files = zipEntries(out).filter((e) => e.name.startsWith('extension/')).map((e) => ({ ...e, name: e.name.slice(10) }));
+const misplaced = files.map((f) => f.name).filter((f) => f.startsWith('node_modules/')
+  ? !runtimeDirs.some((d) => f.startsWith(`${d}/`)) || (f.includes('/napi-v6/') && !f.includes(`/napi-v6/${platform}/${arch}/`))
+  : !/^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|dist\/(?!cli\.js)[^/]+\.(js|css|wasm)|media\/.+)$/.test(f));
+if (misplaced.length > 0) {
+  rmSync(out);
+  fail(`these files do not belong in the VSIX (removed):\n  ${misplaced.slice(0, 30).join('\n  ')}`);
+}
+
 const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 const groups = new Map();
-for (const f of files) {
-  const key = f.startsWith('node_modules/') ? runtimeDirs.find((d) => f.startsWith(`${d}/`)) : f.split('/')[0];
+for (const { name, size } of files) {
+  const key = name.startsWith('node_modules/') ? runtimeDirs.find((d) => name.startsWith(`${d}/`)) : name.split('/')[0];
   const g = groups.get(key) ?? { count: 0, bytes: 0 };
   g.count++;
-  g.bytes += statSync(path.join(ROOT, f)).size;
+  g.bytes += size;
   groups.set(key, g);
 }
 console.log(`[package] ${path.relative(process.cwd(), out)}: ${mb(statSync(out).size)} (${files.length} files, unpacked:)`);

@@ -20,11 +20,11 @@ export async function main(args: string[]): Promise<number> {
   const givenVsix = vsixAt >= 0 ? args.splice(vsixAt, 2)[1] : undefined;
   const flows = args.map((f) => path.resolve(f));
   if (flows.length === 0) flows.push(path.join(ROOT, 'scripts/vscode-test/e2e/harness.flow.ts'), ...projectFlows());
+  const vsix = givenVsix ? path.resolve(givenVsix) : path.join(ROOT, 'out', 'vsix', 'e2e.vsix');
+  if (givenVsix && !existsSync(vsix)) throw new Error(`no VSIX at ${vsix}`);
   const codeServer = await ensureTools();
-  const artifacts = freshArtifacts('e2e');
-  const vsix = givenVsix ? path.resolve(givenVsix) : path.join(artifacts, 'neural-style.vsix');
   if (!givenVsix) await run(process.execPath, ['scripts/package/vsix.mjs', '--out', vsix], { cwd: ROOT });
-  if (!existsSync(vsix)) throw new Error(`no VSIX at ${vsix}`);
+  const artifacts = freshArtifacts('e2e');
 
   const failed: string[] = [];
   for (const file of flows) {

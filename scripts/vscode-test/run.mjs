@@ -3,12 +3,14 @@
 // `main(args)` and exits with the code it returns.
 // Usage: node scripts/vscode-test/run.mjs <command> [args...]   command: setup | integration | desktop | e2e
 import * as esbuild from 'esbuild';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createRequire } from 'module';
 import path from 'path';
 import { fileURLToPath } from 'url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [command, ...args] = process.argv.slice(2);
+await takeLock(path.join(here, '../../.vscode-test/run.lock'));
 const outfile = path.join(here, '../../out/vscode-test', `${command}.js`);
 await esbuild.build({
   entryPoints: [path.join(here, `${command}.ts`)], outfile, bundle: true, platform: 'node', target: 'node20',
@@ -26,3 +28,30 @@ try {
 }
 // Exit now: a browser or server handle left behind must not keep a finished run waiting.
 process.exit(code);
+
+/**
+ * One harness command at a time per checkout: runs share dist/, out/, artifacts/ and the code-server install, and
+ * several people may start them in one working tree. A lock left by a process that is gone is taken over.
+ */
+async function takeLock(file) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  for (let waiting = false; ; await new Promise((r) => setTimeout(r, 1000))) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      process.on('exit', () => rmSync(file, { force: true }));
+      return;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    const holder = Number(readFileSync(file, 'utf8'));
+    if (!holder) continue; // created this instant, its pid not written yet
+    try {
+      process.kill(holder, 0);
+    } catch {
+      rmSync(file, { force: true });
+      continue;
+    }
+    if (!waiting) console.log(`[${command}] waiting for another test run in this checkout to end (pid ${holder})`);
+    waiting = true;
+  }
+}

@@ -75,8 +75,8 @@ export function registerCommands(
   });
 
   register(COMMANDS.cancel, async (jobId) => {
-    const active = jobs.active();
     if (typeof jobId === 'string') return jobs.cancel(jobId);
+    const active = jobs.active();
     if (active.length <= 1) return active[0] && jobs.cancel(active[0].id);
     const picked = await vscode.window.showQuickPick(
       active.map((job) => ({ label: job.title, description: job.status === 'queued' ? 'waiting' : job.status, id: job.id })),

@@ -77,6 +77,14 @@ export class Job {
     return `${this.content.name} · ${this.styles.map((s) => s.name).join(' + ')}`;
   }
 
+  /** Where the run ended: its last image's size and how far it got. */
+  ranTo(end: { width: number; height: number; steps: number; elapsedMs: number }): void {
+    this.width = end.width;
+    this.height = end.height;
+    this.steps = end.steps;
+    this.elapsedMs = end.elapsedMs;
+  }
+
   /** Keeps a result in memory until it is saved. */
   keepUnsaved(bytes: Uint8Array): void {
     this.unsaved = plainBytes(bytes);

@@ -202,6 +202,7 @@ export class JobService implements vscode.Disposable {
   }
 
   private async execute(job: Job, signal: AbortSignal): Promise<void> {
+    // Only jobs started in this window are queued, and those have their run settings.
     const run = job.run as RunSettings;
     job.setStatus('preparing', 'Getting the weights ready…');
     const weights = await this.weights.ensure(run.weightsPath, signal);
@@ -246,7 +247,7 @@ export class JobService implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Neural Style: ${end.message}`, ...actions).then((choice) => choice && this.log.show());
       return;
     }
-    Object.assign(job, { width: end.width, height: end.height, steps: end.steps, elapsedMs: end.elapsedMs });
+    job.ranTo(end);
     if (end.outcome === 'done') {
       job.keepUnsaved(end.bytes);
       await this.save(job);

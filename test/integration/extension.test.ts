@@ -142,6 +142,17 @@ describe('Neural Style in VS Code', function () {
     assert.deepStrictEqual(after, before, 'a file was written');
   });
 
+  it('"Use as Style for…" makes the chosen image the style of the others', async () => {
+    const style = workspaceFile('style.jpg');
+    const started = await vscode.commands.executeCommand<StartResult>('neuralStyle.useAsStyleFor', style, [style], [workspaceFile('content.png')]);
+    const id = started?.jobIds?.[0];
+    assert.ok(id, `not started: ${started?.refused}`);
+    await vscode.commands.executeCommand('neuralStyle.cancel', id);
+    const record = await api.finished(id);
+    assert.deepStrictEqual([record.content.name, record.styles.map((s) => s.name)], ['content.png', ['style.jpg']]);
+    assert.strictEqual(record.status, 'cancelled');
+  });
+
   it('refuses to start with a bad setting, naming the key and its range', async () => {
     const result = await withSetting('steps', 0, () => stylize([workspaceFile('content.png')], workspaceFile('style.jpg')));
     assert.deepStrictEqual(result, { refused: ['neuralStyle.steps must be an integer from 1 to 100000, got 0'] });

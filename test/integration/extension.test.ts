@@ -142,6 +142,24 @@ describe('Neural Style in VS Code', function () {
     assert.deepStrictEqual(after, before, 'a file was written');
   });
 
+  it('reports a worker that dies with its last lines, and runs the next job in a fresh one', async function () {
+    requireWeights(this);
+    const content = [workspaceFile('content.png')];
+    const style = workspaceFile('style.jpg');
+    const { record, pid } = await withSetting('steps', 100_000, async () => {
+      const id = (await stylize(content, style)).jobIds![0];
+      for (let i = 0; i < 600 && (api.job(id)?.steps ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      const pid = api.workerPid()!;
+      process.kill(pid, 'SIGKILL');
+      return { record: await api.finished(id), pid };
+    });
+    assert.strictEqual(record.status, 'failed');
+    assert.match(record.message ?? '', /^the worker process was stopped by SIGKILL\. Its last lines:\n[^]*backend/);
+    const next = await api.finished((await stylize(content, style)).jobIds![0]);
+    assert.strictEqual(next.status, 'done', next.message);
+    assert.notStrictEqual(api.workerPid(), pid);
+  });
+
   it('"Use as Style for…" makes the chosen image the style of the others', async () => {
     const style = workspaceFile('style.jpg');
     const started = await vscode.commands.executeCommand<StartResult>('neuralStyle.useAsStyleFor', style, [style], [workspaceFile('content.png')]);

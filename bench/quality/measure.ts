@@ -6,7 +6,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Evaluator, Losses } from '../../src/engine/backend';
 import { resolveOptions, type StyleOptions } from '../../src/engine/options';
-import { buildProblem } from '../../src/engine/problem';
+import { lossProblem, styleTargets } from '../../src/engine/problem';
 import { stylize } from '../../src/engine/run';
 import { planStages } from '../../src/engine/schedule';
 import { loadBackend } from '../../src/engine/select-backend';
@@ -34,8 +34,9 @@ async function main(): Promise<void> {
   const backend = await loadBackend('onnx', weights);
   const [content, style] = await Promise.all([readImage(pair.content), readImage(pair.style)]);
   const target = fitLongSide(content.raster.height, content.raster.width, size);
+  const grams = await styleTargets(backend, [style.raster], options, size, size);
   const atTarget: Evaluator = await backend.createEvaluator(
-    await buildProblem(backend, resizeBilinear(content.raster, target.width, target.height), [style.raster], options, size),
+    await lossProblem(backend, resizeBilinear(content.raster, target.width, target.height), grams, options),
   );
 
   const curve: CurvePoint[] = [];

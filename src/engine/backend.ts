@@ -50,6 +50,11 @@ export interface Backend {
   /** What runs underneath, for the panel and the CLI (e.g. "wasm, SIMD, 1 thread"). */
   readonly detail: string;
   /**
+   * The longest image side it can optimise whole, where its memory runs out first (the wasm heap is capped at
+   * 4 GB); larger images are refined in tiles of this size. Undefined: as large as the tile size setting.
+   */
+  readonly maxSide?: number;
+  /**
    * Forward pass up to the deepest of `layers`. The image goes through the caffe preprocessing unless `raw`,
    * in which case it is only multiplied by 255 (how the tutorial printed its first table).
    */

@@ -67,6 +67,16 @@ export const STYLE_OPTION_DEFS = {
     kind: 'number', min: 16, max: 8192, integer: true, default: 128,
     description: 'Longer side of the first scale of a multi-scale run.',
   },
+  tileSize: {
+    kind: 'number', min: 128, max: 4096, integer: true, default: 1024,
+    description:
+      'Images larger than this (longer side, pixels) are optimised whole up to this size, then refined at full ' +
+      'size tile by tile: memory depends on this, not on the output size.',
+  },
+  tileSteps: {
+    kind: 'number', min: 1, max: 10000, integer: true, default: 50,
+    description: 'Steps spent on each tile when refining an output larger than the tile size.',
+  },
   init: {
     kind: 'enum', values: ['content', 'noise'], default: 'content',
     description: 'Start from the content image, or from noise (seeded).',

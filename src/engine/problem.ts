@@ -2,33 +2,59 @@ import { fitLongSide, resizeBilinear } from '../image/resize';
 import type { Raster } from '../image/raster';
 import type { Backend, LossProblem } from './backend';
 import type { StyleOptions } from './options';
+import { crop, partition } from './tiles';
+import { featureSize } from './vgg19';
 
 /**
- * The loss at one scale: content features of the content image at that size, style Grams of each style image
- * (its longer side `styleScale` times the scale's), blended by weight, and the final coefficients of every term
- * (the reference's `weight / number of layers`, times a per-layer weight normalised to average 1).
+ * The style targets at one scale: Gram matrices of each style image (its longer side `styleScale` times the
+ * scale's), blended by weight. A style image larger than `maxSide` is measured in parts: the Gram matrix is a sum
+ * over positions, so the parts' sums add up to the whole's (up to the parts' borders), in bounded memory.
  */
-export async function buildProblem(
+export async function styleTargets(
   backend: Backend,
-  content: Raster,
   styles: readonly Raster[],
   o: StyleOptions,
   longSide: number,
-): Promise<LossProblem> {
-  const contentFeatures = o.contentLayers.length > 0 ? await backend.features(content, o.contentLayers) : new Map();
+  maxSide: number,
+): Promise<Map<string, Float32Array>> {
   const blend = normalised(o.styleBlendWeights.length > 0 ? o.styleBlendWeights : styles.map(() => 1), 1);
   const grams = new Map<string, Float32Array>();
-  for (let i = 0; i < styles.length && o.styleLayers.length > 0; i++) {
+  if (o.styleLayers.length === 0) return grams;
+  for (let i = 0; i < styles.length; i++) {
     if (blend[i] === 0) continue;
     const s = styles[i];
     const size = fitLongSide(s.height, s.width, Math.max(16, Math.round(longSide * o.styleScale)));
     const resized = size.height === s.height && size.width === s.width ? s : resizeBilinear(s, size.width, size.height);
-    for (const [layer, g] of await backend.grams(resized, o.styleLayers)) {
-      const acc = grams.get(layer) ?? new Float32Array(g.length);
-      for (let k = 0; k < g.length; k++) acc[k] += blend[i] * g[k];
-      grams.set(layer, acc);
+    const parts = partition(resized.width, resized.height, maxSide);
+    const positions = (layer: string, h: number, w: number) => {
+      const f = featureSize(layer, h, w);
+      return f.height * f.width;
+    };
+    for (const part of parts) {
+      const image = parts.length === 1 ? resized : crop(resized, part);
+      for (const [layer, g] of await backend.grams(image, o.styleLayers)) {
+        const share = positions(layer, part.height, part.width) / parts.reduce((n, p) => n + positions(layer, p.height, p.width), 0);
+        const acc = grams.get(layer) ?? new Float32Array(g.length);
+        for (let k = 0; k < g.length; k++) acc[k] += blend[i] * share * g[k];
+        grams.set(layer, acc);
+      }
     }
   }
+  return grams;
+}
+
+/**
+ * The loss of one image (or tile): content features of `content`, the given style targets, and the final
+ * coefficients of every term (the reference's `weight / number of layers`, times a per-layer weight normalised
+ * to average 1).
+ */
+export async function lossProblem(
+  backend: Backend,
+  content: Raster,
+  grams: ReadonlyMap<string, Float32Array>,
+  o: StyleOptions,
+): Promise<LossProblem> {
+  const contentFeatures = o.contentLayers.length > 0 ? await backend.features(content, o.contentLayers) : new Map();
   const layerWeights = normalised(
     o.styleLayerWeights.length > 0 ? o.styleLayerWeights : o.styleLayers.map(() => 1),
     o.styleLayers.length,

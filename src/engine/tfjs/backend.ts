@@ -14,12 +14,16 @@ export async function createTfjsBackend(weights: VggWeights, name: TfjsBackendNa
 
 class TfjsBackend implements Backend {
   private readonly convs = new Map<string, ConvTensors>();
+  /** The wasm heap stops at 4 GB, ~10 KB a pixel for VGG19's forward and backward: 640x640 is its ceiling. */
+  readonly maxSide: number | undefined;
 
   constructor(
     readonly name: TfjsBackendName,
     readonly detail: string,
     private readonly weights: VggWeights,
-  ) {}
+  ) {
+    this.maxSide = name === 'wasm' ? 512 : undefined;
+  }
 
   async features(image: Raster, layers: readonly string[], raw = false): Promise<Map<string, FeatureMap>> {
     const acts = tf.tidy(() => this.forward(toTensor(image.data, image.height, image.width), layers, raw));

@@ -3,7 +3,7 @@
 // `main(args)` and exits with the code it returns.
 // Usage: node scripts/vscode-test/run.mjs <command> [args...]   command: setup | integration | desktop | e2e
 import * as esbuild from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createRequire } from 'module';
 import path from 'path';
 import { fileURLToPath } from 'url';
@@ -11,6 +11,10 @@ import { fileURLToPath } from 'url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [command, ...args] = process.argv.slice(2);
 await takeLock(path.join(here, '../../.vscode-test/run.lock'));
+// The tests use the real block1-3 weights where this machine has them (read in place, like test/helpers/shared-data.ts);
+// an explicit NEURAL_STYLE_WEIGHTS wins, and without either the tests that need weights skip.
+const sharedWeights = path.join(process.env.NEURAL_STYLE_SHARED_DATA ?? path.join(here, '../../../shared/data'), 'vgg19/vgg19_partial_blocks1-3_notop.h5');
+if (!process.env.NEURAL_STYLE_WEIGHTS && existsSync(sharedWeights)) process.env.NEURAL_STYLE_WEIGHTS = sharedWeights;
 const outfile = path.join(here, '../../out/vscode-test', `${command}.js`);
 await esbuild.build({
   entryPoints: [path.join(here, `${command}.ts`)], outfile, bundle: true, platform: 'node', target: 'node20',

@@ -3,7 +3,7 @@ import { LAYER_NAMES } from './vgg19';
 
 /**
  * Every user-facing option of a run, described once. The same table gives the VS Code settings schema
- * (package.json `contributes.configuration`, kept in sync by `npm run gen:settings` and a test), the CLI's
+ * (package.json `contributes.configuration`, kept in sync by `npm run gen:manifest` and a test), the CLI's
  * flags and the validation of both, so that a range or a default cannot drift between them.
  */
 export type OptionSpec =

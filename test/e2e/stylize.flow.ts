@@ -31,7 +31,8 @@ async function until(what: string, check: () => Promise<boolean>, timeout = 60_0
 
 export default async function stylize(wb: Workbench): Promise<void> {
   if (!process.env.NEURAL_STYLE_WEIGHTS) {
-    throw new Error('NEURAL_STYLE_WEIGHTS is not set: point it at vgg19_partial_blocks1-3_notop.h5 (../shared/data/vgg19/)');
+    wb.log('skipped: no VGG19 weights here (set NEURAL_STYLE_WEIGHTS to vgg19_partial_blocks1-3_notop.h5, ../shared/data/vgg19/)');
+    return;
   }
   // Enough steps to watch the run in the panel (the fixture's 20 end in a few seconds).
   const settings = path.join(wb.workspace, '.vscode', 'settings.json');

@@ -14,3 +14,9 @@ export function rate(stepsPerSecond: number): string {
 export function loss(v: number): string {
   return v === 0 ? '0' : v.toExponential(2);
 }
+
+/** " (scale 2 of 5)", " (tile 3 of 12)" or nothing: where a multi-scale or tiled run is. */
+export function whereInRun(p: { stage: number; stages: number; tile?: { index: number; count: number } }): string {
+  if (p.tile) return ` (tile ${p.tile.index + 1} of ${p.tile.count})`;
+  return p.stages > 1 ? ` (scale ${p.stage + 1} of ${p.stages})` : '';
+}

@@ -5,7 +5,7 @@ import {
   type Preview,
 } from '../src/protocol/messages';
 import { h } from './dom';
-import { duration, loss, rate } from './format';
+import { duration, loss, rate, whereInRun } from './format';
 import { LossChart } from './loss-chart';
 
 const STATUS_TEXT: Record<JobStatus, string> = {
@@ -129,7 +129,7 @@ export class JobPage {
       ['Speed', running && job.pace ? rate(job.pace.stepsPerSecond) : undefined],
       ['Elapsed', p || r.elapsedMs > 0 ? duration(p?.elapsedMs ?? r.elapsedMs) : undefined],
       ['Left', running && job.pace?.etaMs !== undefined ? `about ${duration(job.pace.etaMs)}` : undefined],
-      ['Size', width && height ? `${width}×${height}${p && p.stages > 1 ? ` (scale ${p.stage + 1} of ${p.stages})` : ''}` : undefined],
+      ['Size', width && height ? `${width}×${height}${p ? whereInRun(p) : ''}` : undefined],
       ['Loss', p ? loss(p.losses.total) : r.losses.length > 0 ? loss(r.losses[r.losses.length - 1].total) : undefined],
       ['Backend', r.backend],
     ];

@@ -17,8 +17,8 @@ export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
 const losses: Schema<Losses> = object({ total: number, style: number, content: number, tv: number });
 
 const progress: Schema<Progress> = object({
-  step: count, totalSteps: count, stage: count, stages: count, width: count, height: count, losses,
-  elapsedMs: number, stepEquivalents: number,
+  step: count, totalSteps: count, stage: count, stages: count, tile: optional(object({ index: count, count })),
+  width: count, height: count, losses, elapsedMs: number, stepEquivalents: number,
 });
 
 /** Every option present and within the option table's ranges. */

@@ -9,6 +9,9 @@ export interface ProgressView {
 
 const exp = (v: number) => v.toExponential(2);
 
+/** "512x384", or "2048x1536 tile 3/12" while a large output is refined tile by tile. */
+const size = (p: Progress) => `${p.width}x${p.height}${p.tile ? ` tile ${p.tile.index + 1}/${p.tile.count}` : ''}`;
+
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
@@ -34,7 +37,7 @@ export function progressView(stream: NodeJS.WriteStream, quiet: boolean): Progre
     let started = false;
     return {
       update(p) {
-        const payload = { size: `${p.width}x${p.height}`, loss: exp(p.losses.total), speed: `${(p.elapsedMs / p.step / 1000).toFixed(2)} s/step`, elapsed: duration(p.elapsedMs) };
+        const payload = { size: size(p), loss: exp(p.losses.total), speed: `${(p.elapsedMs / p.step / 1000).toFixed(2)} s/step`, elapsed: duration(p.elapsedMs) };
         if (!started) {
           bar.start(p.totalSteps, p.step, payload);
           started = true;
@@ -59,7 +62,7 @@ export function progressView(stream: NodeJS.WriteStream, quiet: boolean): Progre
       lastLine = p.elapsedMs;
       const l = p.losses;
       stream.write(
-        `step ${p.step}/${p.totalSteps} ${p.width}x${p.height} total ${exp(l.total)} style ${exp(l.style)} ` +
+        `step ${p.step}/${p.totalSteps} ${size(p)} total ${exp(l.total)} style ${exp(l.style)} ` +
           `content ${exp(l.content)} tv ${exp(l.tv)} | ${(p.elapsedMs / p.step / 1000).toFixed(2)} s/step | ` +
           `elapsed ${duration(p.elapsedMs)} | eta ${duration(eta(p))}\n`,
       );

@@ -1,6 +1,6 @@
 import type { Losses } from '../../src/engine/backend';
 import { convMacs } from '../../src/engine/vgg19';
-import type { EngineName, Job, MemorySample, Outcome } from './protocol';
+import { ENGINES, type EngineName, type Job, type MemorySample, type Outcome } from './protocol';
 
 export interface Machine {
   readonly cpu: string;
@@ -107,6 +107,7 @@ export function summarize(run: BenchRun): Summary {
       });
     }
   }
+  cells.sort((a, b) => a.size - b.size || ENGINES.indexOf(a.engine) - ENGINES.indexOf(b.engine));
   const withRatios = cells.map((c) => {
     const torch = cells.find((t) => t.engine === 'pytorch' && t.size === c.size);
     if (!torch) return c;

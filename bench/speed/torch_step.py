@@ -10,6 +10,7 @@ Reads a JSON job on stdin (see bench/speed/protocol.ts), writes one JSON result 
 Run it with Debian's /usr/bin/python3 and python3-torch; libopenblas0-pthread makes it use OpenBLAS.
 """
 import json
+import re
 import resource
 import sys
 import time
@@ -69,6 +70,16 @@ def total_variation(x):
     return (x[:, :, 1:, :] - x[:, :, :-1, :]).abs().sum() + (x[:, :, :, 1:] - x[:, :, :, :-1]).abs().sum()
 
 
+def blas_in_use():
+    """Which BLAS the process loaded (Debian's libblas.so.3 is whichever alternative is installed)."""
+    libs = {line.split()[-1].split('/')[-1] for line in open('/proc/self/maps') if 'blas' in line.lower()}
+    openblas = sorted(lib for lib in libs if lib.startswith('libopenblas'))
+    if openblas:
+        version = re.search(r'-r([0-9.]+[0-9])', openblas[0])
+        return f'OpenBLAS {version.group(1) if version else ""}'.strip()
+    return 'reference BLAS' if libs else 'no BLAS loaded'
+
+
 def main():
     job = json.load(sys.stdin)
     torch.set_num_threads(job['threads'])
@@ -109,10 +120,9 @@ def main():
         if i >= job['warmup']:
             step_ms.append((time.perf_counter() - t) * 1000)
 
-    blas = sorted({line.split()[-1] for line in open('/proc/self/maps') if 'blas' in line.lower()})
     print(json.dumps({
         'engine': 'pytorch',
-        'detail': f'PyTorch {torch.__version__}, {job["threads"]} threads, BLAS {", ".join(p.split("/")[-1] for p in blas) or "none"}',
+        'detail': f'PyTorch {torch.__version__}, {job["threads"]} threads, {blas_in_use()}',
         'setupMs': setup_ms,
         'stepMs': step_ms,
         'losses': losses,

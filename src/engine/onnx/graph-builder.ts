@@ -1,15 +1,14 @@
 import { onnx } from 'onnx-proto';
 
 /**
- * ONNX 1.12's pairing: IR version 8 with the default-domain opset 17, the newest onnx-proto's schema can express
- * and one every onnxruntime since 1.12 runs.
+ * IR version 8, the newest onnx-proto's schema knows, with the default-domain opset 17 (ONNX 1.12's pairing),
+ * which every onnxruntime since 1.12 runs.
  */
 const IR_VERSION = 8;
 const OPSET = 17;
 
-/** An attribute value: an integer, a list of integers, a string, or a one-element float tensor (`{ fill }`, the
- * `value` of ConstantOfShape). */
-export type Attribute = number | readonly number[] | string | { readonly fill: number };
+/** An attribute value: an integer, a list of integers or a string (all the ops used here need). */
+export type Attribute = number | readonly number[] | string;
 export type Attributes = Readonly<Record<string, Attribute>>;
 
 /** A graph input or output dimension: a fixed size or a symbolic name shared by the dimensions that must agree. */
@@ -133,12 +132,5 @@ function valueInfo(name: string, dims: readonly Dim[]): onnx.IValueInfoProto {
 function attribute(name: string, value: Attribute): onnx.IAttributeProto {
   if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
   if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
-  if (isIntList(value)) return { name, type: AttributeType.INTS, ints: [...value] };
-  const data = Float32Array.of(value.fill);
-  return { name, type: AttributeType.TENSOR, t: { dataType: DataType.FLOAT, dims: [1], rawData: new Uint8Array(data.buffer) } };
-}
-
-// Array.isArray does not narrow a readonly array out of a union.
-function isIntList(value: Attribute): value is readonly number[] {
-  return Array.isArray(value);
+  return { name, type: AttributeType.INTS, ints: [...value] };
 }

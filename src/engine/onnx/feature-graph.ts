@@ -22,7 +22,7 @@ export function buildFeatureModel(request: FeatureRequest, weights: VggWeights):
   const g = new GraphBuilder('neural_style_features');
   const image = g.input(IMAGE_INPUT, ['height', 'width', 3]);
   const layers = layersUpTo([...request.features, ...request.grams]);
-  const { activations } = vggForward(g, networkInput(g, image, request.raw), layers, weights, false);
+  const { activations } = vggForward(g, networkInput(g, image, request.raw), layers, weights);
   const channels = (layer: string) => VGG19.find((l) => l.name === layer)!.outChannels;
   for (const layer of request.features) {
     const hwc = g.op('Transpose', [activations.get(layer)!], { perm: [0, 2, 3, 1] }, `${layer}_hwc`);

@@ -3,7 +3,7 @@ import { UserError } from '../errors';
 import { featureSize, layerIndex, layersUpTo, VGG19 } from '../vgg19';
 import type { VggWeights } from '../weights/keras-h5';
 import { GraphBuilder } from './graph-builder';
-import { convReluBackward, imageGradient, maxPoolBackward } from './vgg-backward';
+import { convInputGradient, imageGradient, maxPoolBackward, reluBackward } from './vgg-backward';
 import { gramMatrix, IMAGE_INPUT, networkInput, vggForward } from './vgg-forward';
 
 /** The outputs of a loss model: the four losses (scalars) and the image gradient ([H, W, 3]). */
@@ -33,7 +33,8 @@ export function buildLossModel(problem: LossProblem, weights: VggWeights): Uint8
   const used = [...problem.style.map((s) => s.layer), ...problem.content.map((c) => c.layer)];
   if (used.length > 0) {
     const layers = layersUpTo(used);
-    const fwd = vggForward(g, networkInput(g, image, false), layers, weights, true);
+    const lossLayers = new Set(used);
+    const fwd = vggForward(g, networkInput(g, image, false), layers, weights, { lossLayers });
     const gradsAt = new Map<string, string[]>();
     const add = (layer: string, term: Term, into: string[]) => {
       into.push(term.loss);
@@ -45,27 +46,32 @@ export function buildLossModel(problem: LossProblem, weights: VggWeights): Uint8
     for (const c of problem.content) {
       add(c.layer, contentTerm(g, fwd.activations.get(c.layer)!, c.layer, c.features, c.weight), contentTerms);
     }
+    // d loss / d (what layer i passes on: its activation, or its pool's output); none above the deepest layer.
     let dy: string | undefined;
     for (let i = layers.length - 1; i >= 0; i--) {
       const layer = layers[i];
-      const parts = [...(dy ? [dy] : []), ...(gradsAt.get(layer.name) ?? [])];
-      const dAct = parts.length === 1 ? parts[0] : g.op('Sum', parts, {}, `${layer.name}_dy`);
-      dy = convReluBackward(g, dAct, fwd.reluMasks.get(layer.name)!, layer, weights);
-      const below = layers[i - 1];
-      if (below?.poolAfter) {
-        const s = featureSize(below.name, height, width);
-        const shape = g.ints([1, s.channels, s.height, s.width]);
-        dy = maxPoolBackward(g, dy, fwd.poolIndices.get(below.name)!, shape, `${below.name}_dy_pool`);
+      const saved = fwd.saved.get(layer.name)!;
+      const terms = gradsAt.get(layer.name) ?? [];
+      let dz: string;
+      if (saved.pool) {
+        const s = featureSize(layer.name, height, width);
+        const unpool = (d: string) =>
+          maxPoolBackward(g, d, saved.pool!.indices, g.ints([1, s.channels, s.height, s.width]), `${layer.name}_dy_pool`);
+        dz =
+          terms.length === 0
+            ? unpool(reluBackward(g, dy!, saved.pool.mask, `${layer.name}_dz_pooled`))
+            : reluBackward(g, sum(g, [unpool(dy!), ...terms], `${layer.name}_dy`), saved.mask!, `${layer.name}_dz`);
+      } else {
+        dz = reluBackward(g, sum(g, [...(dy ? [dy] : []), ...terms], `${layer.name}_dy`), saved.mask!, `${layer.name}_dz`);
       }
+      dy = convInputGradient(g, dz, layer, weights);
     }
     grad = imageGradient(g, dy!, height, width);
   }
 
   const tv = totalVariation(g, image, height, width, problem.tvWeight);
-  const sum = (losses: string[], hint: string) =>
-    losses.length === 0 ? g.scalar(0) : losses.length === 1 ? losses[0] : g.op('Sum', losses, {}, hint);
-  const style = sum(styleTerms, 'style_sum');
-  const content = sum(contentTerms, 'content_sum');
+  const style = sum(g, styleTerms, 'style_sum');
+  const content = sum(g, contentTerms, 'content_sum');
   g.output(LOSS_OUTPUTS.style, style, []);
   g.output(LOSS_OUTPUTS.content, content, []);
   g.output(LOSS_OUTPUTS.tv, tv.loss, []);
@@ -100,6 +106,12 @@ function contentTerm(g: GraphBuilder, act: string, layer: string, target: Featur
     loss: g.op('Mul', [sumOfSquares(g, diff), g.scalar(weight / n)], {}, `${layer}_content`),
     grad: g.op('Mul', [diff, g.scalar((2 * weight) / n)], {}, `${layer}_dcontent`),
   };
+}
+
+/** The sum of `parts`, 0 for none. */
+function sum(g: GraphBuilder, parts: readonly string[], hint: string): string {
+  if (parts.length === 0) return g.scalar(0);
+  return parts.length === 1 ? parts[0] : g.op('Sum', parts, {}, hint);
 }
 
 /** Sum of squares in two stages (rows, then their sums) to keep float32 rounding near C eps, not C^2 eps. */

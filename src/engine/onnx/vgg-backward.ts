@@ -1,3 +1,4 @@
+import { onnx } from 'onnx-proto';
 import type { ConvLayer } from '../vgg19';
 import type { VggWeights } from '../weights/keras-h5';
 import type { GraphBuilder } from './graph-builder';
@@ -5,12 +6,18 @@ import { oihwKernel } from './kernels';
 import { SWAP_RGB_BGR } from './vgg-forward';
 
 /**
- * d loss / d input of `relu(conv(input))`, from `dy` = d loss / d output and the layer's ReLU `mask` (output > 0).
- * ReLU backward is `dy * (y > 0)` (a unit that output 0 passes nothing back; written as a Where so that it is
- * exact for any dy), then the conv's input gradient as a conv with the flipped kernel (see oihwKernel).
+ * ReLU backward, `dy * (y > 0)` from the layer's `mask` (y > 0): a unit that output 0 passes nothing back. A Mul
+ * by the mask as 0/1 floats, as tfjs computes it, runs ~2x faster in onnxruntime than the equivalent Where.
  */
-export function convReluBackward(g: GraphBuilder, dy: string, mask: string, layer: ConvLayer, weights: VggWeights): string {
-  const dz = g.op('Where', [mask, dy, g.scalar(0)], {}, `${layer.name}_dz`);
+export function reluBackward(g: GraphBuilder, dy: string, mask: string, hint: string): string {
+  return g.op('Mul', [dy, g.op('Cast', [mask], { to: onnx.TensorProto.DataType.FLOAT })], {}, hint);
+}
+
+/**
+ * d loss / d input of a 3x3 'same' conv from `dz` = d loss / d output: a conv with the flipped kernel (see
+ * oihwKernel), no bias.
+ */
+export function convInputGradient(g: GraphBuilder, dz: string, layer: ConvLayer, weights: VggWeights): string {
   const kernel = g.floats(oihwKernel(weights, layer, true), [layer.inChannels, layer.outChannels, 3, 3], `${layer.name}_kernel_grad`);
   return g.op('Conv', [dz, kernel], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, `${layer.name}_dx`);
 }

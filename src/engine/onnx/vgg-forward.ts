@@ -21,16 +21,19 @@ export function networkInput(g: GraphBuilder, image: string, raw: boolean): stri
   return g.op('Sub', [bgr, g.floats(Float32Array.from(CAFFE_MEAN_BGR), [1, 3, 1, 1], 'caffe_mean_bgr')], {}, 'preprocessed');
 }
 
+/** What the backward pass needs of one layer, kept from the forward pass. */
+export interface Saved {
+  /** Where the layer's ReLU output is positive (bool, the layer's shape). Absent for a pooled layer no loss reads. */
+  readonly mask?: string;
+  /** For a layer whose pool feeds a later layer: the argmax indices and where the pooled values are positive. */
+  readonly pool?: { readonly indices: string; readonly mask: string };
+}
+
 export interface Forward {
   /** ReLU output of each conv layer, [1, C, h, w], by layer name. */
   readonly activations: ReadonlyMap<string, string>;
-  /** With `backward`: where each layer's ReLU output is positive, the units its gradient passes through. */
-  readonly reluMasks: ReadonlyMap<string, string>;
-  /**
-   * With `backward`: for each layer followed by a pool that feeds a later layer, the pool's argmax indices (flat
-   * over the layer's activation tensor), which route its gradient back.
-   */
-  readonly poolIndices: ReadonlyMap<string, string>;
+  /** With `backward`: what each layer's gradient needs, by layer name. */
+  readonly saved: ReadonlyMap<string, Saved>;
 }
 
 /**
@@ -38,41 +41,46 @@ export interface Forward {
  * pool closing each block ('valid', so odd sizes drop their last row or column, as Keras does). A pool after the
  * last layer is left out: nothing reads it.
  *
- * With `backward`, it also keeps what the backward pass needs, computed right here: onnxruntime frees a tensor
- * after its last reader, so a layer's float activation is released during the forward pass (unless a loss reads
- * it) while its 1-byte ReLU mask and the pools' indices wait for the backward pass.
+ * With `backward`, it also keeps what the backward pass needs (see Saved), computed right here: onnxruntime frees
+ * a tensor after its last reader, so a layer's float activation is released during the forward pass (unless a
+ * loss in `backward.lossLayers` reads it) while its 1-byte masks and the pools' indices wait for the backward
+ * pass. A pooled layer's gradient reaches only each window's argmax, where the activation is the pooled value, so
+ * unless a loss also reads the layer, the pooled size's mask is all its ReLU backward needs.
  */
 export function vggForward(
   g: GraphBuilder,
   input: string,
   layers: readonly ConvLayer[],
   weights: VggWeights,
-  backward: boolean,
+  backward?: { readonly lossLayers: ReadonlySet<string> },
 ): Forward {
   const activations = new Map<string, string>();
-  const reluMasks = new Map<string, string>();
-  const poolIndices = new Map<string, string>();
+  const saved = new Map<string, Saved>();
+  const positive = (t: string, hint: string) => g.op('Greater', [t, g.scalar(0)], {}, hint);
   let x = input;
   layers.forEach((layer, i) => {
     const kernel = g.floats(oihwKernel(weights, layer, false), [layer.outChannels, layer.inChannels, 3, 3], `${layer.name}_kernel`);
     const bias = g.floats(convWeights(weights, layer).bias, [layer.outChannels], `${layer.name}_bias`);
     const z = g.op('Conv', [x, kernel, bias], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, `${layer.name}_z`);
-    x = g.op('Relu', [z], {}, layer.name);
-    activations.set(layer.name, x);
-    if (backward) reluMasks.set(layer.name, g.op('Greater', [x, g.scalar(0)], {}, `${layer.name}_mask`));
-    if (layer.poolAfter && i < layers.length - 1) {
-      const pool = { kernel_shape: [2, 2], strides: [2, 2] };
-      const hint = `${layer.name}_pool`;
-      if (backward) {
-        const [pooled, argmax] = g.opOutputs('MaxPool', [x], 2, pool, hint);
-        poolIndices.set(layer.name, argmax);
-        x = pooled;
-      } else {
-        x = g.op('MaxPool', [x], pool, hint);
-      }
+    const a = g.op('Relu', [z], {}, layer.name);
+    activations.set(layer.name, a);
+    const pooled = layer.poolAfter && i < layers.length - 1;
+    const pool = { kernel_shape: [2, 2], strides: [2, 2] };
+    if (!backward) {
+      x = pooled ? g.op('MaxPool', [a], pool, `${layer.name}_pool`) : a;
+      return;
+    }
+    const mask = !pooled || backward.lossLayers.has(layer.name) ? positive(a, `${layer.name}_mask`) : undefined;
+    if (pooled) {
+      const [values, indices] = g.opOutputs('MaxPool', [a], 2, pool, `${layer.name}_pool`);
+      saved.set(layer.name, { mask, pool: { indices, mask: positive(values, `${layer.name}_pool_mask`) } });
+      x = values;
+    } else {
+      saved.set(layer.name, { mask });
+      x = a;
     }
   });
-  return { activations, reluMasks, poolIndices };
+  return { activations, saved };
 }
 
 /** G = F^T F / (H*W) with F the (H*W) x C activations: from the C x (H*W) matrix `flat` and the count `n`. */

@@ -13,10 +13,11 @@ describe('onnx backend: image gradient', () => {
   after(() => backend.dispose());
 
   describe('against central differences', () => {
-    // Odd sizes: the pool drops the last row and column, whose backward must be zero. No total variation: its
-    // kinks (|d| at d = 0) are dense in a random image; it is checked exactly below.
+    // Odd sizes: the pool drops the last row and column, whose backward must be zero. A loss at block1_conv2,
+    // whose pool feeds block 2, takes the backward path that applies its full-size ReLU mask. No total variation:
+    // its kinks (|d| at d = 0) are dense in a random image; it is checked exactly below.
     const spec = {
-      width: 13, height: 11, style: ['block1_conv1', 'block2_conv1'], content: ['block2_conv2'],
+      width: 13, height: 11, style: ['block1_conv1', 'block1_conv2', 'block2_conv1'], content: ['block2_conv2'],
       styleWeight: 1e-3, contentWeight: 1, tvWeight: 0,
     };
     let evaluator: Evaluator;

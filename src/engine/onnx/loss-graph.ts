@@ -52,9 +52,9 @@ export function buildLossModel(problem: LossProblem, weights: VggWeights): Uint8
       const layer = layers[i];
       const saved = fwd.saved.get(layer.name)!;
       const terms = gradsAt.get(layer.name) ?? [];
+      const s = featureSize(layer.name, height, width);
       let dz: string;
       if (saved.pool) {
-        const s = featureSize(layer.name, height, width);
         const unpool = (d: string) =>
           maxPoolBackward(g, d, saved.pool!.indices, g.ints([1, s.channels, s.height, s.width]), `${layer.name}_dy_pool`);
         dz =
@@ -64,7 +64,7 @@ export function buildLossModel(problem: LossProblem, weights: VggWeights): Uint8
       } else {
         dz = reluBackward(g, sum(g, [...(dy ? [dy] : []), ...terms], `${layer.name}_dy`), saved.mask!, `${layer.name}_dz`);
       }
-      dy = convInputGradient(g, dz, layer, weights);
+      dy = convInputGradient(g, dz, layer, weights, s.height, s.width);
     }
     grad = imageGradient(g, dy!, height, width);
   }

@@ -2,7 +2,7 @@ import { onnx } from 'onnx-proto';
 import type { ConvLayer } from '../vgg19';
 import type { VggWeights } from '../weights/keras-h5';
 import type { GraphBuilder } from './graph-builder';
-import { oihwKernel } from './kernels';
+import { convWeights, oihwKernel } from './kernels';
 import { SWAP_RGB_BGR } from './vgg-forward';
 
 /**
@@ -14,12 +14,38 @@ export function reluBackward(g: GraphBuilder, dy: string, mask: string, hint: st
 }
 
 /**
- * d loss / d input of a 3x3 'same' conv from `dz` = d loss / d output: a conv with the flipped kernel (see
- * oihwKernel), no bias.
+ * d loss / d input of a 3x3 'same' conv from `dz` = d loss / d output ([1, Co, H, W]): a conv with the flipped
+ * kernel (see oihwKernel), no bias, except for the image layer (see imageLayerInputGradient).
  */
-export function convInputGradient(g: GraphBuilder, dz: string, layer: ConvLayer, weights: VggWeights): string {
+export function convInputGradient(g: GraphBuilder, dz: string, layer: ConvLayer, weights: VggWeights, height: number, width: number): string {
+  if (layer.inChannels === 3) return imageLayerInputGradient(g, dz, layer, weights, height, width);
   const kernel = g.floats(oihwKernel(weights, layer, true), [layer.inChannels, layer.outChannels, 3, 3], `${layer.name}_kernel_grad`);
   return g.op('Conv', [dz, kernel], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, `${layer.name}_dx`);
+}
+
+/**
+ * The input gradient of the image layer, whose flipped-kernel conv would have 3 output channels: onnxruntime's
+ * blocked conv pads them to 8 or 16 and runs at a fifth of its usual speed. Instead, one matrix product of the
+ * HWIO kernel, read as a (9 * 3) x Co matrix, with dz (Co x H*W) gives every tap's contribution at every position,
+ * and the nine taps, each shifted into place, are summed: dx[c, y, x] = sum over (kh, kw) of
+ * Q[kh, kw][c, y + 1 - kh, x + 1 - kw], zero outside (about 2x faster at 256 px).
+ */
+function imageLayerInputGradient(g: GraphBuilder, dz: string, layer: ConvLayer, weights: VggWeights, height: number, width: number): string {
+  const { inChannels: ci, outChannels: co } = layer;
+  const taps = g.op('MatMul', [
+    g.floats(convWeights(weights, layer).kernel, [9 * ci, co], `${layer.name}_kernel_taps`),
+    g.op('Reshape', [dz, g.ints([co, height * width])]),
+  ]);
+  const padded = g.op('Pad', [g.op('Reshape', [taps, g.ints([9, ci, height, width])]), g.ints([0, 0, 1, 1, 0, 0, 1, 1])], {}, `${layer.name}_taps`);
+  const shifted: string[] = [];
+  for (let kh = 0; kh < 3; kh++) {
+    for (let kw = 0; kw < 3; kw++) {
+      const k = kh * 3 + kw;
+      const [y, x] = [2 - kh, 2 - kw];
+      shifted.push(g.op('Slice', [padded, g.ints([k, 0, y, x]), g.ints([k + 1, ci, y + height, x + width])]));
+    }
+  }
+  return g.op('Sum', shifted, {}, `${layer.name}_dx`);
 }
 
 /**

@@ -20,7 +20,13 @@ export interface BenchRun {
   readonly load: readonly [number, number];
   readonly problem: Job['problem'];
   readonly deepest: string;
-  readonly outcomes: ReadonlyArray<{ readonly round: number; readonly size: number; readonly outcome: Outcome }>;
+  readonly outcomes: ReadonlyArray<{
+    readonly round: number;
+    readonly size: number;
+    /** Share of the cores other programs kept busy just before this run (see idle.ts). */
+    readonly busyBefore: number;
+    readonly outcome: Outcome;
+  }>;
   /** Engines left out of the whole run, and why. */
   readonly skipped: Readonly<Record<string, string>>;
   /** The onnx evaluator's memory over many steps at one size. */
@@ -161,10 +167,12 @@ function targets(cells: readonly Cell[], growthSize: number, growth: Growth | un
 
 const seconds = (ms: number) => (ms >= 10_000 ? (ms / 1000).toFixed(1) : (ms / 1000).toFixed(2));
 const gb = (mb: number) => `${(mb / 1024).toFixed(2)} GB`;
+const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
 
 /** The table for the README: every engine at every size, from one run. */
 export function markdown(run: BenchRun, summary: Summary): string {
   const m = run.machine;
+  const busy = run.outcomes.filter((o) => !('skipped' in o.outcome)).map((o) => o.busyBefore);
   const lines = [
     `Measured ${run.date.slice(0, 10)} on ${m.cpu} (${m.simd}), ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}; ` +
       `load average ${run.load[0].toFixed(1)} at the start, ${run.load[1].toFixed(1)} at the end.`,
@@ -174,6 +182,9 @@ export function markdown(run: BenchRun, summary: Summary): string {
       `(after a warm-up step) over ${run.rounds} rounds that alternate the engines; each engine and size runs in its own ` +
       'process, so the peak RSS is its own. GFLOP/s counts the convolutions (forward multiply-adds x4: forward and input ' +
       'gradient).',
+    '',
+    `Before each run the bench waited for other programs to leave the cores idle; the share of the cores they kept ` +
+      `busy just before the runs: median ${percent(median(busy))}, largest ${percent(Math.max(...busy))}.`,
     '',
     '| size | engine | s/step | vs PyTorch | GFLOP/s | peak RSS | steps timed |',
     '|---|---|---:|---:|---:|---:|---:|',

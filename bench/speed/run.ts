@@ -1,7 +1,8 @@
 // The speed benchmark of issue 4: every backend that loads here and a PyTorch reference doing exactly the same work,
 // alternated in one run on the same weights and sizes; then the onnx evaluator's memory over many steps.
 // Writes bench/results/speed/: a JSON record per run, the chart and the Markdown table of the latest run.
-// usage: npm run bench   (BENCH_ROUNDS=3, BENCH_SIZES=128,256,512,1024, BENCH_GROWTH_STEPS=1000)
+// usage: npm run bench   (BENCH_ROUNDS=3, BENCH_SIZES=128,256,512,1024, BENCH_GROWTH_STEPS=1000,
+//                          BENCH_IDLE_WAIT_S=600: how long to wait for other programs to leave the cores idle)
 import { spawn } from 'child_process';
 import { promises as fs, readFileSync } from 'fs';
 import * as os from 'os';
@@ -12,6 +13,7 @@ import { randomVggWeights, writeKerasWeights } from '../../test/helpers/random-v
 import { renderChart } from './chart';
 import { ENGINES, type EngineName, type Job, type Outcome } from './protocol';
 import { markdown, summarize, type BenchRun, type Machine } from './report';
+import { waitForIdle } from './idle';
 import { ensurePytorch, PYTHON } from './setup';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -20,6 +22,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? '128,256,512,1024').split(',').map(Number);
 const GROWTH_STEPS = Number(process.env.BENCH_GROWTH_STEPS ?? 1000);
 const GROWTH_SIZE = 256;
+const IDLE_WAIT_MS = Number(process.env.BENCH_IDLE_WAIT_S ?? 600) * 1000;
+/** Busy share of all cores (over 3 s) under which the machine counts as idle. */
+const IDLE_BELOW = 0.15;
 
 /** Timed steps per child process and round (after one warm-up step): fewer where a step takes long. */
 function stepsFor(engine: EngineName, size: number): number {
@@ -116,7 +121,7 @@ async function main(): Promise<void> {
       engine, size, steps, warmup: 1, threads: os.availableParallelism(), weights, images: images.get(size)!, problem, ...extra,
     });
 
-    const outcomes: Array<{ round: number; size: number; outcome: Outcome }> = [];
+    const outcomes: Array<BenchRun['outcomes'][number]> = [];
     const skipped = new Map<EngineName, string>();
     if (pytorchMissing) skipped.set('pytorch', pytorchMissing);
     for (let round = 0; round < ROUNDS; round++) {
@@ -127,11 +132,14 @@ async function main(): Promise<void> {
           if (skipped.has(engine)) continue;
           const why = limit(engine, size);
           if (why) {
-            if (round === 0) outcomes.push({ round, size, outcome: { engine, skipped: why } });
+            if (round === 0) outcomes.push({ round, size, busyBefore: 0, outcome: { engine, skipped: why } });
             continue;
           }
+          const busyBefore = await waitForIdle(IDLE_BELOW, IDLE_WAIT_MS, (busy) =>
+            log(`waiting for other programs to leave the cores idle (${(busy * 100).toFixed(0)}% busy)`),
+          );
           const outcome = await runChild(job(engine, size, stepsFor(engine, size)));
-          outcomes.push({ round, size, outcome });
+          outcomes.push({ round, size, busyBefore, outcome });
           if ('skipped' in outcome) {
             log(`round ${round + 1}/${ROUNDS} ${size} px ${engine}: ${outcome.skipped}`);
             // An engine that cannot load is left out from then on; one that fails at a size only there.

@@ -156,6 +156,7 @@ class Run {
   /** Runs `r.steps` steps on a region; returns why it stopped early, with the best pixels it saw, if it did. */
   private async optimize(r: Region): Promise<Stop | undefined> {
     const { req } = this;
+    r.optimizer.beginStage?.(r.steps);
     let best: { pixels: Float32Array; total: number } | undefined;
     const region = r.whole(r.pixels);
     const share = (r.pixels.length / 3) / (this.out.width * this.out.height);
@@ -214,7 +215,7 @@ function initialImage(o: StyleOptions, content: Raster, stage: Stage): Float32Ar
 function createOptimizer(o: StyleOptions, size: number): Optimizer {
   return o.optimizer === 'lbfgs'
     ? new Lbfgs(DEFAULT_LBFGS)
-    : new Adam({ ...TUTORIAL_ADAM, learningRate: o.learningRate }, size);
+    : new Adam({ ...TUTORIAL_ADAM, learningRate: o.learningRate, beta1: o.beta1, cosineDecay: o.learningRateDecay === 'cosine' }, size);
 }
 
 export type { Tile };

@@ -5,6 +5,8 @@ export interface AdamSettings {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
+  /** Lower the learning rate to 0 along a half cosine over each stage's steps (else keep it constant). */
+  readonly cosineDecay?: boolean;
 }
 
 /** The tutorial's `tf.optimizers.Adam(learning_rate=0.02, beta_1=0.99, epsilon=1e-1)`. */
@@ -18,6 +20,9 @@ export class Adam implements Optimizer {
   private m: Float32Array;
   private v: Float32Array;
   private t = 0;
+  /** Steps into the current stage, and how many it has (for the cosine decay). */
+  private k = 0;
+  private stageSteps = 1;
 
   constructor(
     private readonly s: AdamSettings,
@@ -30,7 +35,8 @@ export class Adam implements Optimizer {
   step(x: Float32Array, _loss: number, g: Float32Array): void {
     const { learningRate, beta1, beta2, epsilon } = this.s;
     this.t++;
-    const lr = (learningRate * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
+    const decay = this.s.cosineDecay ? 0.5 * (1 + Math.cos((Math.PI * Math.min(this.k++, this.stageSteps)) / this.stageSteps)) : 1;
+    const lr = (learningRate * decay * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t);
     const { m, v } = this;
     for (let i = 0; i < x.length; i++) {
       const gi = g[i];
@@ -39,6 +45,11 @@ export class Adam implements Optimizer {
       const xi = x[i] - (lr * m[i]) / (Math.sqrt(v[i]) + epsilon);
       x[i] = xi < 0 ? 0 : xi > 1 ? 1 : xi;
     }
+  }
+
+  beginStage(steps: number): void {
+    this.k = 0;
+    this.stageSteps = Math.max(1, steps);
   }
 
   resize(resample: (a: Float32Array) => Float32Array): void {

@@ -27,19 +27,21 @@ describe('settings read when a job starts', () => {
   it('without any setting, the balanced preset\'s run and a PNG beside the content', () => {
     const s = settingsOf({});
     assert.equal(s.options.preset, 'balanced');
-    assert.equal(s.options.steps, 500);
+    assert.equal(s.options.steps, 300);
+    assert.equal(s.options.optimizer, 'lbfgs');
     assert.deepEqual(s.output, { format: 'png', namePattern: '${name}.${style}.stylized.${ext}', folder: '' });
     assert.equal(s.weightsPath, '');
   });
 
   it('a preset fills in what the user did not set, and what the user set wins', () => {
-    const s = settingsOf({ preset: 'quick', steps: 42 });
+    const s = settingsOf({ preset: 'best', steps: 42 });
     assert.equal(s.options.steps, 42);
-    assert.equal(s.options.maxSize, 384, 'the quick preset\'s size');
+    assert.equal(s.options.optimizer, 'adam', 'the best preset\'s optimizer');
+    assert.equal(s.options.learningRateDecay, 'cosine');
   });
 
   it('values in the workspace folder\'s settings count as set by the user', () => {
-    const r = readJobSettings(config({ preset: 'quick', maxSize: 96 }, 'workspaceFolderValue'), 1);
+    const r = readJobSettings(config({ preset: 'tutorial', maxSize: 96 }, 'workspaceFolderValue'), 1);
     assert.equal(r.value?.options.maxSize, 96);
   });
 

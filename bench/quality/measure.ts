@@ -39,8 +39,13 @@ async function main(): Promise<void> {
     await lossProblem(backend, resizeBilinear(content.raster, target.width, target.height), grams, options),
   );
 
+  await fs.mkdir(outDir, { recursive: true });
+  const stem = path.join(outDir, `${pairName}-${size}-${name}`);
   const curve: CurvePoint[] = [];
   const probeEvery = Number(process.env.PROBE_EVERY ?? 10);
+  // The picture at these amounts of compute, for the contact sheet that compares schedules at equal cost.
+  const snapshots = [50, 100, 200, 400, 1000];
+  const saves: Promise<void>[] = [];
   let nextProbe = 0;
   let probeMs = 0;
   const t0 = performance.now();
@@ -49,6 +54,11 @@ async function main(): Promise<void> {
   const result = await stylize({
     backend, content: content.raster, styles: [style.raster], options, stages,
     onStep: async (image, p) => {
+      while (snapshots.length > 0 && p.stepEquivalents >= snapshots[0]) {
+        const shown = resizeBilinear(image, target.width, target.height);
+        const file = `${stem}-eq${snapshots.shift()}.png`;
+        saves.push(encodeImage(shown, { format: 'png' }).then((png) => fs.writeFile(file, png)));
+      }
       if (p.stepEquivalents < nextProbe) return;
       nextProbe = p.stepEquivalents + probeEvery;
       // Losses at a smaller scale are not comparable: measure the image as it would be shown at the output size.
@@ -66,8 +76,7 @@ async function main(): Promise<void> {
   atTarget.dispose();
   backend.dispose();
 
-  await fs.mkdir(outDir, { recursive: true });
-  const stem = path.join(outDir, `${pairName}-${size}-${name}`);
+  await Promise.all(saves);
   await fs.writeFile(`${stem}.png`, await encodeImage(result.image, { format: 'png' }));
   await fs.writeFile(`${stem}.json`, JSON.stringify({ pair: pairName, size, name, options, stages, final, curve }, null, 1));
   console.log(`${name} ${pairName} ${size}px: final ${final.total.toExponential(3)} after ${result.stepEquivalents.toFixed(1)} eq, ${(curve[curve.length - 1].wallMs / 1000).toFixed(0)} s`);

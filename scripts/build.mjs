@@ -2,7 +2,6 @@
 // are loaded from node_modules at run time (and shipped in the VSIX per platform, see README "Packaging").
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir, readdir } from 'fs/promises';
-import { existsSync } from 'fs';
 import { createRequire } from 'module';
 import path from 'path';
 import { external, nodeBundle } from './esbuild-node.mjs';
@@ -22,7 +21,7 @@ const builds = [
     sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning',
     entryPoints: { webview: 'webview/main.ts' },
   },
-].filter((b) => Object.values(b.entryPoints).every((f) => existsSync(f)));
+];
 
 // tfjs-backend-wasm loads its .wasm from the directory of the bundle that contains it (emscripten's __dirname).
 const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));

@@ -4,8 +4,7 @@ import type { BenchRun, Summary } from './report';
 
 const COLORS: Record<EngineName, string> = { onnx: '#1f77b4', wasm: '#ff9f1c', tensorflow: '#7f7f7f', pytorch: '#d62728' };
 const W = 960;
-const H = 520;
-const PLOT = { left: 80, right: W - 30, top: 90, bottom: H - 70 };
+const LEGEND_ROW = 18;
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -16,6 +15,9 @@ const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 export function chartSvg(run: BenchRun, summary: Summary): string {
   const sizes = [...new Set(summary.cells.map((c) => c.size))].sort((a, b) => a - b);
   const engines = [...new Set(summary.cells.map((c) => c.engine))];
+  // One legend row per engine under the size labels: the details are too long to share a row.
+  const H = 500 + engines.length * LEGEND_ROW;
+  const PLOT = { left: 80, right: W - 30, top: 90, bottom: 450 };
   const seconds = summary.cells.map((c) => c.medianMs / 1000);
   const lo = Math.floor(Math.log10(Math.min(...seconds)));
   const hi = Math.ceil(Math.log10(Math.max(...seconds)));
@@ -52,10 +54,10 @@ export function chartSvg(run: BenchRun, summary: Summary): string {
   });
   out.push(`<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${PLOT.bottom}" y2="${PLOT.bottom}" stroke="#333"/>`);
   engines.forEach((engine, i) => {
-    const x = PLOT.left + i * ((PLOT.right - PLOT.left) / engines.length);
+    const y = PLOT.bottom + 50 + i * LEGEND_ROW;
     const detail = summary.cells.find((c) => c.engine === engine)!.detail;
-    out.push(`<rect x="${x}" y="${H - 30}" width="14" height="14" fill="${COLORS[engine]}"/>`);
-    out.push(`<text x="${x + 20}" y="${H - 18}" font-size="11">${escape(`${engine}: ${detail}`).slice(0, 60)}</text>`);
+    out.push(`<rect x="${PLOT.left}" y="${y - 11}" width="14" height="14" fill="${COLORS[engine]}"/>`);
+    out.push(`<text x="${PLOT.left + 20}" y="${y}" font-size="12">${escape(`${engine}: ${detail}`)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n');

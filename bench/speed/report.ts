@@ -40,6 +40,8 @@ export interface Cell {
   readonly detail: string;
   readonly steps: number;
   readonly medianMs: number;
+  /** The middle half of the timed steps, for how much they varied. */
+  readonly quartilesMs: readonly [number, number];
   /** medianMs over PyTorch's at the same size. */
   readonly vsPytorch?: number;
   readonly gflops: number;
@@ -71,10 +73,14 @@ export interface Summary {
   readonly targets: ReadonlyArray<{ readonly what: string; readonly value: string; readonly met: boolean }>;
 }
 
-const median = (xs: readonly number[]) => {
+/** The q-quantile, interpolating between the nearest of the sorted values. */
+const quantile = (xs: readonly number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const at = (s.length - 1) * q;
+  const i = Math.floor(at);
+  return i + 1 < s.length ? s[i] + (s[i + 1] - s[i]) * (at - i) : s[i];
 };
+const median = (xs: readonly number[]) => quantile(xs, 0.5);
 
 /** Time per step against the targets of issue 4: at most 0.75x PyTorch's. */
 const RATIO_TARGET = 0.75;
@@ -106,6 +112,7 @@ export function summarize(run: BenchRun): Summary {
         detail: ran[0].detail,
         steps: steps.length,
         medianMs,
+        quartilesMs: [quantile(steps, 0.25), quantile(steps, 0.75)],
         gflops: (4 * convMacs(run.deepest, size, size)) / (medianMs * 1e6),
         peakRssMB: Math.max(...ran.map((o) => o.peakRssMB)),
         sessionMs: ran[0].sessionMs === undefined ? undefined : median(ran.map((o) => o.sessionMs!)),
@@ -186,11 +193,12 @@ export function markdown(run: BenchRun, summary: Summary): string {
     `Before each run the bench waited for other programs to leave the cores idle; the share of the cores they kept ` +
       `busy just before the runs: median ${percent(median(busy))}, largest ${percent(Math.max(...busy))}.`,
     '',
-    '| size | engine | s/step | vs PyTorch | GFLOP/s | peak RSS | steps timed |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| size | engine | s/step | middle half | vs PyTorch | GFLOP/s | peak RSS | steps timed |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
     ...summary.cells.map(
       (c) =>
-        `| ${c.size} px | ${c.engine} | ${seconds(c.medianMs)} | ${c.vsPytorch === undefined ? '-' : `${c.vsPytorch.toFixed(2)}x`} | ` +
+        `| ${c.size} px | ${c.engine} | ${seconds(c.medianMs)} | ${seconds(c.quartilesMs[0])}-${seconds(c.quartilesMs[1])} | ` +
+        `${c.vsPytorch === undefined ? '-' : `${c.vsPytorch.toFixed(2)}x`} | ` +
         `${c.gflops.toFixed(0)} | ${gb(c.peakRssMB)} | ${c.steps} |`,
     ),
     '',

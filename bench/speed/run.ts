@@ -3,6 +3,7 @@
 // Writes bench/results/speed/: a JSON record per run, the chart and the Markdown table of the latest run.
 // usage: npm run bench   (BENCH_ROUNDS=3, BENCH_SIZES=128,256,512,1024, BENCH_GROWTH_STEPS=1000,
 //                          BENCH_IDLE_WAIT_S=600: how long to wait for other programs to leave the cores idle)
+//        node out/bench/speed-run.js --render <record.json>   redraws the table and chart of a recorded run
 import { spawn } from 'child_process';
 import { promises as fs, readFileSync } from 'fs';
 import * as os from 'os';
@@ -103,7 +104,19 @@ function machine(): Machine {
   };
 }
 
+/** The latest run's table (for the README) and chart, from its record. */
+async function render(record: BenchRun): Promise<void> {
+  const summary = summarize(record);
+  await fs.writeFile(path.join(RESULTS, 'speed.md'), markdown(record, summary));
+  await fs.writeFile(path.join(RESULTS, 'speed.png'), await renderChart(record, summary));
+  process.stdout.write(markdown(record, summary));
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--render') {
+    await render(JSON.parse(await fs.readFile(process.argv[3], 'utf8')) as BenchRun);
+    return;
+  }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const pytorchMissing = await ensurePytorch(log);
   if (pytorchMissing) log(`PyTorch reference skipped: ${pytorchMissing}`);
@@ -167,13 +180,9 @@ async function main(): Promise<void> {
       growthSize: GROWTH_SIZE,
       growth,
     };
-    const summary = summarize(record);
     await fs.mkdir(RESULTS, { recursive: true });
-    const stamp = record.date.replace(/[:.]/g, '-');
-    await fs.writeFile(path.join(RESULTS, `speed-${stamp}.json`), `${JSON.stringify({ ...record, summary }, null, 1)}\n`);
-    await fs.writeFile(path.join(RESULTS, 'speed.md'), markdown(record, summary));
-    await fs.writeFile(path.join(RESULTS, 'speed.png'), await renderChart(record, summary));
-    process.stdout.write(markdown(record, summary));
+    await fs.writeFile(path.join(RESULTS, `speed-${record.date.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(record, null, 1)}\n`);
+    await render(record);
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }

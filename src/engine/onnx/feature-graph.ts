@@ -15,8 +15,8 @@ export const featureOutput = (layer: string) => `features/${layer}`;
 export const gramOutput = (layer: string) => `gram/${layer}`;
 
 /**
- * A forward-only model for any image size (symbolic height and width): the targets of a run are computed at the
- * style and content images' own sizes, so one session serves them all.
+ * A forward-only model with symbolic height and width: it depends on the request alone, whatever the size of the
+ * image (targets are computed at the style and content images' own sizes).
  */
 export function buildFeatureModel(request: FeatureRequest, weights: VggWeights): Uint8Array {
   const g = new GraphBuilder('neural_style_features');

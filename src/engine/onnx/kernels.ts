@@ -1,5 +1,5 @@
 import type { ConvLayer } from '../vgg19';
-import type { VggWeights } from '../weights/keras-h5';
+import type { ConvWeights, VggWeights } from '../weights/keras-h5';
 
 /**
  * A 3x3 kernel of `layer` in ONNX's OIHW layout, from Keras' HWIO. `inputGradient` gives the kernel of the conv
@@ -25,7 +25,7 @@ export function oihwKernel(weights: VggWeights, layer: ConvLayer, inputGradient:
   return out;
 }
 
-export function convWeights(weights: VggWeights, layer: ConvLayer) {
+export function convWeights(weights: VggWeights, layer: ConvLayer): ConvWeights {
   const w = weights.get(layer.name);
   if (!w) throw new Error(`weights for ${layer.name} were not loaded`);
   return w;

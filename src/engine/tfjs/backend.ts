@@ -133,15 +133,24 @@ class TfjsEvaluator implements Evaluator {
     const { style, content, tvWeight } = this.problem;
     const zero = tf.scalar(0);
     const styleTerms = style.map((s, i) =>
-      tf.mul(tf.mean(tf.squaredDifference(gram(acts[s.layer]), this.styleTargets[i])), s.weight),
+      tf.mul(meanOfRows(tf.squaredDifference(gram(acts[s.layer]), this.styleTargets[i])), s.weight),
     );
     const contentTerms = content.map((c, i) =>
-      tf.mul(tf.mean(tf.squaredDifference(acts[c.layer], this.contentTargets[i])), c.weight),
+      tf.mul(meanOfRows(tf.squaredDifference(acts[c.layer], this.contentTargets[i])), c.weight),
     );
     const sum = (ts: tf.Tensor[]) => (ts.length === 0 ? zero : (tf.addN(ts) as tf.Scalar));
     const tv = tvWeight === 0 ? zero : (tf.mul(totalVariation(img), tvWeight) as tf.Scalar);
     return [sum(styleTerms), sum(contentTerms), tv];
   }
+}
+
+/**
+ * The mean of all values, summed per row (last axis) first: a single float32 sum over 512x512 values drifts by
+ * 1e-4 relative, which would let the backends' losses disagree; two stages keep it near 1e-7.
+ */
+function meanOfRows(t: tf.Tensor): tf.Scalar {
+  const channels = t.shape[t.shape.length - 1];
+  return tf.mean(tf.mean(tf.reshape(t, [-1, channels]), -1));
 }
 
 function toTensor(data: Float32Array, height: number, width: number, channels = 3): tf.Tensor4D {

@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import { PaceMeter, type Pace } from '../engine/pace';
 import type { Progress } from '../engine/run';
 
 export interface ProgressView {
@@ -12,32 +13,28 @@ const exp = (v: number) => v.toExponential(2);
 /** "512x384", or "2048x1536 tile 3/12" while a large output is refined tile by tile. */
 const size = (p: Progress) => `${p.width}x${p.height}${p.tile ? ` tile ${p.tile.index + 1}/${p.tile.count}` : ''}`;
 
+const speed = (pace: Pace) => `${(1 / pace.stepsPerSecond).toFixed(2)} s/step`;
+const eta = (pace: Pace) => (pace.etaMs === undefined ? '?' : duration(pace.etaMs));
+
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
 }
 
-/**
- * Time left, from the run's own pace: the remaining steps weighted by their pixels would be exact, but the stages
- * ahead are unknown here, so it extrapolates the time per step of the current scale, which errs on the short side
- * early in a multi-scale run and settles as it grows.
- */
-function eta(p: Progress): number {
-  return (p.elapsedMs / p.step) * (p.totalSteps - p.step);
-}
-
 /** A bar with ETA on a terminal (cli-progress), plain lines otherwise, at most one a second. */
 export function progressView(stream: NodeJS.WriteStream, quiet: boolean): ProgressView {
   if (quiet) return { update() {}, note: (m) => stream.write(m + '\n'), stop() {} };
+  const meter = new PaceMeter();
   if (stream.isTTY) {
     const bar = new SingleBar({
-      stream, hideCursor: true, clearOnComplete: false, etaBuffer: 50,
-      format: 'stylizing {bar} {value}/{total} | {size} | loss {loss} | {speed} | elapsed {elapsed} | ETA {eta_formatted}',
+      stream, hideCursor: true, clearOnComplete: false,
+      format: 'stylizing {bar} {value}/{total} | {size} | loss {loss} | {speed} | elapsed {elapsed} | ETA {left}',
     });
     let started = false;
     return {
       update(p) {
-        const payload = { size: size(p), loss: exp(p.losses.total), speed: `${(p.elapsedMs / p.step / 1000).toFixed(2)} s/step`, elapsed: duration(p.elapsedMs) };
+        const pace = meter.update(p);
+        const payload = { size: size(p), loss: exp(p.losses.total), speed: speed(pace), elapsed: duration(p.elapsedMs), left: eta(pace) };
         if (!started) {
           bar.start(p.totalSteps, p.step, payload);
           started = true;
@@ -58,13 +55,13 @@ export function progressView(stream: NodeJS.WriteStream, quiet: boolean): Progre
   let lastLine = -Infinity;
   return {
     update(p) {
+      const pace = meter.update(p);
       if (p.step !== p.totalSteps && p.step !== 1 && p.elapsedMs - lastLine < 1000) return;
       lastLine = p.elapsedMs;
       const l = p.losses;
       stream.write(
         `step ${p.step}/${p.totalSteps} ${size(p)} total ${exp(l.total)} style ${exp(l.style)} ` +
-          `content ${exp(l.content)} tv ${exp(l.tv)} | ${(p.elapsedMs / p.step / 1000).toFixed(2)} s/step | ` +
-          `elapsed ${duration(p.elapsedMs)} | eta ${duration(eta(p))}\n`,
+          `content ${exp(l.content)} tv ${exp(l.tv)} | ${speed(pace)} | elapsed ${duration(p.elapsedMs)} | eta ${eta(pace)}\n`,
       );
     },
     note: (m) => stream.write(m + '\n'),

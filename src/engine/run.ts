@@ -8,7 +8,7 @@ import type { Optimizer } from './optim/optimizer';
 import type { StyleOptions } from './options';
 import { lossProblem, styleTargets } from './problem';
 import { seededRandom } from './random';
-import { planStages, stageEvaluations, type Stage } from './schedule';
+import { planStages, stageEquivalents, stageEvaluations, type Stage } from './schedule';
 import { crop, paste, type Tile } from './tiles';
 
 export interface Progress {
@@ -28,6 +28,8 @@ export interface Progress {
   readonly elapsedMs: number;
   /** Compute so far in full-size step equivalents (each step weighted by its pixels over the output's). */
   readonly stepEquivalents: number;
+  /** The whole run's compute in the same unit, as planned. */
+  readonly totalStepEquivalents: number;
 }
 
 export type Outcome = 'done' | 'cancelled' | 'diverged';
@@ -91,6 +93,7 @@ class Run {
   private readonly stages: readonly Stage[];
   private readonly out: Stage;
   private readonly totalSteps: number;
+  private readonly totalEquivalents: number;
   private readonly content: Raster;
   private readonly styles: readonly Raster[];
   private readonly t0 = performance.now();
@@ -104,6 +107,7 @@ class Run {
     this.stages = req.stages ?? planStages(this.o, req.content.height, req.content.width, Math.min(this.o.tileSize, req.backend.maxSide ?? Infinity));
     this.out = this.stages[this.stages.length - 1];
     this.totalSteps = this.stages.reduce((n, s) => n + stageEvaluations(s), 0);
+    this.totalEquivalents = this.stages.reduce((n, s) => n + stageEquivalents(s, this.out), 0);
     this.content = this.o.preserveColors ? luminanceOnly(req.content) : req.content;
     this.styles = this.o.preserveColors ? req.styles.map((s) => matchedLuminance(s, req.content)) : req.styles;
   }
@@ -175,6 +179,7 @@ class Run {
         const p: Progress = {
           step: this.step, totalSteps: this.totalSteps, stage: r.stage, stages: this.stages.length, tile: r.tile,
           width: region.width, height: region.height, losses, elapsedMs: performance.now() - this.t0, stepEquivalents: this.equivalents,
+          totalStepEquivalents: this.totalEquivalents,
         };
         req.onProgress?.(p);
         if (req.onPreview && p.elapsedMs - this.lastPreview >= this.o.previewInterval * 1000) {

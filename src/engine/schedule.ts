@@ -46,3 +46,9 @@ export function planStages(o: StyleOptions, contentHeight: number, contentWidth:
 export function stageEvaluations(s: Stage): number {
   return s.steps * (s.tiles?.length ?? 1);
 }
+
+/** Compute of a stage in step equivalents: its evaluations weighted by their pixels over `out`'s. */
+export function stageEquivalents(s: Stage, out: { readonly width: number; readonly height: number }): number {
+  const pixels = s.tiles ? s.tiles.reduce((n, t) => n + t.width * t.height, 0) : s.width * s.height;
+  return (s.steps * pixels) / (out.width * out.height);
+}

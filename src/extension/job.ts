@@ -1,8 +1,8 @@
 import type { StyleOptions } from '../engine/options';
 import type { Progress } from '../engine/run';
 import type { JobRecord, JobUpdate, JobStatus, LossPoint, Pace, Preview, Resource } from '../protocol/messages';
+import { PaceMeter } from '../engine/pace';
 import { LossHistory } from './loss-history';
-import { PaceMeter } from './pace';
 import type { RunSettings } from './settings';
 
 export type JobEvent =
@@ -36,7 +36,7 @@ export class Job {
   unsaved?: Uint8Array;
   previews: Preview[] = [];
   private readonly history = new LossHistory();
-  private readonly paceMeter: PaceMeter;
+  private readonly paceMeter = new PaceMeter();
   private totalSteps?: number;
   private readonly listeners = new Set<(e: JobEvent) => void>();
 
@@ -47,9 +47,7 @@ export class Job {
     readonly options: StyleOptions,
     /** Where the result goes and the weights; absent for a job restored after a reload, which does not run. */
     readonly run?: RunSettings,
-  ) {
-    this.paceMeter = new PaceMeter(options);
-  }
+  ) {}
 
   /** A job as its panel recorded it before a window reload; one that was still going was interrupted by it. */
   static restore(r: JobRecord): Job {

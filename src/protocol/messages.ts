@@ -5,6 +5,7 @@
  */
 import { BACKEND_NAMES, type Losses } from '../engine/backend';
 import { STYLE_OPTION_DEFS, optionProblem, type StyleOptionKey, type StyleOptions } from '../engine/options';
+import type { Pace } from '../engine/pace';
 import type { Progress } from '../engine/run';
 import {
   array, boolean, bytes, count, custom, literal, number, object, oneOf, optional, string, tagged, type Infer,
@@ -18,7 +19,7 @@ const losses: Schema<Losses> = object({ total: number, style: number, content: n
 
 const progress: Schema<Progress> = object({
   step: count, totalSteps: count, stage: count, stages: count, tile: optional(object({ index: count, count })),
-  width: count, height: count, losses, elapsedMs: number, stepEquivalents: number,
+  width: count, height: count, losses, elapsedMs: number, stepEquivalents: number, totalStepEquivalents: number,
 });
 
 /** Every option present and within the option table's ranges. */
@@ -122,8 +123,8 @@ export type JobRecord = Infer<typeof jobRecord>;
 export const webviewState = object({ version: literal('1'), record: jobRecord });
 export type WebviewState = Infer<typeof webviewState>;
 
-const pace = object({ stepsPerSecond: number, etaMs: optional(number) });
-export type Pace = Infer<typeof pace>;
+const pace: Schema<Pace> = object({ stepsPerSecond: number, etaMs: optional(number) });
+export type { Pace };
 
 const preview = object({ step: count, png: bytes });
 export type Preview = Infer<typeof preview>;

@@ -42,7 +42,7 @@ describe('messages checked on arrival', () => {
 
   it('refuses a progress report whose losses are not finite numbers', () => {
     const progress = {
-      step: 1, totalSteps: 2, stage: 0, stages: 1, width: 8, height: 8, elapsedMs: 5, stepEquivalents: 1,
+      step: 1, totalSteps: 2, stage: 0, stages: 1, width: 8, height: 8, elapsedMs: 5, stepEquivalents: 1, totalStepEquivalents: 2,
       losses: { total: NaN, style: 1, content: 1, tv: 1 },
     };
     assert.throws(() => parse(fromWorker, { type: 'progress', jobId: 'j', progress }, 'm'), refusal(/m\.progress\.losses\.total must be a finite number/));

@@ -27,6 +27,8 @@ export interface Row {
   readonly final: number;
   /** Step equivalents at which the run first reached the recipe's final loss, if it did. */
   readonly reached?: number;
+  /** Step equivalents the recipe spent to first get as low as this run's final loss, if it did. */
+  readonly recipeNeeds?: number;
   readonly wallS: number;
 }
 
@@ -37,7 +39,8 @@ export function rows(runs: readonly RunFile[]): Row[] {
       const last = r.curve[r.curve.length - 1];
       out.push({
         pair: r.pair, size: r.size, schedule: r.name, spent: last.eq, final: r.final.total,
-        reached: r.curve.find((p) => p.total <= recipe.final.total)?.eq, wallS: last.wallMs / 1000,
+        reached: r.curve.find((p) => p.total <= recipe.final.total)?.eq,
+        recipeNeeds: recipe.curve.find((p) => p.total <= r.final.total)?.eq, wallS: last.wallMs / 1000,
       });
     }
   }
@@ -47,8 +50,8 @@ export function rows(runs: readonly RunFile[]): Row[] {
 function markdown(table: readonly Row[]): string {
   const recipeOf = (r: Row) => table.find((x) => x.pair === r.pair && x.size === r.size && x.schedule === 'recipe')!;
   const lines = [
-    '| pair | size | schedule | compute spent (step eq.) | final loss | vs recipe\'s final | reached the recipe\'s final loss at | compute ratio | wall time |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    '| pair | size | schedule | compute spent (step eq.) | final loss | vs recipe\'s final | reached the recipe\'s final loss at | compute ratio | the recipe needs for this loss | saving at this loss | wall time |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of table) {
     const recipe = recipeOf(r);
@@ -56,7 +59,9 @@ function markdown(table: readonly Row[]): string {
     lines.push(
       `| ${r.pair} | ${r.size} px | ${r.schedule} | ${r.spent.toFixed(0)} | ${r.final.toExponential(4)} | ` +
         `${r.schedule === 'recipe' ? '-' : `${Number(gap) > 0 ? '+' : ''}${gap}%`} | ${r.reached !== undefined ? `${r.reached.toFixed(0)} eq.` : 'not reached'} | ` +
-        `${r.reached !== undefined ? `${((r.reached / recipe.spent) * 100).toFixed(0)}%` : `> ${((r.spent / recipe.spent) * 100).toFixed(0)}%`} | ${r.wallS.toFixed(0)} s |`,
+        `${r.reached !== undefined ? `${((r.reached / recipe.spent) * 100).toFixed(0)}%` : `> ${((r.spent / recipe.spent) * 100).toFixed(0)}%`} | ` +
+        `${r.schedule === 'recipe' ? '-' : r.recipeNeeds !== undefined ? `${r.recipeNeeds.toFixed(0)} eq.` : `> ${recipe.spent.toFixed(0)} eq.`} | ` +
+        `${r.schedule === 'recipe' ? '-' : `${r.recipeNeeds !== undefined ? '' : '> '}${((r.recipeNeeds ?? recipe.spent) / r.spent).toFixed(1)}x`} | ${r.wallS.toFixed(0)} s |`,
     );
   }
   return lines.join('\n') + '\n';

@@ -107,7 +107,7 @@ async function chart(runs: readonly RunFile[], file: string): Promise<void> {
 
 const label = (text: string, width: number, height: number) =>
   Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="white"/>` +
-    `<text x="4" y="${height - 6}" font-family="DejaVu Sans, sans-serif" font-size="13">${text}</text></svg>`);
+    `<text x="4" y="${Math.round(height / 2) + 5}" font-family="DejaVu Sans, sans-serif" font-size="13">${text}</text></svg>`);
 
 /** Rows: schedules; columns: the picture after the same compute. */
 async function contactSheet(dir: string, pair: string, size: number, file: string): Promise<boolean> {
@@ -123,7 +123,7 @@ async function contactSheet(dir: string, pair: string, size: number, file: strin
     for (const [j, eq] of SNAPSHOTS.entries()) {
       const shot = path.join(dir, `${pair}-${size}-${s}-eq${eq}.png`);
       if (!existsSync(shot)) continue;
-      const input = await sharp(shot).resize(cell - 4, cell - 4, { fit: 'inside' }).png().toBuffer();
+      const input = await sharp(shot).resize(cell - 4, cell - 4, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
       tiles.push({ input, left: side + j * cell + 2, top: head + i * cell + 2 });
     }
   }

@@ -13,7 +13,7 @@ const exp = (v: number) => v.toExponential(2);
 /** "512x384", or "2048x1536 tile 3/12" while a large output is refined tile by tile. */
 const size = (p: Progress) => `${p.width}x${p.height}${p.tile ? ` tile ${p.tile.index + 1}/${p.tile.count}` : ''}`;
 
-const speed = (pace: Pace) => `${(1 / pace.stepsPerSecond).toFixed(2)} s/step`;
+const speed = (pace: Pace) => (pace.stepsPerSecond > 0 ? `${(1 / pace.stepsPerSecond).toFixed(2)} s/step` : '? s/step');
 const eta = (pace: Pace) => (pace.etaMs === undefined ? '?' : duration(pace.etaMs));
 
 function duration(ms: number): string {

@@ -220,7 +220,7 @@ function initialImage(o: StyleOptions, content: Raster, stage: Stage): Float32Ar
 function createOptimizer(o: StyleOptions, size: number): Optimizer {
   return o.optimizer === 'lbfgs'
     ? new Lbfgs(DEFAULT_LBFGS)
-    : new Adam({ ...TUTORIAL_ADAM, learningRate: o.learningRate, beta1: o.beta1, cosineDecay: o.learningRateDecay === 'cosine' }, size);
+    : new Adam({ ...TUTORIAL_ADAM, learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, cosineDecay: o.learningRateDecay === 'cosine' }, size);
 }
 
 export type { Tile };

@@ -157,6 +157,28 @@ describe('Adam', () => {
     assert.ok(Math.abs(x[0] - expected(1)) < 1e-7);
     assert.ok(Math.abs(x[1] - expected(-2)) < 1e-7);
   });
+
+  it('takes beta_2 from the options (the presets\' 0.6, the tutorial\'s 0.999)', async () => {
+    // Two steps on the bowl's green channel (0.5 towards 0.45, never clipped), by the Keras formula above.
+    const expected = (b2: number) => {
+      const { epsilon: eps } = TUTORIAL_ADAM;
+      const [lr, b1] = [0.05, 0.9];
+      let [x, m, v] = [0.5, 0, 0];
+      for (let t = 1; t <= 2; t++) {
+        const g = 2 * (x - 0.45);
+        m = b1 * m + (1 - b1) * g;
+        v = b2 * v + (1 - b2) * g * g;
+        x -= ((lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)) * (m / (Math.sqrt(v) + eps));
+      }
+      return x;
+    };
+    const green = async (beta2: number) => {
+      const o = options({ steps: 2, learningRate: 0.05, beta1: 0.9, beta2, learningRateDecay: 'none' });
+      return (await stylize({ backend: new BowlBackend(), content: flat(4, 4), styles: [flat(4, 4)], options: o })).image.data[1];
+    };
+    for (const b2 of [0.6, 0.999]) assert.ok(Math.abs((await green(b2)) - expected(b2)) < 1e-6, `beta2 ${b2}`);
+    assert.ok(Math.abs(expected(0.6) - expected(0.999)) > 1e-3, 'the two settings take measurably different steps');
+  });
 });
 
 describe('outputs larger than the tile size', () => {

@@ -27,7 +27,7 @@ describe('settings read when a job starts', () => {
   it('without any setting, the balanced preset\'s run and a PNG beside the content', () => {
     const s = settingsOf({});
     assert.equal(s.options.preset, 'balanced');
-    assert.equal(s.options.steps, 400);
+    assert.equal(s.options.steps, 200);
     assert.equal(s.options.optimizer, 'adam');
     assert.equal(s.options.learningRateDecay, 'cosine');
     assert.deepEqual(s.output, { format: 'png', namePattern: '${name}.${style}.stylized.${ext}', folder: '' });
@@ -35,10 +35,10 @@ describe('settings read when a job starts', () => {
   });
 
   it('a preset fills in what the user did not set, and what the user set wins', () => {
-    const s = settingsOf({ preset: 'quick', steps: 42 });
+    const s = settingsOf({ preset: 'tutorial', steps: 42 });
     assert.equal(s.options.steps, 42);
-    assert.equal(s.options.optimizer, 'lbfgs', 'the quick preset\'s optimizer');
-    assert.equal(s.options.multiScale, true);
+    assert.equal(s.options.beta2, 0.999, 'the tutorial preset\'s Adam');
+    assert.equal(s.options.learningRateDecay, 'none');
   });
 
   it('values in the workspace folder\'s settings count as set by the user', () => {

@@ -42,6 +42,7 @@ export interface Evaluation {
 /** The one backend-specific step of a run: image in, losses and image gradient out. */
 export interface Evaluator {
   evaluate(image: Float32Array): Promise<Evaluation>;
+  /** Frees what it holds; calling it again does nothing. */
   dispose(): void;
 }
 

@@ -73,7 +73,10 @@ interface Region {
   readonly stage: number;
   readonly tile?: Progress['tile'];
   readonly pixels: Float32Array;
-  readonly evaluator: Evaluator;
+  /** Made when the region's first step is due, so that nothing it needs delays an earlier step. */
+  readonly evaluator: () => Promise<Evaluator>;
+  /** Evaluates the first step instead, when that can be done sooner (see `startsAtContent`). */
+  readonly firstStep?: () => Promise<Evaluator>;
   readonly optimizer: Optimizer;
   readonly steps: number;
   /** The whole image of the stage with `pixels` in place. */
@@ -130,8 +133,14 @@ class Run {
       const asRaster = (pixels: Float32Array) => createRaster(stage.width, stage.height, pixels);
       if (!stage.tiles) {
         optimizer ??= createOptimizer(this.o, image.length);
-        const evaluator = await backend.createEvaluator(await lossProblem(backend, content, grams, this.o));
-        const stop = await this.optimize({ stage: si, pixels: image, evaluator, optimizer, steps: stage.steps, whole: asRaster });
+        const evaluator = async () => backend.createEvaluator(await lossProblem(backend, content, grams, this.o));
+        // At the content image the content term and its gradient are zero: the first step needs no content
+        // features, so it runs (and shows its preview) before the forward pass that computes them.
+        const startsAtContent = si === 0 && this.o.init === 'content' && this.o.contentLayers.length > 0 && this.o.styleLayers.length > 0;
+        const firstStep = startsAtContent
+          ? async () => backend.createEvaluator(await lossProblem(backend, content, grams, { ...this.o, contentLayers: [] }))
+          : undefined;
+        const stop = await this.optimize({ stage: si, pixels: image, evaluator, firstStep, optimizer, steps: stage.steps, whole: asRaster });
         if (stop) return this.finish(stop.outcome, stop.pixels, stage, stop.message);
         continue;
       }
@@ -140,7 +149,7 @@ class Run {
       const feather = Math.round(Math.min(stage.tiles[0].width, stage.tiles[0].height) / 8);
       for (const [index, tile] of stage.tiles.entries()) {
         const pixels = crop(whole, tile).data;
-        const evaluator = await backend.createEvaluator(await lossProblem(backend, crop(content, tile), grams, this.o));
+        const evaluator = async () => backend.createEvaluator(await lossProblem(backend, crop(content, tile), grams, this.o));
         const withTile = (p: Float32Array) => {
           const view = asRaster(image.slice());
           paste(view, p, tile, 0);
@@ -164,10 +173,16 @@ class Run {
     let best: { pixels: Float32Array; total: number } | undefined;
     const region = r.whole(r.pixels);
     const share = (r.pixels.length / 3) / (this.out.width * this.out.height);
+    let evaluator = await (r.firstStep ?? r.evaluator)();
     try {
       for (let k = 0; k < r.steps; k++) {
         if (req.signal?.aborted) return { outcome: 'cancelled', pixels: best?.pixels ?? r.pixels.slice() };
-        const { losses, grad } = await r.evaluator.evaluate(r.pixels);
+        if (k === 1 && r.firstStep) {
+          // Freed before the next is built (dispose is idempotent): two loss sessions at once would raise the peak.
+          evaluator.dispose();
+          evaluator = await r.evaluator();
+        }
+        const { losses, grad } = await evaluator.evaluate(r.pixels);
         if (!Number.isFinite(losses.total)) {
           const message = `the loss became ${losses.total} at step ${this.step + 1}; kept the last good image. Try lower weights or learning rate.`;
           return { outcome: 'diverged', pixels: best?.pixels ?? r.pixels.slice(), message };
@@ -191,7 +206,7 @@ class Run {
       }
       return undefined;
     } finally {
-      r.evaluator.dispose();
+      evaluator.dispose();
     }
   }
 

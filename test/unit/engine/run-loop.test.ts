@@ -72,6 +72,32 @@ describe('the run loop (any backend)', () => {
     assert.ok(r.image.data.every((v) => v >= 0 && v <= 1));
   });
 
+  it('from the content image, takes (and shows) the first step before computing the content features', async () => {
+    const order = async (init: 'content' | 'noise') => {
+      const backend = new BowlBackend();
+      const events: string[] = [];
+      const features = backend.features.bind(backend);
+      backend.features = (image, layers) => {
+        events.push('content features');
+        return features(image, layers);
+      };
+      const create = backend.createEvaluator.bind(backend);
+      backend.createEvaluator = async (p) => {
+        const ev = await create(p);
+        events.push(`loss with ${p.content.length} content term(s)`);
+        return { ...ev, evaluate: (x) => (events.push('step'), ev.evaluate(x)) };
+      };
+      const o = options({ steps: 3, init, contentLayers: ['block2_conv2'] });
+      await stylize({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: o, onPreview: () => events.push('preview') });
+      return events;
+    };
+    // At the content image the content term and its gradient are zero, so the first step needs no content target.
+    assert.deepEqual(await order('content'), [
+      'loss with 0 content term(s)', 'step', 'preview', 'content features', 'loss with 1 content term(s)', 'step', 'step',
+    ]);
+    assert.deepEqual(await order('noise'), ['content features', 'loss with 1 content term(s)', 'step', 'preview', 'step', 'step']);
+  });
+
   it('L-BFGS reaches the box-constrained minimum of a bowl in a few dozen evaluations', async () => {
     const seen: Progress[] = [];
     await stylize({ backend: new BowlBackend(), content: flat(16, 12), styles: [flat(8, 8)], options: options({ optimizer: 'lbfgs', steps: 30 }), onProgress: (p) => seen.push(p) });

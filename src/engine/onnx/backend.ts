@@ -3,7 +3,6 @@ import type * as Ort from 'onnxruntime-node';
 import type { Raster } from '../../image/raster';
 import type { Backend, Evaluation, Evaluator, FeatureMap, LossProblem } from '../backend';
 import { errorMessage } from '../errors';
-import { VGG19 } from '../vgg19';
 import type { VggWeights } from '../weights/keras-h5';
 import { buildFeatureModel, featureOutput, gramOutput, type FeatureRequest } from './feature-graph';
 import { GraphBuilder } from './graph-builder';
@@ -40,12 +39,6 @@ async function checkRuns(ort: OnnxRuntime, threads: number): Promise<void> {
 class OnnxBackend implements Backend {
   readonly name = 'onnx';
   readonly detail: string;
-  /**
-   * The forward session of the last `grams` call, kept until the loss session is built. A run asks for the
-   * style's Gram matrices and then for the content's features, whose layer is usually the deepest loaded: one
-   * session that also returns that layer's activations serves both, and the second session is never built.
-   */
-  private forward: { request: FeatureRequest; session: Promise<Ort.InferenceSession> } | undefined;
 
   constructor(
     private readonly ort: OnnxRuntime,
@@ -57,7 +50,7 @@ class OnnxBackend implements Backend {
 
   async features(image: Raster, layers: readonly string[], raw = false): Promise<Map<string, FeatureMap>> {
     const wanted = unique(layers);
-    const out = await this.runFeatures({ raw, features: wanted, grams: [] }, image, false);
+    const out = await this.runFeatures({ raw, features: wanted, grams: [] }, image);
     return new Map(
       wanted.map((layer) => {
         const t = out[featureOutput(layer)];
@@ -69,63 +62,30 @@ class OnnxBackend implements Backend {
 
   async grams(image: Raster, layers: readonly string[]): Promise<Map<string, Float32Array>> {
     const wanted = unique(layers);
-    const out = await this.runFeatures({ raw: false, features: [this.deepestLayer()], grams: wanted }, image, true);
+    const out = await this.runFeatures({ raw: false, features: [], grams: wanted }, image);
     return new Map(wanted.map((layer) => [layer, out[gramOutput(layer)].data as Float32Array]));
   }
 
   async createEvaluator(problem: LossProblem): Promise<Evaluator> {
-    await this.releaseForward();
     const session = await createSession(this.ort, buildLossModel(problem, this.weights), this.threads);
     return new OnnxEvaluator(this.ort, session, problem.height, problem.width);
   }
 
-  /** Evaluators own their sessions; only a kept forward session is the backend's. */
-  dispose(): void {
-    void this.releaseForward();
-  }
+  /** Nothing is held between calls: evaluators own their sessions. */
+  dispose(): void {}
 
   /**
-   * Runs a forward model that answers `request`: the kept one when it does, else a new one, kept when `keep`.
-   * Otherwise a forward session lives for one call: keeping it would hold another copy of the weights (~0.15 GB
-   * for the tutorial's layers) through the whole run, for the ~0.3 s it takes to build again at the next scale.
+   * A forward session lives for one call: keeping it would hold another copy of the weights (~0.15 GB for the
+   * tutorial's layers) through the whole run, for the ~0.3 s it takes to build again at the next scale.
    */
-  private async runFeatures(request: FeatureRequest, image: Raster, keep: boolean): Promise<Ort.InferenceSession.ReturnType> {
-    const feeds = { [IMAGE_INPUT]: imageTensor(this.ort, image.data, image.height, image.width) };
-    if (this.forward && answers(this.forward.request, request)) return (await this.forward.session).run(feeds);
-    const session = createSession(this.ort, buildFeatureModel(request, this.weights), this.threads);
-    if (keep) {
-      const old = this.forward;
-      this.forward = { request, session };
-      await old?.session.then((s) => s.release(), () => {});
-      try {
-        return await (await session).run(feeds);
-      } catch (e) {
-        if (this.forward?.session === session) await this.releaseForward();
-        throw e;
-      }
-    }
-    const s = await session;
+  private async runFeatures(request: FeatureRequest, image: Raster): Promise<Ort.InferenceSession.ReturnType> {
+    const session = await createSession(this.ort, buildFeatureModel(request, this.weights), this.threads);
     try {
-      return await s.run(feeds);
+      return await session.run({ [IMAGE_INPUT]: imageTensor(this.ort, image.data, image.height, image.width) });
     } finally {
-      await s.release();
+      await session.release();
     }
   }
-
-  private async releaseForward(): Promise<void> {
-    const kept = this.forward;
-    this.forward = undefined;
-    await kept?.session.then((s) => s.release(), () => {});
-  }
-
-  private deepestLayer(): string {
-    return VGG19.filter((l) => this.weights.has(l.name)).at(-1)!.name;
-  }
-}
-
-/** Whether a model built for `built` returns everything `wanted` asks for. */
-function answers(built: FeatureRequest, wanted: FeatureRequest): boolean {
-  return built.raw === wanted.raw && wanted.features.every((l) => built.features.includes(l)) && wanted.grams.every((l) => built.grams.includes(l));
 }
 
 class OnnxEvaluator implements Evaluator {

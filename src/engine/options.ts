@@ -48,7 +48,7 @@ export const STYLE_OPTION_DEFS = {
   },
   optimizer: {
     kind: 'enum', values: ['adam', 'lbfgs'], default: 'adam',
-    description: 'Adam (the tutorial\'s; with a large step decayed to 0 it goes lowest soonest) or L-BFGS (the paper\'s; here it stalls about 1% above Adam).',
+    description: 'Adam (the tutorial\'s; with a large step decayed to 0 it goes lowest soonest) or L-BFGS (the paper\'s; here it stalls 1-2% above Adam).',
   },
   learningRate: { kind: 'number', min: 1e-6, max: 10, default: 0.08, description: 'Adam\'s step size.' },
   beta1: {

@@ -1,16 +1,15 @@
 // Runs one schedule on one content/style pair and records its loss against compute, measured at the output size.
 // usage: node out/bench/quality-measure.js <pair> <size> <name> '<options JSON>' [outDir]
 // The options JSON may hold "stageSteps": [n, ...], the steps at each scale coarsest first, to try plans that
-// planStages does not make.
+// planRun does not make.
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Evaluator, Losses } from '../../src/engine/backend';
 import { resolveOptions, type StyleOptions } from '../../src/engine/options';
+import { planEngine, planRun, type OptimizePlan } from '../../src/engine/plan';
 import { lossProblem, styleTargets } from '../../src/engine/problem';
 import { stylize } from '../../src/engine/run';
-import { planStages } from '../../src/engine/schedule';
 import { loadBackend } from '../../src/engine/select-backend';
-import { layersUpTo } from '../../src/engine/vgg19';
 import { loadVggWeights } from '../../src/engine/weights/keras-h5';
 import { readImage } from '../../src/image/decode';
 import { encodeImage } from '../../src/image/encode';
@@ -30,13 +29,20 @@ async function main(): Promise<void> {
   const size = Number(sizeArg);
   const { stageSteps, ...given } = JSON.parse(json) as Partial<StyleOptions> & { stageSteps?: number[] };
   const options: StyleOptions = resolveOptions({ ...BLOCKS_1_3, maxSize: size, ...given });
-  const weights = await loadVggWeights(WEIGHTS, layersUpTo([...options.styleLayers, ...options.contentLayers]));
+  const weights = await loadVggWeights(WEIGHTS, planEngine(options).layers);
   const backend = await loadBackend('onnx', weights);
   const [content, style] = await Promise.all([readImage(pair.content), readImage(pair.style)]);
   const target = fitLongSide(content.raster.height, content.raster.width, size);
-  const grams = await styleTargets(backend, [style.raster], options, size, size);
+  const planned = planRun(options, content.raster, 1, backend);
+  // Every step is measured, so every step is a preview.
+  const plan: OptimizePlan = {
+    ...planned,
+    stages: stageSteps ? planned.stages.slice(-stageSteps.length).map((s, i) => ({ ...s, steps: stageSteps[i] })) : planned.stages,
+    previewIntervalMs: 0,
+  };
+  const grams = await styleTargets(backend, [style.raster], plan.styleTargets, size);
   const atTarget: Evaluator = await backend.createEvaluator(
-    await lossProblem(backend, resizeBilinear(content.raster, target.width, target.height), grams, options),
+    await lossProblem(backend, resizeBilinear(content.raster, target.width, target.height), grams, plan.loss),
   );
 
   await fs.mkdir(outDir, { recursive: true });
@@ -49,11 +55,9 @@ async function main(): Promise<void> {
   let nextProbe = 0;
   let probeMs = 0;
   const t0 = performance.now();
-  const planned = planStages(options, content.raster.height, content.raster.width);
-  const stages = stageSteps ? planned.slice(-stageSteps.length).map((s, i) => ({ ...s, steps: stageSteps[i] })) : planned;
   const result = await stylize({
-    backend, content: content.raster, styles: [style.raster], options, stages,
-    onStep: async (image, p) => {
+    backend, content: content.raster, styles: [style.raster], plan,
+    onPreview: async (image, p) => {
       while (snapshots.length > 0 && p.stepEquivalents >= snapshots[0]) {
         const shown = resizeBilinear(image, target.width, target.height);
         const file = `${stem}-eq${snapshots.shift()}.png`;
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
 
   await Promise.all(saves);
   await fs.writeFile(`${stem}.png`, await encodeImage(result.image, { format: 'png' }));
-  await fs.writeFile(`${stem}.json`, JSON.stringify({ pair: pairName, size, name, options, stages, final, curve }, null, 1));
+  await fs.writeFile(`${stem}.json`, JSON.stringify({ pair: pairName, size, name, options, stages: plan.stages, final, curve }, null, 1));
   console.log(`${name} ${pairName} ${size}px: final ${final.total.toExponential(3)} after ${result.stepEquivalents.toFixed(1)} eq, ${(curve[curve.length - 1].wallMs / 1000).toFixed(0)} s`);
 }
 

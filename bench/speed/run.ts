@@ -8,7 +8,8 @@ import { spawn } from 'child_process';
 import { promises as fs, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PRESET_VALUES } from '../../src/engine/options';
+import { resolveOptions } from '../../src/engine/options';
+import { planRun } from '../../src/engine/plan';
 import { seededRandom } from '../../src/engine/random';
 import { randomVggWeights, writeKerasWeights } from '../../test/helpers/random-vgg-weights';
 import { renderChart } from './chart';
@@ -36,20 +37,13 @@ function stepsFor(engine: EngineName, size: number): number {
 
 /** Why an engine does not run at a size, if it does not (known limits, not failures). */
 function limit(engine: EngineName, size: number): string | undefined {
-  // ~10 KB per pixel for this graph against a 4 GB heap: 640x640 is its ceiling (../shared/notes/backends.md).
+  // ~10 KB per pixel for this graph against a 4 GB heap: 640x640 is its ceiling (see docs/backends.md).
   if (engine === 'wasm' && size > 640) return 'the wasm heap (4 GB) cannot hold it';
   return undefined;
 }
 
 function tutorialProblem(): Job['problem'] {
-  const t = PRESET_VALUES.tutorial;
-  const style = t.styleLayers!;
-  const content = t.contentLayers!;
-  return {
-    style: style.map((layer) => ({ layer, weight: t.styleWeight! / style.length })),
-    content: content.map((layer) => ({ layer, weight: t.contentWeight! / content.length })),
-    tvWeight: t.tvWeight!,
-  };
+  return planRun(resolveOptions({ preset: 'tutorial' }), { width: 512, height: 512 }, 1).loss;
 }
 
 function runChild(job: Job): Promise<Outcome> {

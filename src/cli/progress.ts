@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { PaceMeter, type Pace } from '../engine/pace';
-import type { Progress } from '../engine/run';
+import type { Progress } from '../engine/report';
 
 export interface ProgressView {
   update(p: Progress): void;

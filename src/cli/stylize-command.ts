@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { UserError } from '../engine/errors';
 import { resolveOptions } from '../engine/options';
-import type { Progress } from '../engine/run';
+import type { Progress } from '../engine/report';
 import { DEFAULT_QUALITY, type OutputFormat } from '../image/encode';
 import { freeName, readImageBytes, writeImageFile } from '../image/files';
 import { stylizeImages } from '../pipeline/stylize-images';

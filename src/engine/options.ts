@@ -18,8 +18,6 @@ export type OptionDef = OptionSpec & { readonly description: string };
 export const PRESETS = ['quick', 'balanced', 'best', 'tutorial'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
-const TUTORIAL_STYLE_LAYERS = ['block1_conv1', 'block2_conv1', 'block3_conv1', 'block4_conv1', 'block5_conv1'];
-
 export const STYLE_OPTION_DEFS = {
   preset: {
     kind: 'enum', values: PRESETS, default: 'balanced',
@@ -35,7 +33,7 @@ export const STYLE_OPTION_DEFS = {
     description: 'Weight of the total variation loss, which smooths out high-frequency noise.',
   },
   styleLayers: {
-    kind: 'layers', default: TUTORIAL_STYLE_LAYERS,
+    kind: 'layers', default: ['block1_conv1', 'block2_conv1', 'block3_conv1', 'block4_conv1', 'block5_conv1'],
     description: 'VGG19 layers whose Gram matrices define the style (ReLU outputs, e.g. block1_conv1).',
   },
   styleLayerWeights: {
@@ -48,9 +46,9 @@ export const STYLE_OPTION_DEFS = {
   },
   optimizer: {
     kind: 'enum', values: ['adam', 'lbfgs'], default: 'adam',
-    description: 'Adam (the tutorial\'s; with a large step decayed to 0 it goes lowest soonest) or L-BFGS (the paper\'s; here it stalls 1-2% above Adam).',
+    description: 'Adam (the tutorial\'s; its step can be decayed to 0 along a cosine) or L-BFGS (the paper\'s, with a line search).',
   },
-  learningRate: { kind: 'number', min: 1e-6, max: 10, default: 0.08, description: 'Adam\'s step size.' },
+  learningRate: { kind: 'number', min: 1e-6, max: 10, default: 0.08, description: 'Adam\'s step size (the tutorial uses 0.02).' },
   beta1: {
     kind: 'number', min: 0, max: 0.9999, default: 0.9,
     description: 'Adam\'s momentum (beta_1); the tutorial uses 0.99.',
@@ -58,8 +56,8 @@ export const STYLE_OPTION_DEFS = {
   beta2: {
     kind: 'number', min: 0, max: 0.9999, default: 0.6,
     description:
-      'Adam\'s second-moment decay (beta_2); the tutorial uses 0.999, which remembers the large early gradients ' +
-      'and so shrinks the step as the run settles; 0.6 keeps the step in proportion and converges about five times sooner.',
+      'Adam\'s second-moment decay (beta_2). The closer to 1, the longer Adam remembers the large gradients of the ' +
+      'first steps, which shrinks its step as the run settles; the tutorial uses 0.999.',
   },
   learningRateDecay: {
     kind: 'enum', values: ['none', 'cosine'], default: 'cosine',
@@ -140,24 +138,16 @@ type ValueOf<S> = S extends { kind: 'number' }
 
 export type StyleOptions = { -readonly [K in StyleOptionKey]: ValueOf<(typeof STYLE_OPTION_DEFS)[K]> };
 
-const ADAM_SCHEDULE: Partial<StyleOptions> = {
-  optimizer: 'adam', learningRate: 0.08, beta1: 0.9, beta2: 0.6, learningRateDecay: 'cosine', multiScale: false,
-};
-
-/** What a preset sets; anything the user sets explicitly wins over it. */
+/**
+ * What a preset changes from the defaults, which are the balanced preset's (the schedule chosen on the quality
+ * benchmark, see README "Presets"); anything the user sets explicitly wins over it.
+ */
 export const PRESET_VALUES: Record<PresetName, Partial<StyleOptions>> = {
-  // Measured against the tutorial's recipe at its own loss (bench/results/quality): Adam with a large step decayed
-  // along a cosine, at the output size only. Its beta_2 of 0.6 (the tutorial's is 0.999) does most of it: the
-  // step stays in proportion to the gradient as the run settles, and 200 steps reach the recipe's 1000-step loss;
-  // beta_2 0.3 oscillates. L-BFGS and coarse-to-fine scales were slower to the same loss (README, "Presets").
-  quick: { ...ADAM_SCHEDULE, steps: 100 },
-  balanced: { ...ADAM_SCHEDULE, steps: 200 },
-  best: { ...ADAM_SCHEDULE, steps: 500 },
-  tutorial: {
-    optimizer: 'adam', learningRate: 0.02, beta1: 0.99, beta2: 0.999, learningRateDecay: 'none', steps: 1000, maxSize: 512,
-    multiScale: false, init: 'content', styleWeight: 1e-2, contentWeight: 1e4, tvWeight: 30,
-    styleLayers: TUTORIAL_STYLE_LAYERS, contentLayers: ['block5_conv2'], styleLayerWeights: [], styleScale: 1,
-  },
+  quick: { steps: 100 },
+  balanced: {},
+  best: { steps: 500 },
+  // The TensorFlow tutorial's Adam, for reproducing it; its weights and layers are the defaults.
+  tutorial: { learningRate: 0.02, beta1: 0.99, beta2: 0.999, learningRateDecay: 'none', steps: 1000 },
 };
 
 export function defaultOptions(): StyleOptions {
@@ -216,18 +206,27 @@ function show(v: unknown): string {
   return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
 }
 
-/** Checks that go across options (each one alone being valid). */
-export function crossOptionProblems(o: StyleOptions, styleCount: number): string[] {
+/**
+ * Checks that go across options (each one alone being valid). `name` spells an option the way its user set it: a
+ * setting (`neuralStyle.styleLayerWeights`) or a flag (`--style-layer-weights`).
+ */
+export function crossOptionProblems(o: StyleOptions, styleCount: number, name: (key: StyleOptionKey) => string): string[] {
   const problems: string[] = [];
+  const entries = (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'}`;
   if (o.styleLayerWeights.length > 0 && o.styleLayerWeights.length !== o.styleLayers.length) {
-    problems.push(`styleLayerWeights has ${o.styleLayerWeights.length} entries but there are ${o.styleLayers.length} style layers`);
+    problems.push(
+      `${name('styleLayerWeights')} has ${entries(o.styleLayerWeights.length)} but ${name('styleLayers')} has ${o.styleLayers.length} layers`,
+    );
   }
   if (o.styleBlendWeights.length > 0 && o.styleBlendWeights.length !== styleCount) {
-    problems.push(`styleBlendWeights has ${o.styleBlendWeights.length} entries but there are ${styleCount} style images`);
+    const images = `${styleCount} style image${styleCount === 1 ? ' was' : 's were'} given`;
+    problems.push(`${name('styleBlendWeights')} has ${entries(o.styleBlendWeights.length)} but ${images}`);
   }
   if (o.styleBlendWeights.length > 0 && o.styleBlendWeights.every((w) => w === 0)) {
-    problems.push('styleBlendWeights are all 0');
+    problems.push(`${name('styleBlendWeights')} are all 0`);
   }
-  if (o.styleLayers.length === 0 && o.contentLayers.length === 0) problems.push('there are neither style nor content layers');
+  if (o.styleLayers.length === 0 && o.contentLayers.length === 0) {
+    problems.push(`${name('styleLayers')} and ${name('contentLayers')} are both empty`);
+  }
   return problems;
 }

@@ -1,4 +1,4 @@
-import type { Progress } from './run';
+import type { Progress } from './report';
 
 export interface Pace {
   /** Steps per second at the current scale. */

@@ -1,5 +1,4 @@
 import { fitLongSide } from '../image/resize';
-import type { StyleOptions } from './options';
 import { tileGrid, type Tile } from './tiles';
 
 /**
@@ -14,30 +13,40 @@ export interface Stage {
   readonly tiles?: readonly Tile[];
 }
 
+/** The numbers the scales of a run are made from (see planRun). */
+export interface ScheduleSpec {
+  readonly maxSize: number;
+  readonly multiScale: boolean;
+  readonly minSize: number;
+  readonly steps: number;
+  /** The longest side optimised whole: the tile size, or less where the backend cannot hold that much. */
+  readonly tileSide: number;
+  readonly tileSteps: number;
+}
+
 /**
- * Coarse to fine when multi-scale (sizes growing by sqrt(2) from minSize, as crowsonkb/style-transfer-pytorch
- * does), else one stage at the output size. Outputs larger than `maxSide` (the larger of the tile size setting and
- * what the backend can hold) are optimised whole up to `maxSide`, then refined at full size in overlapping tiles, so
- * that memory depends on the tile size, not on the output's.
+ * Coarse to fine when multi-scale (sizes growing by sqrt(2) from minSize), else one stage at the output size. An
+ * output larger than `tileSide` is optimised whole up to `tileSide`, then refined at full size in overlapping
+ * tiles, so that memory depends on the tile size, not on the output's.
  */
-export function planStages(o: StyleOptions, contentHeight: number, contentWidth: number, maxSide = o.tileSize): Stage[] {
-  const whole = Math.min(o.maxSize, maxSide);
+export function planStages(s: ScheduleSpec, contentHeight: number, contentWidth: number): Stage[] {
+  const whole = Math.min(s.maxSize, s.tileSide);
   const sides: number[] = [];
-  if (o.multiScale) {
-    for (let s = Math.min(o.minSize, whole); s < whole; s = Math.round(s * Math.SQRT2)) {
-      if (whole / s > 1.05) sides.push(s);
+  if (s.multiScale) {
+    for (let side = Math.min(s.minSize, whole); side < whole; side = Math.round(side * Math.SQRT2)) {
+      if (whole / side > 1.05) sides.push(side);
     }
   }
   sides.push(whole);
   const stages: Stage[] = sides.map((longSide, i) => {
     const { height, width } = fitLongSide(contentHeight, contentWidth, longSide);
     // Coarse scales only sketch the picture for the next: a quarter of the steps, at a fraction of the cost each.
-    return { height, width, longSide, steps: i === sides.length - 1 ? o.steps : Math.ceil(o.steps / 4) };
+    return { height, width, longSide, steps: i === sides.length - 1 ? s.steps : Math.ceil(s.steps / 4) };
   });
-  if (o.maxSize > whole) {
-    const { height, width } = fitLongSide(contentHeight, contentWidth, o.maxSize);
+  if (s.maxSize > whole) {
+    const { height, width } = fitLongSide(contentHeight, contentWidth, s.maxSize);
     const tiles = tileGrid(width, height, whole, Math.round(whole / 8));
-    stages.push({ height, width, longSide: o.maxSize, steps: o.tileSteps, tiles });
+    stages.push({ height, width, longSide: s.maxSize, steps: s.tileSteps, tiles });
   }
   return stages;
 }

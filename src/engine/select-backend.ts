@@ -1,13 +1,13 @@
-import type { Backend, BackendChoice, BackendName } from './backend';
+import { BACKEND_NAMES, type Backend, type BackendChoice, type BackendName } from './backend';
 import { errorMessage, UserError } from './errors';
 import type { VggWeights } from './weights/keras-h5';
 
-/** Fastest first: native libtensorflow when installed, then ONNX Runtime (native, ships in npm), then wasm. */
-const AUTO_ORDER: readonly BackendName[] = ['tensorflow', 'onnx', 'wasm', 'cpu'];
-
-/** The backends to try for a choice, in order: `auto` falls through all of them, an explicit one is alone. */
+/**
+ * The backends to try for a choice, in order: `auto` falls through all of them, fastest first (BACKEND_NAMES is in
+ * that order); an explicit one is alone.
+ */
 export function backendCandidates(choice: BackendChoice): BackendName[] {
-  return choice === 'auto' ? [...AUTO_ORDER] : [choice];
+  return choice === 'auto' ? [...BACKEND_NAMES] : [choice];
 }
 
 export async function loadBackend(name: BackendName, weights: VggWeights): Promise<Backend> {

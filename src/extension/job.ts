@@ -1,5 +1,5 @@
 import type { StyleOptions } from '../engine/options';
-import type { Progress } from '../engine/run';
+import type { Progress } from '../engine/report';
 import type { JobRecord, JobUpdate, JobStatus, LossPoint, Pace, Preview, Resource } from '../protocol/messages';
 import { PaceMeter } from '../engine/pace';
 import { LossHistory } from './loss-history';

@@ -125,7 +125,7 @@ export function readRunSettings(config: ConfigurationLike): Reading<RunSettings>
 
 /** Options that are each fine may still not go together (e.g. 3 layer weights for 5 style layers). */
 export function combinationProblems(options: StyleOptions, styleCount: number): string[] {
-  return crossOptionProblems(options, styleCount).map((p) => `${SECTION} settings: ${p}`);
+  return crossOptionProblems(options, styleCount, (key) => `${SECTION}.${key}`);
 }
 
 /**

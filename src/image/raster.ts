@@ -15,14 +15,3 @@ export function createRaster(width: number, height: number, data?: Float32Array)
   }
   return { width, height, data: data ?? new Float32Array(n) };
 }
-
-export function cloneRaster(r: Raster): Raster {
-  return { width: r.width, height: r.height, data: r.data.slice() };
-}
-
-export function clampUnit(data: Float32Array): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
-  }
-}

@@ -1,8 +1,7 @@
 import { statSync } from 'fs';
 import type { Backend, BackendName } from '../engine/backend';
-import type { StyleOptions } from '../engine/options';
+import type { EnginePlan } from '../engine/plan';
 import { createBackend } from '../engine/select-backend';
-import { layersUpTo } from '../engine/vgg19';
 import { loadVggWeights } from '../engine/weights/keras-h5';
 
 /**
@@ -13,16 +12,16 @@ let cached: { key: string; backend: Promise<Backend> } | undefined;
 
 export async function loadEngine(
   weightsPath: string,
-  o: StyleOptions,
+  engine: EnginePlan,
   notice: (message: string) => void,
   skip: readonly BackendName[],
 ): Promise<Backend> {
-  const layers = layersUpTo([...o.styleLayers, ...o.contentLayers]);
+  const { layers } = engine;
   const stat = statSync(weightsPath, { throwIfNoEntry: false });
-  const key = JSON.stringify([weightsPath, stat?.mtimeMs, stat?.size, layers.length, o.backend, skip]);
+  const key = JSON.stringify([weightsPath, stat?.mtimeMs, stat?.size, layers.length, engine.backend, skip]);
   if (cached?.key !== key) {
     releaseEngine();
-    const backend = loadVggWeights(weightsPath, layers).then((w) => createBackend(o.backend, w, notice, skip));
+    const backend = loadVggWeights(weightsPath, layers).then((w) => createBackend(engine.backend, w, notice, skip));
     cached = { key, backend };
     backend.catch(() => {
       if (cached?.backend === backend) cached = undefined;

@@ -1,11 +1,13 @@
-import type { Backend, BackendName, Losses } from '../engine/backend';
+import type { Backend, BackendName } from '../engine/backend';
 import { errorMessage, UserError } from '../engine/errors';
-import { crossOptionProblems, type StyleOptions } from '../engine/options';
-import { stylize, type Outcome, type Progress } from '../engine/run';
+import type { StyleOptions } from '../engine/options';
+import { planEngine, planRun, type OptimizePlan } from '../engine/plan';
+import type { Progress, RunReport } from '../engine/report';
+import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
+import { resizeAlpha } from '../image/alpha';
 import { readImageFromBuffer, type DecodedImage } from '../image/decode';
 import { encodeImage, encodePreview, type OutputFormat } from '../image/encode';
-import { resizeAlpha } from '../image/alpha';
 import { loadEngine, releaseEngine } from './engine-cache';
 import { runSettings } from './run-settings';
 
@@ -19,7 +21,7 @@ export interface ImageInput {
 export interface StylizeImagesRequest {
   readonly content: ImageInput;
   readonly styles: readonly ImageInput[];
-  /** Resolved options (defaults, preset, then the user's). */
+  /** Resolved options (defaults, preset, then the user's), already checked together (crossOptionProblems). */
   readonly options: StyleOptions;
   /** A local VGG19 weights file (see resolveWeightsFile). */
   readonly weightsPath: string;
@@ -36,18 +38,10 @@ export interface StylizeImagesRequest {
   readonly onNotice?: (message: string) => void;
 }
 
-export interface StylizeImagesResult {
-  /** The encoded output image, settings recorded inside. */
-  readonly bytes: Buffer;
-  readonly outcome: Outcome;
-  readonly message?: string;
-  readonly losses?: Losses;
-  readonly width: number;
-  readonly height: number;
+/** A job's picture, encoded with its settings recorded inside, and how its run ended. */
+export interface ImagesResult extends RunReport {
+  readonly bytes: Uint8Array;
   readonly backend: BackendName;
-  readonly steps: number;
-  readonly elapsedMs: number;
-  readonly stepEquivalents: number;
 }
 
 /**
@@ -55,23 +49,22 @@ export interface StylizeImagesResult {
  * fails while running (not a user error) is replaced by the next candidate of the user's choice, with a notice,
  * and the run starts again on it.
  */
-export async function stylizeImages(req: StylizeImagesRequest): Promise<StylizeImagesResult> {
+export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
-  const problems = crossOptionProblems(o, req.styles.length);
-  if (problems.length > 0) throw new UserError(problems[0]);
-  if (req.styles.length === 0) throw new UserError('no style image was given');
   const content = await readImageFromBuffer(req.content.bytes, req.content.name, { maxPixels: req.maxPixels });
   const styles: DecodedImage[] = [];
   for (const s of req.styles) styles.push(await readImageFromBuffer(s.bytes, s.name, { maxPixels: req.maxPixels }));
 
+  const engine = planEngine(o);
   const failed: BackendName[] = [];
   for (;;) {
-    const backend = await loadEngine(req.weightsPath, o, req.onNotice ?? (() => {}), failed);
+    const backend = await loadEngine(req.weightsPath, engine, req.onNotice ?? (() => {}), failed);
     req.onBackend?.(backend.name, backend.detail);
+    const plan = planRun(o, content.raster, styles.length, backend);
     try {
-      return await runOn(backend, req, content, styles);
+      return await runOn(backend, plan, req, content, styles);
     } catch (e) {
-      const next = backendCandidates(o.backend).filter((n) => n !== backend.name && !failed.includes(n));
+      const next = backendCandidates(engine.backend).filter((n) => n !== backend.name && !failed.includes(n));
       if (e instanceof UserError || req.signal?.aborted || next.length === 0) throw e;
       failed.push(backend.name);
       releaseEngine();
@@ -80,31 +73,33 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<StylizeI
   }
 }
 
-async function runOn(backend: Backend, req: StylizeImagesRequest, content: DecodedImage, styles: DecodedImage[]): Promise<StylizeImagesResult> {
+async function runOn(
+  backend: Backend,
+  plan: OptimizePlan,
+  req: StylizeImagesRequest,
+  content: DecodedImage,
+  styles: DecodedImage[],
+): Promise<ImagesResult> {
   const previewSize = req.previewSize ?? 256;
   const previews: Promise<void>[] = [];
-  const result = await stylize({
+  const { image, ...report } = await stylize({
     backend,
     content: content.raster,
     styles: styles.map((s) => s.raster),
-    options: req.options,
+    plan,
     signal: req.signal,
     onProgress: req.onProgress,
-    onPreview: req.onPreview && ((image, p) => {
-      previews.push(encodePreview(image, previewSize).then((png) => req.onPreview!(png, p)));
+    onPreview: req.onPreview && ((picture, p) => {
+      previews.push(encodePreview(picture, previewSize).then((png) => req.onPreview!(png, p)));
     }),
   });
   await Promise.all(previews);
-  const { image } = result;
   const alpha = content.alpha && resizeAlpha(content.alpha, content.raster.width, content.raster.height, image.width, image.height);
   const bytes = await encodeImage(image, {
     format: req.format,
     quality: req.quality,
     alpha,
-    metadata: runSettings(req.options, req.content.name, req.styles.map((s) => s.name), backend.name, result),
+    metadata: runSettings(req.options, req.content.name, req.styles.map((s) => s.name), backend.name, report),
   });
-  return {
-    bytes, outcome: result.outcome, message: result.message, losses: result.losses, width: image.width, height: image.height,
-    backend: backend.name, steps: result.steps, elapsedMs: result.elapsedMs, stepEquivalents: result.stepEquivalents,
-  };
+  return { ...report, bytes, backend: backend.name };
 }

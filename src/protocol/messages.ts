@@ -6,7 +6,7 @@
 import { BACKEND_NAMES, type Losses } from '../engine/backend';
 import { STYLE_OPTION_DEFS, optionProblem, type StyleOptionKey, type StyleOptions } from '../engine/options';
 import type { Pace } from '../engine/pace';
-import type { Progress } from '../engine/run';
+import type { Progress } from '../engine/report';
 import {
   array, boolean, bytes, count, custom, literal, number, object, oneOf, optional, string, tagged, type Infer,
   type Schema,

@@ -1,3 +1,4 @@
+import { intoBox } from './box';
 import type { Optimizer } from './optimizer';
 
 export interface AdamSettings {
@@ -8,9 +9,6 @@ export interface AdamSettings {
   /** Lower the learning rate to 0 along a half cosine over each stage's steps (else keep it constant). */
   readonly cosineDecay?: boolean;
 }
-
-/** The tutorial's `tf.optimizers.Adam(learning_rate=0.02, beta_1=0.99, epsilon=1e-1)`. */
-export const TUTORIAL_ADAM: AdamSettings = { learningRate: 0.02, beta1: 0.99, beta2: 0.999, epsilon: 0.1 };
 
 /**
  * Adam exactly as Keras applies it (epsilon added to sqrt(v), bias correction folded into the step size), then
@@ -42,8 +40,7 @@ export class Adam implements Optimizer {
       const gi = g[i];
       m[i] = beta1 * m[i] + (1 - beta1) * gi;
       v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-      const xi = x[i] - (lr * m[i]) / (Math.sqrt(v[i]) + epsilon);
-      x[i] = xi < 0 ? 0 : xi > 1 ? 1 : xi;
+      x[i] = intoBox(x[i] - (lr * m[i]) / (Math.sqrt(v[i]) + epsilon));
     }
   }
 

@@ -1,3 +1,4 @@
+import { intoBox } from './box';
 import type { Optimizer } from './optimizer';
 
 export interface LbfgsSettings {
@@ -27,7 +28,7 @@ export class Lbfgs implements Optimizer {
   private t = 1;
   private backtracks = 0;
 
-  constructor(private readonly s: LbfgsSettings = DEFAULT_LBFGS) {}
+  constructor(private readonly s: LbfgsSettings) {}
 
   step(x: Float32Array, loss: number, grad: Float32Array): void {
     if (this.xk && this.gk) {
@@ -123,8 +124,7 @@ export class Lbfgs implements Optimizer {
     const xk = this.xk!;
     const d = this.dir!;
     for (let i = 0; i < x.length; i++) {
-      const v = xk[i] + this.t * d[i];
-      x[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+      x[i] = intoBox(xk[i] + this.t * d[i]);
     }
   }
 }

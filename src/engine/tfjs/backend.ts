@@ -14,7 +14,10 @@ export async function createTfjsBackend(weights: VggWeights, name: TfjsBackendNa
 
 class TfjsBackend implements Backend {
   private readonly convs = new Map<string, ConvTensors>();
-  /** The wasm heap stops at 4 GB, ~10 KB a pixel for VGG19's forward and backward: 640x640 is its ceiling. */
+  /**
+   * The wasm heap stops at 4 GB, ~10 KB a pixel for VGG19's forward and backward: 640x640 is its ceiling, so 512 px
+   * leaves room for the style targets and the optimizer's arrays.
+   */
   readonly maxSide: number | undefined;
 
   constructor(

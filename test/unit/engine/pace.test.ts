@@ -1,14 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { defaultOptions } from '../../../src/engine/options';
 import { PaceMeter } from '../../../src/engine/pace';
-import type { Progress } from '../../../src/engine/run';
+import type { Progress } from '../../../src/engine/report';
 import { planStages, stageEquivalents } from '../../../src/engine/schedule';
 
 describe('time left', () => {
   it('costs the larger scales and the tiles ahead by their pixels, so a run is not promised too soon', () => {
     // Multi-scale up to 512 px, then a 1024 px refinement in 512 px tiles.
-    const options = { ...defaultOptions(), multiScale: true, minSize: 128, maxSize: 1024, tileSize: 512, steps: 40, tileSteps: 10 };
-    const stages = planStages(options, 768, 1024);
+    const stages = planStages({ multiScale: true, minSize: 128, maxSize: 1024, tileSide: 512, steps: 40, tileSteps: 10 }, 768, 1024);
     const out = stages[stages.length - 1];
     assert.ok(out.tiles && out.tiles.length > 1 && stages.length > 3, 'the plan has coarse scales and tiles');
     const totalStepEquivalents = stages.reduce((n, s) => n + stageEquivalents(s, out), 0);

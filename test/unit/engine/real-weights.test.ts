@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Backend, BackendName } from '../../../src/engine/backend';
 import { resolveOptions } from '../../../src/engine/options';
-import { stylize, type Progress } from '../../../src/engine/run';
+import type { Progress } from '../../../src/engine/report';
+import { stylizeWithOptions } from '../../helpers/stylize-options';
 import { loadBackend } from '../../../src/engine/select-backend';
 import { layersUpTo } from '../../../src/engine/vgg19';
 import { loadVggWeights, type VggWeights } from '../../../src/engine/weights/keras-h5';
@@ -91,7 +92,7 @@ describe('with the real VGG19 weights of blocks 1-3', function () {
     const [content, style] = await Promise.all([readImage(DOG), readImage(KANDINSKY)]);
     const seen: Progress[] = [];
     try {
-      await stylize({
+      await stylizeWithOptions({
         backend, content: content.raster, styles: [style.raster],
         options: resolveOptions({
           multiScale: false, maxSize: 128, steps: 200, optimizer: 'adam', styleLayers: LAYERS, contentLayers: ['block3_conv2'],
@@ -117,7 +118,7 @@ describe('tfjs tensors over a long run', () => {
     const backend = await loadBackend('wasm', randomVggWeights(3, 'block1_conv2'));
     const counts = new Map<number, number>();
     const flat = (v: number): Raster => ({ width: 12, height: 10, data: new Float32Array(360).fill(v) });
-    await stylize({
+    await stylizeWithOptions({
       backend, content: flat(0.4), styles: [flat(0.6)],
       options: resolveOptions({ multiScale: false, maxSize: 12, steps: 1000, styleLayers: ['block1_conv1'], contentLayers: ['block1_conv2'] }),
       onProgress: (p) => {

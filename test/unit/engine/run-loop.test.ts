@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { Backend, Evaluator, FeatureMap, LossProblem } from '../../../src/engine/backend';
-import { Adam, TUTORIAL_ADAM } from '../../../src/engine/optim/adam';
+import { Adam } from '../../../src/engine/optim/adam';
+import { planRun } from '../../../src/engine/plan';
 import { resolveOptions, type StyleOptions } from '../../../src/engine/options';
-import { stylize, type Progress } from '../../../src/engine/run';
+import type { Progress } from '../../../src/engine/report';
+import { stylizeWithOptions } from '../../helpers/stylize-options';
 import { createRaster, type Raster } from '../../../src/image/raster';
 
 /** The bottom of the bowl, per channel: red and blue outside [0, 1], so the box matters. */
@@ -63,7 +65,7 @@ describe('the run loop (any backend)', () => {
       const ev = await original(p);
       return { ...ev, evaluate: (x) => { outside += x.filter((v) => v < 0 || v > 1).length; return ev.evaluate(x); } };
     };
-    const r = await stylize({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({ learningRate: 0.05 }), onProgress: (p) => seen.push(p) });
+    const r = await stylizeWithOptions({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({ learningRate: 0.05 }), onProgress: (p) => seen.push(p) });
     assert.equal(r.outcome, 'done');
     assert.equal(seen.length, 60);
     assert.deepEqual(seen.map((p) => p.step), Array.from({ length: 60 }, (_, i) => i + 1));
@@ -88,7 +90,7 @@ describe('the run loop (any backend)', () => {
         return { ...ev, evaluate: (x) => (events.push('step'), ev.evaluate(x)) };
       };
       const o = options({ steps: 3, init, contentLayers: ['block2_conv2'] });
-      await stylize({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: o, onPreview: () => events.push('preview') });
+      await stylizeWithOptions({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: o, onPreview: () => void events.push('preview') });
       return events;
     };
     // At the content image the content term and its gradient are zero, so the first step needs no content target.
@@ -100,7 +102,7 @@ describe('the run loop (any backend)', () => {
 
   it('L-BFGS reaches the box-constrained minimum of a bowl in a few dozen evaluations', async () => {
     const seen: Progress[] = [];
-    await stylize({ backend: new BowlBackend(), content: flat(16, 12), styles: [flat(8, 8)], options: options({ optimizer: 'lbfgs', steps: 30 }), onProgress: (p) => seen.push(p) });
+    await stylizeWithOptions({ backend: new BowlBackend(), content: flat(16, 12), styles: [flat(8, 8)], options: options({ optimizer: 'lbfgs', steps: 30 }), onProgress: (p) => seen.push(p) });
     // At the constrained minimum only the parts of the target outside [0, 1] remain: red and blue, 0.2 away.
     const floor = 16 * 12 * 2 * 0.2 ** 2;
     const best = Math.min(...seen.map((p) => p.losses.total));
@@ -116,7 +118,7 @@ describe('the run loop (any backend)', () => {
       const ev = await original(p);
       return { ...ev, evaluate: (x) => { images.push(x.slice()); return ev.evaluate(x); } };
     };
-    const r = await stylize({
+    const r = await stylizeWithOptions({
       backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({ learningRate: 0.05 }), signal: abort.signal,
       onProgress: (p) => { if (p.step === 5) abort.abort(); },
     });
@@ -133,7 +135,7 @@ describe('the run loop (any backend)', () => {
       const ev = await original(p);
       return { ...ev, evaluate: (x) => { images.push(x.slice()); return ev.evaluate(x); } };
     };
-    const r = await stylize({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({}) });
+    const r = await stylizeWithOptions({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({}) });
     assert.equal(r.outcome, 'diverged');
     assert.match(r.message!, /NaN at step 4/);
     assert.equal(r.steps, 3);
@@ -148,7 +150,7 @@ describe('the run loop (any backend)', () => {
       return { ...ev, evaluate: async (x) => { await new Promise((r) => setTimeout(r, 50)); return ev.evaluate(x); } };
     };
     const previews: Progress[] = [];
-    await stylize({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({ steps: 40, previewInterval: 0.5 }), onPreview: (_img, p) => previews.push(p) });
+    await stylizeWithOptions({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({ steps: 40, previewInterval: 0.5 }), onPreview: (_img, p) => void previews.push(p) });
     assert.equal(previews[0].step, 1);
     assert.ok(previews.length >= 3 && previews.length <= 6, `${previews.length} previews over ~2 s`);
     for (let i = 1; i < previews.length; i++) assert.ok(previews[i].elapsedMs - previews[i - 1].elapsedMs >= 500);
@@ -157,7 +159,7 @@ describe('the run loop (any backend)', () => {
   it('runs coarse to fine, growing by sqrt(2), and ends at the output size', async () => {
     const backend = new BowlBackend();
     const seen: Progress[] = [];
-    const r = await stylize({
+    const r = await stylizeWithOptions({
       backend, content: flat(300, 200), styles: [flat(8, 8)], options: options({ multiScale: true, minSize: 128, maxSize: 512, steps: 3 }),
       onProgress: (p) => seen.push(p),
     });
@@ -173,12 +175,20 @@ describe('the run loop (any backend)', () => {
   });
 });
 
+/** The tutorial preset's Adam, as the plan gives it. */
+function tutorialAdam() {
+  const o = planRun(resolveOptions({ preset: 'tutorial' }), { width: 4, height: 4 }, 1).optimizer;
+  assert.equal(o.kind, 'adam');
+  return o as Extract<typeof o, { kind: 'adam' }>;
+}
+
 describe('Adam', () => {
   it('takes the Keras step: lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)', () => {
-    const adam = new Adam(TUTORIAL_ADAM, 2);
+    const adam = new Adam(tutorialAdam(), 2);
     const x = new Float32Array([0.5, 0.5]);
     adam.step(x, 0, new Float32Array([1, -2]));
-    const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = TUTORIAL_ADAM;
+    const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = tutorialAdam();
+    assert.deepEqual([lr, b1, b2, eps], [0.02, 0.99, 0.999, 0.1], 'the tutorial\'s Adam(learning_rate=0.02, beta_1=0.99, epsilon=1e-1)');
     const expected = (g: number) => 0.5 - ((lr * Math.sqrt(1 - b2)) / (1 - b1)) * (((1 - b1) * g) / (Math.sqrt((1 - b2) * g * g) + eps));
     assert.ok(Math.abs(x[0] - expected(1)) < 1e-7);
     assert.ok(Math.abs(x[1] - expected(-2)) < 1e-7);
@@ -187,7 +197,7 @@ describe('Adam', () => {
   it('takes beta_2 from the options (the presets\' 0.6, the tutorial\'s 0.999)', async () => {
     // Two steps on the bowl's green channel (0.5 towards 0.45, never clipped), by the Keras formula above.
     const expected = (b2: number) => {
-      const { epsilon: eps } = TUTORIAL_ADAM;
+      const { epsilon: eps } = tutorialAdam();
       const [lr, b1] = [0.05, 0.9];
       let [x, m, v] = [0.5, 0, 0];
       for (let t = 1; t <= 2; t++) {
@@ -200,7 +210,7 @@ describe('Adam', () => {
     };
     const green = async (beta2: number) => {
       const o = options({ steps: 2, learningRate: 0.05, beta1: 0.9, beta2, learningRateDecay: 'none' });
-      return (await stylize({ backend: new BowlBackend(), content: flat(4, 4), styles: [flat(4, 4)], options: o })).image.data[1];
+      return (await stylizeWithOptions({ backend: new BowlBackend(), content: flat(4, 4), styles: [flat(4, 4)], options: o })).image.data[1];
     };
     for (const b2 of [0.6, 0.999]) assert.ok(Math.abs((await green(b2)) - expected(b2)) < 1e-6, `beta2 ${b2}`);
     assert.ok(Math.abs(expected(0.6) - expected(0.999)) > 1e-3, 'the two settings take measurably different steps');
@@ -211,7 +221,7 @@ describe('outputs larger than the tile size', () => {
   it('are optimised whole up to the tile size, then refined tile by tile at full size', async () => {
     const backend = new BowlBackend();
     const seen: Progress[] = [];
-    const r = await stylize({
+    const r = await stylizeWithOptions({
       backend, content: flat(96, 64), styles: [flat(8, 8)],
       options: options({ multiScale: false, maxSize: 96, tileSize: 40, steps: 4, tileSteps: 40, learningRate: 0.1 }),
       onProgress: (p) => seen.push(p),

@@ -1,0 +1,120 @@
+import type { BackendChoice } from './backend';
+import type { AdamSettings } from './optim/adam';
+import { DEFAULT_LBFGS, type LbfgsSettings } from './optim/lbfgs';
+import type { StyleOptions } from './options';
+import { planStages, type Stage } from './schedule';
+import { layersUpTo, type ConvLayer } from './vgg19';
+
+/**
+ * Where the user's options become numbers. This is the only engine code that reads StyleOptions: every later step
+ * (the run loop, the style targets, the loss, the optimizer) takes its own part of the plan, so an option can be
+ * followed from the option table to here and from here to the one place that uses it.
+ */
+
+export interface Size {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** One VGG19 layer's loss term with its final coefficient (see LossProblem). */
+export interface LayerTerm {
+  readonly layer: string;
+  readonly weight: number;
+}
+
+export interface LossTerms {
+  readonly style: readonly LayerTerm[];
+  readonly content: readonly LayerTerm[];
+  readonly tvWeight: number;
+}
+
+/** How the style images become Gram-matrix targets at each scale (see styleTargets). */
+export interface StyleTargetPlan {
+  readonly layers: readonly string[];
+  /** A style image's longer side relative to the scale's. */
+  readonly scale: number;
+  /** Each style image's share of the targets, summing to 1. */
+  readonly blend: readonly number[];
+  /** Style images longer than this are measured in parts, to bound memory. */
+  readonly partSide: number;
+}
+
+export type OptimizerPlan = ({ readonly kind: 'adam' } & AdamSettings) | ({ readonly kind: 'lbfgs' } & LbfgsSettings);
+
+export type InitPlan = { readonly kind: 'content' } | { readonly kind: 'noise'; readonly seed: number };
+
+/** The optimisation of the image itself (Gatys et al.) on VGG19. */
+export interface OptimizePlan {
+  readonly method: 'optimize';
+  /** The scales, coarsest first; the last is the output, refined in tiles when it is larger than the tile side. */
+  readonly stages: readonly Stage[];
+  readonly init: InitPlan;
+  readonly styleTargets: StyleTargetPlan;
+  readonly loss: LossTerms;
+  readonly optimizer: OptimizerPlan;
+  /** Optimise luminance only and put the content's colours back at the end. */
+  readonly preserveColors: boolean;
+  /** A preview after the first step, then at most this often. */
+  readonly previewIntervalMs: number;
+}
+
+export type RunPlan = OptimizePlan;
+
+/** What the engine must load for a run: a backend and the VGG19 layers up to the deepest one used. */
+export interface EnginePlan {
+  readonly backend: BackendChoice;
+  readonly layers: readonly ConvLayer[];
+}
+
+/** What a loaded backend cannot do (see Backend.maxSide). */
+export interface BackendLimits {
+  readonly maxSide?: number;
+}
+
+/** The tutorial's Adam epsilon, added to sqrt(v) as Keras does; large, so early steps stay small where v is tiny. */
+export const ADAM_EPSILON = 0.1;
+
+export function planEngine(o: StyleOptions): EnginePlan {
+  return { backend: o.backend, layers: layersUpTo([...o.styleLayers, ...o.contentLayers]) };
+}
+
+/** The run for a content image of `content`'s size, on a backend with `limits`, with `styleCount` style images. */
+export function planRun(o: StyleOptions, content: Size, styleCount: number, limits: BackendLimits = {}): RunPlan {
+  const tileSide = Math.min(o.tileSize, limits.maxSide ?? Infinity);
+  const layerWeights = normalised(o.styleLayerWeights.length > 0 ? o.styleLayerWeights : o.styleLayers.map(() => 1), o.styleLayers.length);
+  return {
+    method: 'optimize',
+    stages: planStages(
+      { maxSize: o.maxSize, multiScale: o.multiScale, minSize: o.minSize, steps: o.steps, tileSide, tileSteps: o.tileSteps },
+      content.height, content.width,
+    ),
+    init: o.init === 'noise' ? { kind: 'noise', seed: o.seed } : { kind: 'content' },
+    styleTargets: {
+      layers: o.styleLayers,
+      scale: o.styleScale,
+      blend: normalised(o.styleBlendWeights.length > 0 ? o.styleBlendWeights : Array.from({ length: styleCount }, () => 1), 1),
+      partSide: tileSide,
+    },
+    // The reference's `weight / number of layers`, times a per-layer weight normalised to average 1.
+    loss: {
+      style: o.styleLayers.map((layer, i) => ({ layer, weight: (o.styleWeight / o.styleLayers.length) * layerWeights[i] })),
+      content: o.contentLayers.map((layer) => ({ layer, weight: o.contentWeight / o.contentLayers.length })),
+      tvWeight: o.tvWeight,
+    },
+    optimizer:
+      o.optimizer === 'lbfgs'
+        ? { kind: 'lbfgs', ...DEFAULT_LBFGS }
+        : {
+            kind: 'adam', learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: ADAM_EPSILON,
+            cosineDecay: o.learningRateDecay === 'cosine',
+          },
+    preserveColors: o.preserveColors,
+    previewIntervalMs: o.previewInterval * 1000,
+  };
+}
+
+/** Scales non-negative weights so that they sum to `total`. */
+function normalised(ws: readonly number[], total: number): number[] {
+  const sum = ws.reduce((a, b) => a + b, 0);
+  return ws.map((w) => (sum > 0 ? (w * total) / sum : 0));
+}

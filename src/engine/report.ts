@@ -1,0 +1,45 @@
+import type { Losses } from './backend';
+
+/** Where an optimisation is, after each of its steps. */
+export interface Progress {
+  /** Steps done over the whole run, and in all. */
+  readonly step: number;
+  readonly totalSteps: number;
+  /** Index of the current scale (0-based) and how many there are. */
+  readonly stage: number;
+  readonly stages: number;
+  /** In a tiled stage, the tile being refined (0-based) and how many there are. */
+  readonly tile?: { readonly index: number; readonly count: number };
+  /** The size of the image at this scale (the whole image, also while a tile of it is refined). */
+  readonly width: number;
+  readonly height: number;
+  /** Losses of the image, or of the tile being refined, at this step. */
+  readonly losses: Losses;
+  readonly elapsedMs: number;
+  /** Compute so far in full-size step equivalents (each step weighted by its pixels over the output's). */
+  readonly stepEquivalents: number;
+  /** The whole run's compute in the same unit, as planned. */
+  readonly totalStepEquivalents: number;
+}
+
+export const OUTCOMES = ['done', 'cancelled', 'diverged'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * How a run ended, everything but its picture: what the CLI prints, the output records and the panel shows. It
+ * travels from the engine to the panel as it is; each layer only adds what it knows (the image, the encoded bytes,
+ * the backend).
+ */
+export interface RunReport {
+  readonly outcome: Outcome;
+  /** Why the run stopped early, for the user. */
+  readonly message?: string;
+  /** The last finite losses seen (none for a feed-forward run). */
+  readonly losses?: Losses;
+  readonly steps: number;
+  readonly elapsedMs: number;
+  readonly stepEquivalents: number;
+  /** The size of the picture made. */
+  readonly width: number;
+  readonly height: number;
+}

@@ -1,0 +1,9 @@
+import type { StyleOptions } from '../../src/engine/options';
+import { planRun } from '../../src/engine/plan';
+import { stylize, type StylizeRequest, type StylizeResult } from '../../src/engine/run';
+
+/** A run of `options` as the pipeline plans it, for tests that state options rather than plans. */
+export function stylizeWithOptions(req: Omit<StylizeRequest, 'plan'> & { readonly options: StyleOptions }): Promise<StylizeResult> {
+  const { options, ...rest } = req;
+  return stylize({ ...rest, plan: planRun(options, req.content, req.styles.length, req.backend) });
+}

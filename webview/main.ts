@@ -4,7 +4,7 @@
  * shows the finished job again instead of an empty panel.
  */
 import { toWebview, type ToWebview, type WebviewState } from '../src/protocol/messages';
-import { parse } from '../src/protocol/schema';
+import { parse } from '../src/protocol/fields';
 import { JobPage } from './page';
 
 const vscode = acquireVsCodeApi<WebviewState>();

@@ -1,8 +1,8 @@
 import { STYLE_OPTION_DEFS, optionProblem } from '../src/engine/options';
-import type { Progress } from '../src/engine/run';
+import type { Progress } from '../src/engine/report';
 import {
-  EDITABLE_OPTIONS, type EditableOptions, type FromWebview, type JobStatus, type JobView, type LossPoint, type Pace,
-  type Preview,
+  EDITABLE_OPTIONS, ENDED_STATUSES, type EditableOptions, type FromWebview, type JobStatus, type JobView, type LossPoint,
+  type Pace, type Preview,
 } from '../src/protocol/messages';
 import { h } from './dom';
 import { duration, loss, rate, whereInRun } from './format';
@@ -45,7 +45,7 @@ export class JobPage {
     this.job = job;
     this.chart?.dispose();
     const r = job.record;
-    const ended = ['done', 'cancelled', 'diverged', 'failed', 'interrupted'].includes(r.status);
+    const ended = ENDED_STATUSES.includes(r.status);
     const canvas = h('canvas', { role: 'img', 'aria-label': 'Loss curves' });
     this.stats = h('dl', { class: 'stats' });
     this.pictures = h('section', { class: 'pictures' });
@@ -73,7 +73,7 @@ export class JobPage {
 
   tick(progress: Progress, pace: Pace, points: readonly LossPoint[]): void {
     if (!this.job) return;
-    this.job = { ...this.job, progress, pace };
+    this.job = { ...this.job, record: { ...this.job.record, progress }, pace };
     this.chart?.add(points);
     this.drawStats();
   }
@@ -118,19 +118,23 @@ export class JobPage {
   private drawStats(): void {
     const job = this.job!;
     const r = job.record;
-    const p = job.progress;
-    const step = p?.step ?? r.steps;
-    const total = p?.totalSteps ?? r.totalSteps;
-    const width = p?.width ?? r.width;
-    const height = p?.height ?? r.height;
+    // While it runs the last progress tells where it is; once it has ended, its report.
+    const p = r.progress;
+    const end = r.report;
+    const step = end?.steps ?? p?.step ?? 0;
+    const total = p?.totalSteps;
+    const width = end?.width ?? p?.width;
+    const height = end?.height ?? p?.height;
+    const elapsedMs = end?.elapsedMs ?? p?.elapsedMs;
+    const lastLoss = end?.losses?.total ?? p?.losses.total ?? r.losses[r.losses.length - 1]?.total;
     const running = r.status === 'running';
     const items: [string, string | undefined][] = [
       ['Step', total ? `${step} of ${total}` : step > 0 ? `${step}` : undefined],
       ['Speed', running && job.pace ? rate(job.pace.stepsPerSecond) : undefined],
-      ['Elapsed', p || r.elapsedMs > 0 ? duration(p?.elapsedMs ?? r.elapsedMs) : undefined],
+      ['Elapsed', elapsedMs !== undefined ? duration(elapsedMs) : undefined],
       ['Left', running && job.pace?.etaMs !== undefined ? `about ${duration(job.pace.etaMs)}` : undefined],
-      ['Size', width && height ? `${width}×${height}${p ? whereInRun(p) : ''}` : undefined],
-      ['Loss', p ? loss(p.losses.total) : r.losses.length > 0 ? loss(r.losses[r.losses.length - 1].total) : undefined],
+      ['Size', width && height ? `${width}×${height}${running && p ? whereInRun(p) : ''}` : undefined],
+      ['Loss', lastLoss !== undefined ? loss(lastLoss) : undefined],
       ['Backend', r.backend],
     ];
     this.stats!.replaceChildren(

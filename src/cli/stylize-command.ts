@@ -1,20 +1,22 @@
 import { Command, Option } from 'commander';
-import { promises as fs } from 'fs';
-import * as path from 'path';
-import { UserError } from '../engine/errors';
-import { resolveOptions } from '../engine/options';
-import type { Progress } from '../engine/report';
-import { DEFAULT_QUALITY, type OutputFormat } from '../image/encode';
-import { freeName, readImageBytes, writeImageFile } from '../image/files';
+import { UserError, fileProblem } from '../engine/errors';
+import { crossOptionProblems, resolveOptions } from '../engine/options';
+import { DEFAULT_QUALITY } from '../image/encode';
+import { readImageBytes } from '../image/files';
+import { localOutputFs } from '../output/local-fs';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
+import { TargetExistsError, writeOutput } from '../output/write';
 import { stylizeImages } from '../pipeline/stylize-images';
-import { addStyleOptionFlags, explicitStyleOptions } from './option-flags';
+import { addStyleOptionFlags, explicitStyleOptions, flagName } from './option-flags';
+import { outputTarget } from './output-target';
+import { PreviewWriter } from './preview-writer';
 import { duration, progressView } from './progress';
 import { weightsForCli } from './weights';
 
 interface StylizeFlags {
   output?: string;
   overwrite?: boolean;
-  format: OutputFormat;
+  format?: OutputFormat;
   quality: string;
   weights?: string;
   cacheDir?: string;
@@ -22,21 +24,14 @@ interface StylizeFlags {
   quiet?: boolean;
 }
 
-/** `<content>.<style>.stylized.<ext>` beside the content image, like the extension's default name. */
-function defaultOutput(content: string, style: string, format: OutputFormat): string {
-  const stem = (p: string) => path.basename(p, path.extname(p));
-  const ext = format === 'jpeg' ? 'jpg' : format;
-  return path.join(path.dirname(content), `${stem(content)}.${stem(style)}.stylized.${ext}`);
-}
-
 export function stylizeCommand(): Command {
   const cmd = new Command('stylize')
     .description('repaint CONTENT in the style of STYLE (several styles are blended)')
     .argument('<content>', 'the image to repaint')
     .argument('<style...>', 'one or more style images')
-    .option('-o, --output <file>', 'where to write the result (default: <content>.<style>.stylized.png beside the content)')
+    .option('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)')
     .option('--overwrite', 'replace the output file if it exists')
-    .addOption(new Option('--format <format>', 'output format').choices(['png', 'jpeg', 'webp']).default('png'))
+    .addOption(new Option('--format <format>', 'output format, when the output\'s name does not say (default: png)').choices(OUTPUT_FORMATS))
     .option('--quality <1-100>', 'JPEG/WebP quality', String(DEFAULT_QUALITY))
     .option('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download')
     .option('--cache-dir <dir>', 'where downloaded weights are kept (else $NEURAL_STYLE_CACHE or the user cache)')
@@ -45,53 +40,52 @@ export function stylizeCommand(): Command {
   addStyleOptionFlags(cmd);
   return cmd.action(async (content: string, styles: string[], flags: StylizeFlags) => {
     const options = resolveOptions(explicitStyleOptions(cmd));
+    const problems = crossOptionProblems(options, styles.length, flagName);
+    if (problems.length > 0) throw new UserError(problems[0]);
     const quality = Number(flags.quality);
-    if (!(Number.isInteger(quality) && quality >= 1 && quality <= 100)) {
-      throw new UserError(`--quality must be an integer from 1 to 100, got "${flags.quality}"`);
+    if (!(/^\s*\d+\s*$/.test(flags.quality) && quality >= 1 && quality <= 100)) {
+      throw new UserError(`--quality must be a whole number from 1 to 100, got "${flags.quality}"`);
     }
-    const explicitOutput = flags.output !== undefined;
-    let output = path.resolve(flags.output ?? defaultOutput(content, styles[0], flags.format));
-    // Refuse before minutes of work, not after; the final write checks again (without overwrite it never clobbers).
-    if (explicitOutput && !flags.overwrite && (await exists(output))) {
-      throw new UserError(`${output} already exists; choose another name or pass --overwrite`);
-    }
-    if (!explicitOutput) output = await freeName(output);
-    await fs.access(path.dirname(output)).catch(() => {
-      throw new UserError(`output folder does not exist: ${path.dirname(output)}`);
-    });
-    if (flags.previewDir) await fs.mkdir(flags.previewDir, { recursive: true });
+    const target = await outputTarget(flags, content, styles);
 
     const err = process.stderr;
     const view = progressView(err, !!flags.quiet);
+    const previews = flags.previewDir ? await PreviewWriter.open(flags.previewDir, (m) => view.note(m)) : undefined;
     const contentInput = { name: content, bytes: await readImageBytes(content) };
     const styleInputs = await Promise.all(styles.map(async (s) => ({ name: s, bytes: await readImageBytes(s) })));
     const weightsPath = await weightsForCli(flags.weights, flags.cacheDir, err);
 
-    // Ctrl-C stops between steps and keeps the best image so far; a second one leaves at once.
+    // Ctrl-C stops between steps and keeps the best image so far; a second one, or SIGTERM, leaves at once (the
+    // temporary files being written are removed on the way out).
     const abort = new AbortController();
     const onSigint = () => {
       if (abort.signal.aborted) process.exit(130);
       view.note('stopping after this step (Ctrl-C again to quit at once)...');
       abort.abort();
     };
+    const onSigterm = () => process.exit(143);
     process.on('SIGINT', onSigint);
-    let previewCount = 0;
+    process.on('SIGTERM', onSigterm);
     try {
       const result = await stylizeImages({
-        content: contentInput, styles: styleInputs, options, weightsPath, format: flags.format, quality,
+        content: contentInput, styles: styleInputs, options, weightsPath, format: target.format, quality,
         signal: abort.signal,
         onBackend: (name, detail) => view.note(`backend: ${name} (${detail})`),
         onNotice: (m) => view.note(`note: ${m}`),
-        onProgress: (p: Progress) => view.update(p),
-        onPreview: flags.previewDir
-          ? (png, p) => {
-              const file = path.join(flags.previewDir!, `preview-${String(++previewCount).padStart(4, '0')}-step${p.step}.png`);
-              void fs.writeFile(file, png);
-            }
-          : undefined,
+        onProgress: (p) => view.update(p),
+        onPreview: previews && ((png, p) => previews.write(png, p)),
       });
       view.stop();
-      const written = await writeImageFile(output, result.bytes, { overwrite: !!flags.overwrite });
+      await previews?.finished();
+      if (result.steps === 0) {
+        process.stdout.write('stopped before the first step: nothing written\n');
+        process.exitCode = 130;
+        return;
+      }
+      const written = await writeOutput(localOutputFs, target.path, result.bytes, target.mode).catch((e: unknown) => {
+        if (e instanceof TargetExistsError) throw new UserError(`${e.target} already exists; choose another name or pass --overwrite`);
+        throw new UserError(`cannot write ${target.path}: ${fileProblem(e)}`);
+      });
       const how = result.outcome === 'done' ? '' : result.outcome === 'cancelled' ? ' (stopped early: the best image so far)' : ` (${result.message})`;
       process.stdout.write(
         `wrote ${written}: ${result.width}x${result.height}, ${result.steps} steps in ${duration(result.elapsedMs)} on ${result.backend}${how}\n`,
@@ -101,10 +95,7 @@ export function stylizeCommand(): Command {
     } finally {
       view.stop();
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
     }
   });
-}
-
-async function exists(p: string): Promise<boolean> {
-  return fs.stat(p).then(() => true, () => false);
 }

@@ -13,3 +13,26 @@ export class UserError extends Error {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** What went wrong with a file, in words that fit after "cannot read X: " or "cannot write X: ". */
+export function fileProblem(e: unknown): string {
+  switch ((e as { code?: unknown } | undefined)?.code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'EROFS':
+      return 'the file system is read-only';
+    default:
+      return errorMessage(e).split('\n')[0];
+  }
+}

@@ -1,4 +1,4 @@
-import type { Losses } from './backend';
+import type { BackendName, Losses } from './backend';
 
 /** Where an optimisation is, after each of its steps. */
 export interface Progress {
@@ -42,4 +42,10 @@ export interface RunReport {
   /** The size of the picture made. */
   readonly width: number;
   readonly height: number;
+}
+
+/** A job's picture, encoded with its settings recorded inside, and how its run ended: what a job hands back. */
+export interface ImagesResult extends RunReport {
+  readonly bytes: Uint8Array;
+  readonly backend: BackendName;
 }

@@ -1,7 +1,10 @@
+import { PaceMeter } from '../engine/pace';
 import type { StyleOptions } from '../engine/options';
 import type { Progress } from '../engine/report';
-import type { JobRecord, JobUpdate, JobStatus, LossPoint, Pace, Preview, Resource } from '../protocol/messages';
-import { PaceMeter } from '../engine/pace';
+import {
+  ENDED_STATUSES, type JobRecord, type JobReport, type JobStatus, type JobUpdate, type LossPoint, type Pace, type Preview,
+  type Resource,
+} from '../protocol/messages';
 import { LossHistory } from './loss-history';
 import type { RunSettings } from './settings';
 
@@ -13,23 +16,20 @@ export type JobEvent =
 /** Progress thumbnails kept for the strip: enough to see the picture form, few enough to resend on reload. */
 const MAX_PREVIEWS = 12;
 
-const ENDED: readonly JobStatus[] = ['done', 'cancelled', 'diverged', 'failed', 'interrupted'];
-
 /**
- * One stylization: its inputs and options, fixed when it was started, and everything the panel and the status
- * bar show of it. It knows nothing of VS Code: the job service drives it and the panel renders it.
+ * What a panel and the status bar show of one stylization: its inputs and options, fixed when it was started, and
+ * how far it got. It knows nothing of VS Code: the job service drives it and the panel renders it. A job restored
+ * after a window reload is only this; one that can run is a `Job`.
  */
-export class Job {
+export class JobState {
   status: JobStatus = 'queued';
   /** Why it stopped or failed, or the latest notice. */
   message?: string;
   backend?: string;
   progress?: Progress;
   pace?: Pace;
-  width?: number;
-  height?: number;
-  steps = 0;
-  elapsedMs = 0;
+  /** How the run ended, as the worker reported it. */
+  report?: JobReport;
   /** The file written. */
   result?: Resource;
   /** The encoded best image of a run that stopped early, until the user saves it (see `keepUnsaved`). */
@@ -37,7 +37,6 @@ export class Job {
   previews: Preview[] = [];
   private readonly history = new LossHistory();
   private readonly paceMeter = new PaceMeter();
-  private totalSteps?: number;
   private readonly listeners = new Set<(e: JobEvent) => void>();
 
   constructor(
@@ -45,42 +44,29 @@ export class Job {
     readonly content: Resource,
     readonly styles: readonly Resource[],
     readonly options: StyleOptions,
-    /** Where the result goes and the weights; absent for a job restored after a reload, which does not run. */
-    readonly run?: RunSettings,
   ) {}
 
   /** A job as its panel recorded it before a window reload; one that was still going was interrupted by it. */
-  static restore(r: JobRecord): Job {
-    const job = new Job(r.id, r.content, r.styles, r.options);
-    const ended = ENDED.includes(r.status);
+  static restore(r: JobRecord): JobState {
+    const job = new JobState(r.id, r.content, r.styles, r.options);
+    const ended = ENDED_STATUSES.includes(r.status);
     job.status = ended ? r.status : 'interrupted';
     job.message = ended ? r.message : 'The window was reloaded while this job ran; run it again to finish it.';
     job.backend = r.backend;
-    job.width = r.width;
-    job.height = r.height;
-    job.steps = r.steps;
-    job.totalSteps = r.totalSteps;
-    job.elapsedMs = r.elapsedMs;
+    job.progress = r.progress;
+    job.report = r.report;
     job.result = r.output;
     for (const p of r.losses) job.history.add(p);
     return job;
   }
 
   get ended(): boolean {
-    return ENDED.includes(this.status);
+    return ENDED_STATUSES.includes(this.status);
   }
 
   /** "dog.jpg · starry_night.jpg", for titles and messages. */
   get title(): string {
     return `${this.content.name} · ${this.styles.map((s) => s.name).join(' + ')}`;
-  }
-
-  /** Where the run ended: its last image's size and how far it got. */
-  ranTo(end: { width: number; height: number; steps: number; elapsedMs: number }): void {
-    this.width = end.width;
-    this.height = end.height;
-    this.steps = end.steps;
-    this.elapsedMs = end.elapsedMs;
   }
 
   /** Keeps a result in memory until it is saved. */
@@ -108,11 +94,6 @@ export class Job {
       case 'progress': {
         const p = m.progress;
         this.progress = p;
-        this.steps = p.step;
-        this.totalSteps = p.totalSteps;
-        this.elapsedMs = p.elapsedMs;
-        this.width = p.width;
-        this.height = p.height;
         this.pace = this.paceMeter.update(p);
         const point = { step: p.step, ...p.losses };
         this.history.add(point);
@@ -138,8 +119,8 @@ export class Job {
   record(): JobRecord {
     return {
       id: this.id, content: this.content, styles: [...this.styles], options: this.options, status: this.status,
-      message: this.message, backend: this.backend, width: this.width, height: this.height, steps: this.steps,
-      totalSteps: this.totalSteps, elapsedMs: this.elapsedMs, losses: this.history.points(), output: this.result,
+      message: this.message, backend: this.backend, progress: this.progress, report: this.report, losses: this.history.points(),
+      output: this.result,
     };
   }
 
@@ -150,6 +131,13 @@ export class Job {
 
   private emit(e: JobEvent): void {
     for (const l of this.listeners) l(e);
+  }
+}
+
+/** A job started in this window: it also knows where its result goes and which weights it loads. */
+export class Job extends JobState {
+  constructor(id: string, content: Resource, styles: readonly Resource[], options: StyleOptions, readonly settings: RunSettings) {
+    super(id, content, styles, options);
   }
 }
 

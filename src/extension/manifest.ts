@@ -6,7 +6,7 @@
 import { PRESET_VALUES, PRESETS, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey } from '../engine/options';
 import { LAYER_NAMES } from '../engine/vgg19';
 import { IMAGE_EXTNAME_REGEX } from './image-files';
-import { OWN_SETTING_DEFS, SECTION } from './settings';
+import { OWN_SETTING_DEFS, RESTRICTED_SETTINGS, SECTION } from './settings';
 
 export const COMMANDS = {
   stylizeWith: `${SECTION}.stylizeWith`,
@@ -32,7 +32,7 @@ const ON_IMAGE_PREVIEW = `activeCustomEditorId == '${IMAGE_PREVIEW_VIEW_TYPE}'`;
 
 function presetNote(key: StyleOptionKey): string {
   const set = PRESETS.filter((p) => key in PRESET_VALUES[p]).map((p) => `${p}: ${JSON.stringify(PRESET_VALUES[p][key])}`);
-  return set.length > 0 ? ` Unless you set it, the preset decides (${set.join(', ')}).` : '';
+  return set.length > 0 ? ` Presets other than balanced change it unless you set it (${set.join(', ')}).` : '';
 }
 
 function optionSchema(key: StyleOptionKey, def: OptionDef): Record<string, unknown> {
@@ -90,14 +90,13 @@ export function contributes(): Record<string, unknown> {
 }
 
 export function capabilities(): Record<string, unknown> {
-  const restricted = Object.entries(OWN_SETTING_DEFS).filter(([, d]) => 'restricted' in d && d.restricted).map(([k]) => `${SECTION}.${k}`);
   return {
     untrustedWorkspaces: {
       supported: 'limited',
       description:
-        'In Restricted Mode the workspace\'s own settings for where and under which name results are written ' +
-        'are ignored; your user settings apply.',
-      restrictedConfigurations: restricted,
+        'In Restricted Mode the workspace\'s own settings for where and under which name results are written, and ' +
+        'for what a run may cost in time and memory, are ignored; your user settings apply.',
+      restrictedConfigurations: RESTRICTED_SETTINGS.map((k) => `${SECTION}.${k}`),
     },
     // Images are read and results written through vscode.workspace.fs; only the weights file must be local.
     virtualWorkspaces: true,

@@ -3,22 +3,22 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../engine/errors';
 import { fromWebview, type EditableOptions, type FromWebview, type JobView, type LossPoint, type ToWebview } from '../protocol/messages';
-import { parse } from '../protocol/schema';
-import type { Job, JobEvent } from './job';
+import { parse } from '../protocol/fields';
+import { Job, type JobEvent, type JobState } from './job';
 import { PANEL_VIEW_TYPE } from './manifest';
-import { outputFolder } from './output-name';
+import { outputFolder } from '../output/name';
 import { pageHtml } from './panel-html';
 
 /** What the buttons of a panel do; the job service provides them. */
 export interface PanelActions {
-  cancel(job: Job): void;
-  save(job: Job): void;
-  open(job: Job): void;
-  reveal(job: Job): void;
-  runAgain(job: Job, options: EditableOptions): void;
+  cancel(job: JobState): void;
+  save(job: JobState): void;
+  open(job: JobState): void;
+  reveal(job: JobState): void;
+  runAgain(job: JobState, options: EditableOptions): void;
   /** Jobs ahead of this one in the queue. */
-  ahead(job: Job): number | undefined;
-  closed(job: Job): void;
+  ahead(job: JobState): number | undefined;
+  closed(job: JobState): void;
   log(message: string): void;
 }
 
@@ -36,7 +36,7 @@ export class JobPanel {
   private tickTimer?: NodeJS.Timeout;
   private lastTick?: Extract<JobEvent, { kind: 'progress' }>;
 
-  static create(job: Job, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
+  static create(job: JobState, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
     const panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE, job.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(job, extensionUri),
@@ -45,14 +45,14 @@ export class JobPanel {
   }
 
   /** A panel VS Code restored after a window reload, given the job its state described. */
-  static adopt(panel: vscode.WebviewPanel, job: Job, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
+  static adopt(panel: vscode.WebviewPanel, job: JobState, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
     panel.webview.options = webviewOptions(job, extensionUri);
     return new JobPanel(panel, job, extensionUri, actions);
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    readonly job: Job,
+    readonly job: JobState,
     extensionUri: vscode.Uri,
     private readonly actions: PanelActions,
   ) {
@@ -149,7 +149,6 @@ export class JobPanel {
       styleSrcs: job.styles.map((s) => src(s.uri)),
       outputSrc: job.result && src(job.result.uri),
       previews: job.previews,
-      progress: job.progress,
       pace: job.pace,
       ahead: job.status === 'queued' ? this.actions.ahead(job) : undefined,
       unsaved: job.unsaved,
@@ -168,15 +167,15 @@ export class JobPanel {
 }
 
 /** Scripts on, and files only from the extension's bundles and the folders of this job's images. */
-function webviewOptions(job: Job, extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+function webviewOptions(job: JobState, extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   const folderOf = (uri: string) => {
     const u = vscode.Uri.parse(uri);
     return u.with({ path: path.posix.dirname(u.path) });
   };
   const folders = [job.content, ...job.styles, ...(job.result ? [job.result] : [])].map((r) => folderOf(r.uri));
-  if (job.run) {
+  if (job instanceof Job) {
     const content = vscode.Uri.parse(job.content.uri);
-    folders.push(content.with({ path: outputFolder(content.path, job.run.output.folder) }));
+    folders.push(content.with({ path: outputFolder(content.path, job.settings.output.folder) }));
   }
   return {
     enableScripts: true,

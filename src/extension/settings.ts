@@ -2,22 +2,19 @@ import {
   STYLE_OPTION_DEFS, crossOptionProblems, optionProblem, resolveOptions, type OptionSpec, type StyleOptionKey,
   type StyleOptions,
 } from '../engine/options';
-import type { OutputFormat } from '../image/encode';
-import { OUTPUT_FORMATS } from '../protocol/messages';
-import { DEFAULT_NAME_PATTERN, NAME_PATTERN_HELP, namePatternProblem } from './output-name';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
+import { DEFAULT_NAME_PATTERN, NAME_PATTERN_HELP, namePatternProblem } from '../output/name';
 
 /** The prefix of every setting. */
 export const SECTION = 'neuralStyle';
 
 /**
  * The extension's own settings (the run options come from STYLE_OPTION_DEFS). `machine` settings can only be
- * set in user settings, so a workspace cannot point them elsewhere; `restricted` ones are ignored in a workspace
- * that is not trusted, where they could make the extension write outside it.
+ * set in user settings, so a workspace cannot point them elsewhere.
  */
 type OwnSettingDef = {
   readonly description: string;
   readonly scope: 'machine' | 'resource';
-  readonly restricted?: boolean;
 } & (
   | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default: string }
   | { readonly kind: 'string'; readonly default: string; readonly problem?: (v: string) => string | undefined }
@@ -29,11 +26,11 @@ export const OWN_SETTING_DEFS = {
     description: 'Format of the stylized image. The run\'s settings are recorded inside it (PNG text, or XMP).',
   },
   'output.namePattern': {
-    kind: 'string', default: DEFAULT_NAME_PATTERN, scope: 'resource', restricted: true, problem: namePatternProblem,
+    kind: 'string', default: DEFAULT_NAME_PATTERN, scope: 'resource', problem: namePatternProblem,
     description: `File name of the stylized image, from ${NAME_PATTERN_HELP}. A name already taken gets -1, -2, ...`,
   },
   'output.folder': {
-    kind: 'string', default: '', scope: 'resource', restricted: true,
+    kind: 'string', default: '', scope: 'resource',
     description:
       'Folder of the stylized image: empty for beside the content image, a relative path for a folder inside the ' +
       'content image\'s folder, or an absolute path.',
@@ -48,10 +45,20 @@ export const OWN_SETTING_DEFS = {
 
 export type OwnSettingKey = keyof typeof OWN_SETTING_DEFS;
 
+/**
+ * What a workspace that is not trusted cannot set (Restricted Mode): where results are written and under which
+ * name, and what a run may cost in memory and time. Its values for these are ignored; the user's settings apply.
+ */
+export const RESTRICTED_SETTINGS = [
+  'output.namePattern', 'output.folder', 'preset', 'steps', 'maxSize', 'tileSize', 'tileSteps', 'styleScale', 'multiScale', 'backend',
+] as const satisfies readonly (OwnSettingKey | StyleOptionKey)[];
+
+const RESTRICTED: ReadonlySet<string> = new Set(RESTRICTED_SETTINGS);
+
 /** The subset of vscode.WorkspaceConfiguration the reader uses. */
 export interface ConfigurationLike {
   get<T>(key: string): T | undefined;
-  inspect<T>(key: string): { globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined;
+  inspect<T>(key: string): { defaultValue?: T; globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined;
 }
 
 export interface OutputSettings {
@@ -73,9 +80,29 @@ export interface JobSettings extends RunSettings {
 /** The settings, or every problem with them (each naming its key and what it must be). */
 export type Reading<T> = { readonly value: T; readonly problems?: undefined } | { readonly value?: undefined; readonly problems: string[] };
 
-function setByUser(config: ConfigurationLike, key: string): boolean {
-  const i = config.inspect(key);
-  return i !== undefined && (i.globalValue !== undefined || i.workspaceValue !== undefined || i.workspaceFolderValue !== undefined);
+/**
+ * Reads settings as VS Code layers them, except that in Restricted Mode (`trusted` false) the workspace's values
+ * of the restricted settings are left out; `ignored` collects those the workspace had set.
+ */
+class SettingsReader {
+  readonly ignored: string[] = [];
+
+  constructor(
+    private readonly config: ConfigurationLike,
+    private readonly trusted: boolean,
+  ) {}
+
+  /** The value from the settings files, or undefined where none sets it (so the preset or the default applies). */
+  explicit(key: string): unknown {
+    const i = this.config.inspect(key);
+    if (!i) return undefined;
+    const fromWorkspace = i.workspaceFolderValue ?? i.workspaceValue;
+    if (fromWorkspace !== undefined && !this.trusted && RESTRICTED.has(key)) {
+      this.ignored.push(`${SECTION}.${key}`);
+      return i.globalValue;
+    }
+    return fromWorkspace ?? i.globalValue;
+  }
 }
 
 function ownProblem(def: OwnSettingDef, value: unknown): string | undefined {
@@ -84,16 +111,13 @@ function ownProblem(def: OwnSettingDef, value: unknown): string | undefined {
   return 'problem' in def ? def.problem?.(value) : undefined;
 }
 
-/**
- * The run options: the defaults, then the preset, then what the user set (see resolveOptions); a value only
- * counts as set by the user when some settings file holds it, so the preset can fill in the rest.
- */
-export function readStyleOptions(config: ConfigurationLike): Reading<StyleOptions> {
+/** The run options: the defaults, then the preset, then what the settings files hold (see resolveOptions). */
+function readStyleOptions(reader: SettingsReader): Reading<StyleOptions> {
   const problems: string[] = [];
   const explicit: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as [StyleOptionKey, OptionSpec][]) {
-    if (!setByUser(config, key)) continue;
-    const value = config.get(key);
+    const value = reader.explicit(key);
+    if (value === undefined) continue;
     const p = optionProblem(def, value);
     if (p) problems.push(`${SECTION}.${key} ${p}`);
     else explicit[key] = value;
@@ -101,11 +125,11 @@ export function readStyleOptions(config: ConfigurationLike): Reading<StyleOption
   return problems.length > 0 ? { problems } : { value: resolveOptions(explicit as Partial<StyleOptions>) };
 }
 
-export function readRunSettings(config: ConfigurationLike): Reading<RunSettings> {
+function readOwnSettings(reader: SettingsReader): Reading<RunSettings> {
   const problems: string[] = [];
   const own: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(OWN_SETTING_DEFS) as [OwnSettingKey, OwnSettingDef][]) {
-    const value = config.get(key) ?? def.default;
+    const value = reader.explicit(key) ?? def.default;
     const p = ownProblem(def, value);
     if (p) problems.push(`${SECTION}.${key} ${p}`);
     own[key] = value;
@@ -123,6 +147,12 @@ export function readRunSettings(config: ConfigurationLike): Reading<RunSettings>
   };
 }
 
+/** Where results go and the weights, read anew for "Run again"; `ignored` as for readJobSettings. */
+export function readRunSettings(config: ConfigurationLike, trusted: boolean): Reading<RunSettings> & { readonly ignored: string[] } {
+  const reader = new SettingsReader(config, trusted);
+  return { ...readOwnSettings(reader), ignored: reader.ignored };
+}
+
 /** Options that are each fine may still not go together (e.g. 3 layer weights for 5 style layers). */
 export function combinationProblems(options: StyleOptions, styleCount: number): string[] {
   return crossOptionProblems(options, styleCount, (key) => `${SECTION}.${key}`);
@@ -130,14 +160,15 @@ export function combinationProblems(options: StyleOptions, styleCount: number): 
 
 /**
  * The settings of a job, read once when it is started so that later changes never disturb it. Every bad value
- * is reported; then the job must not start.
+ * is reported; then the job must not start. `ignored` names the workspace's settings left out in Restricted Mode.
  */
-export function readJobSettings(config: ConfigurationLike, styleCount: number): Reading<JobSettings> {
-  const options = readStyleOptions(config);
-  const run = readRunSettings(config);
-  const problems = [...(options.problems ?? []), ...(run.problems ?? [])];
-  if (options.problems || run.problems) return { problems };
+export function readJobSettings(config: ConfigurationLike, styleCount: number, trusted: boolean): Reading<JobSettings> & { readonly ignored: string[] } {
+  const reader = new SettingsReader(config, trusted);
+  const options = readStyleOptions(reader);
+  const run = readOwnSettings(reader);
+  const { ignored } = reader;
+  if (options.problems || run.problems) return { problems: [...(options.problems ?? []), ...(run.problems ?? [])], ignored };
   const combination = combinationProblems(options.value, styleCount);
-  if (combination.length > 0) return { problems: combination };
-  return { value: { ...run.value, options: options.value } };
+  if (combination.length > 0) return { problems: combination, ignored };
+  return { value: { ...run.value, options: options.value }, ignored };
 }

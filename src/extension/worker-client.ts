@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'child_process';
 import * as readline from 'readline';
 import { errorMessage } from '../engine/errors';
 import { fromWorker, type FromWorker, type JobEnd, type JobUpdate, type RunMessage, type ToWorker } from '../protocol/messages';
-import { parse } from '../protocol/schema';
+import { parse } from '../protocol/fields';
 
 
 /** The worker process went away in the middle of a job: crashed, ran out of memory, or was killed. */

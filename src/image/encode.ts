@@ -5,8 +5,8 @@ import { packPixels } from './pixels';
 import { insertPngText } from './png-text';
 import type { Raster } from './raster';
 import { settingsToXmp } from './xmp';
+import type { OutputFormat } from '../output/formats';
 
-export type OutputFormat = 'png' | 'jpeg' | 'webp';
 
 /** High enough that the brush strokes a style run paints survive compression. */
 export const DEFAULT_QUALITY = 92;

@@ -2,12 +2,13 @@ import type { Backend, BackendName } from '../engine/backend';
 import { errorMessage, UserError } from '../engine/errors';
 import type { StyleOptions } from '../engine/options';
 import { planEngine, planRun, type OptimizePlan } from '../engine/plan';
-import type { Progress, RunReport } from '../engine/report';
+import type { ImagesResult, Progress } from '../engine/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
 import { resizeAlpha } from '../image/alpha';
 import { readImageFromBuffer, type DecodedImage } from '../image/decode';
-import { encodeImage, encodePreview, type OutputFormat } from '../image/encode';
+import { encodeImage, encodePreview } from '../image/encode';
+import type { OutputFormat } from '../output/formats';
 import { loadEngine, releaseEngine } from './engine-cache';
 import { runSettings } from './run-settings';
 
@@ -36,12 +37,6 @@ export interface StylizeImagesRequest {
   readonly onPreview?: (png: Uint8Array, p: Progress) => void;
   /** Things the user should know that do not stop the run (a backend that failed and was replaced). */
   readonly onNotice?: (message: string) => void;
-}
-
-/** A job's picture, encoded with its settings recorded inside, and how its run ended. */
-export interface ImagesResult extends RunReport {
-  readonly bytes: Uint8Array;
-  readonly backend: BackendName;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { errorMessage, UserError } from '../engine/errors';
 import { stylizeImages } from '../pipeline/stylize-images';
 import { toWorker, type FromWorker, type RunMessage } from '../protocol/messages';
-import { parse } from '../protocol/schema';
+import { parse } from '../protocol/fields';
 
 const running = new Map<string, AbortController>();
 
@@ -40,10 +40,7 @@ async function run(m: RunMessage): Promise<void> {
       },
     });
     console.log(`job ${jobId}: ${r.outcome} after ${r.steps} steps in ${(r.elapsedMs / 1000).toFixed(1)} s`);
-    send({
-      type: 'result', jobId, outcome: r.outcome, message: r.message, bytes: r.bytes, width: r.width, height: r.height,
-      backend: r.backend, steps: r.steps, elapsedMs: r.elapsedMs, losses: r.losses,
-    });
+    send({ type: 'result', jobId, result: r });
   } catch (e) {
     const userError = e instanceof UserError;
     console.error(`job ${jobId} failed: ${userError ? errorMessage(e) : ((e as Error)?.stack ?? String(e))}`);

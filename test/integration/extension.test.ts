@@ -106,7 +106,7 @@ describe('Neural Style in VS Code', function () {
       const [first, second] = await Promise.all(started.jobIds.map((id) => api.finished(id)));
       for (const record of [first, second]) {
         assert.strictEqual(record.status, 'done', record.message);
-        assert.strictEqual(record.steps, 20);
+        assert.strictEqual(record.report?.steps, 20);
       }
       // (The second job stylizes the style image with itself: it starts where it ends.)
       const losses = first.losses.map((p) => p.total);
@@ -130,12 +130,12 @@ describe('Neural Style in VS Code', function () {
     const record = await withSetting('steps', 100_000, async () => {
       const started = await stylize([workspaceFile('content.png')], workspaceFile('style.jpg'));
       const id = started.jobIds![0];
-      for (let i = 0; i < 600 && (api.job(id)?.steps ?? 0) < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 600 && (api.job(id)?.progress?.step ?? 0) < 3; i++) await new Promise((r) => setTimeout(r, 50));
       await vscode.commands.executeCommand('neuralStyle.cancel', id);
       return api.finished(id);
     });
     assert.strictEqual(record.status, 'cancelled');
-    assert.ok(record.steps >= 3 && record.steps < 100_000);
+    assert.ok(record.report && record.report.steps >= 3 && record.report.steps < 100_000);
     assert.match(record.message ?? '', /Cancelled at step \d+ of \d+\. The best image so far is not saved\./);
     assert.strictEqual(record.output, undefined);
     const after = (await vscode.workspace.fs.readDirectory(workspaceFile('.'))).map(([n]) => n).sort();
@@ -148,7 +148,7 @@ describe('Neural Style in VS Code', function () {
     const style = workspaceFile('style.jpg');
     const { record, pid } = await withSetting('steps', 100_000, async () => {
       const id = (await stylize(content, style)).jobIds![0];
-      for (let i = 0; i < 600 && (api.job(id)?.steps ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 600 && (api.job(id)?.progress?.step ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 50));
       const pid = api.workerPid()!;
       process.kill(pid, 'SIGKILL');
       return { record: await api.finished(id), pid };

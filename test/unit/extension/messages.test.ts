@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { defaultOptions } from '../../../src/engine/options';
-import { Job } from '../../../src/extension/job';
+import { JobState } from '../../../src/extension/job';
 import { fromWebview, fromWorker, toWorker, webviewState } from '../../../src/protocol/messages';
-import { ProtocolError, parse } from '../../../src/protocol/schema';
+import { ProtocolError, parse } from '../../../src/protocol/fields';
 
 const image = { name: 'dog.png', bytes: new Uint8Array([1, 2, 3]) };
 
@@ -29,7 +29,7 @@ describe('messages checked on arrival', () => {
 
   it('says which field of which message is wrong', () => {
     assert.throws(() => parse(toWorker, run({ styles: [{ name: 's.png' }] }), 'message'),
-      refusal(/^message\.styles\[0\]\.bytes must be bytes, got undefined$/));
+      refusal(/^message\.styles\[0\]\.bytes is missing$/));
     assert.throws(() => parse(toWorker, run({ format: 'gif' }), 'message'), refusal(/message\.format must be one of png, jpeg, webp/));
     assert.throws(() => parse(toWorker, { type: 'explode' }, 'message'), refusal(/has an unknown type "explode" \(expected run, cancel\)/));
     assert.throws(() => parse(toWorker, null, 'message'), refusal(/unknown type/));
@@ -55,7 +55,7 @@ describe('messages checked on arrival', () => {
   });
 
   it('a panel\'s saved state survives JSON and is accepted after a reload', () => {
-    const job = new Job('id', { name: 'c.png', uri: 'file:///w/c.png' }, [{ name: 's.png', uri: 'file:///w/s.png' }], defaultOptions());
+    const job = new JobState('id', { name: 'c.png', uri: 'file:///w/c.png' }, [{ name: 's.png', uri: 'file:///w/s.png' }], defaultOptions());
     const saved = JSON.parse(JSON.stringify({ version: '1', record: job.record() }));
     assert.equal(parse(webviewState, saved, 'state').record.content.name, 'c.png');
     assert.throws(() => parse(webviewState, { version: '0', record: saved.record }, 'state'), refusal(/state\.version must be "1"/));

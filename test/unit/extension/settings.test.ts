@@ -12,13 +12,13 @@ function config(set: Record<string, unknown>, scope: Scope = 'globalValue'): Con
 }
 
 function settingsOf(set: Record<string, unknown>, styles = 1) {
-  const r = readJobSettings(config(set), styles);
+  const r = readJobSettings(config(set), styles, true);
   assert.equal(r.problems, undefined, `unexpected problems: ${r.problems}`);
   return r.value!;
 }
 
 function problemsOf(set: Record<string, unknown>, styles = 1): string[] {
-  const r = readJobSettings(config(set), styles);
+  const r = readJobSettings(config(set), styles, true);
   assert.ok(r.problems, 'the job was allowed to start');
   return r.problems;
 }
@@ -42,7 +42,7 @@ describe('settings read when a job starts', () => {
   });
 
   it('values in the workspace folder\'s settings count as set by the user', () => {
-    const r = readJobSettings(config({ preset: 'tutorial', maxSize: 96 }, 'workspaceFolderValue'), 1);
+    const r = readJobSettings(config({ preset: 'tutorial', maxSize: 96 }, 'workspaceFolderValue'), 1, true);
     assert.equal(r.value?.options.maxSize, 96);
   });
 
@@ -66,8 +66,25 @@ describe('settings read when a job starts', () => {
 
   it('options that do not go together are refused, naming both', () => {
     const [p] = problemsOf({ styleLayers: ['block1_conv1', 'block2_conv1'], styleLayerWeights: [1, 2, 3] });
-    assert.equal(p, 'neuralStyle settings: styleLayerWeights has 3 entries but there are 2 style layers');
-    assert.match(problemsOf({ styleBlendWeights: [1, 1] }, 1)[0], /styleBlendWeights has 2 entries but there are 1 style images/);
+    assert.equal(p, 'neuralStyle.styleLayerWeights has 3 entries but neuralStyle.styleLayers has 2 layers');
+    assert.equal(problemsOf({ styleBlendWeights: [1, 1] }, 1)[0], 'neuralStyle.styleBlendWeights has 2 entries but 1 style image was given');
     settingsOf({ styleBlendWeights: [1, 3] }, 2);
+  });
+
+  it('in Restricted Mode, ignores the workspace\'s values of what a run costs and where it writes, and says which', () => {
+    const workspace = { steps: 100000, maxSize: 8192, tileSize: 4096, 'output.folder': '/tmp/elsewhere', styleWeight: 5 };
+    const untrusted = readJobSettings(config(workspace, 'workspaceValue'), 1, false);
+    assert.ok(untrusted.value, `refused: ${untrusted.problems}`);
+    assert.equal(untrusted.value.options.steps, 200);
+    assert.equal(untrusted.value.options.maxSize, 512);
+    assert.equal(untrusted.value.options.tileSize, 512);
+    assert.equal(untrusted.value.output.folder, '');
+    assert.equal(untrusted.value.options.styleWeight, 5, 'a weight costs nothing: the workspace\'s value holds');
+    assert.deepEqual(untrusted.ignored.sort(), ['neuralStyle.maxSize', 'neuralStyle.output.folder', 'neuralStyle.steps', 'neuralStyle.tileSize']);
+    const trusted = readJobSettings(config(workspace, 'workspaceValue'), 1, true);
+    assert.equal(trusted.value?.options.steps, 100000);
+    assert.deepEqual(trusted.ignored, []);
+    const user = readJobSettings(config({ steps: 300 }), 1, false);
+    assert.equal(user.value?.options.steps, 300, 'the user\'s own settings apply in Restricted Mode');
   });
 });

@@ -61,9 +61,9 @@ describe('worker process', () => {
     const end = await client().run(await realJob(8), (m) => seen.push(m.type));
     assert.equal(end.type, 'result', lines.join('\n'));
     if (end.type !== 'result') return;
-    assert.equal(end.outcome, 'done');
-    assert.deepEqual([...end.bytes.subarray(0, 4)], PNG_SIGNATURE);
-    assert.equal(Math.max(end.width, end.height), 64);
+    assert.equal(end.result.outcome, 'done');
+    assert.deepEqual([...end.result.bytes.subarray(0, 4)], PNG_SIGNATURE);
+    assert.equal(Math.max(end.result.width, end.result.height), 64);
     assert.equal(seen.filter((t) => t === 'progress').length, 8);
     assert.ok(seen.includes('preview') && seen.includes('backend'), seen.join());
   });
@@ -77,9 +77,9 @@ describe('worker process', () => {
     });
     assert.equal(end.type, 'result');
     if (end.type !== 'result') return;
-    assert.equal(end.outcome, 'cancelled');
-    assert.ok(end.steps >= 3 && end.steps < 50, `stopped after ${end.steps} steps`);
-    assert.deepEqual([...end.bytes.subarray(0, 4)], PNG_SIGNATURE);
+    assert.equal(end.result.outcome, 'cancelled');
+    assert.ok(end.result.steps >= 3 && end.result.steps < 50, `stopped after ${end.result.steps} steps`);
+    assert.deepEqual([...end.result.bytes.subarray(0, 4)], PNG_SIGNATURE);
     assert.ok(c.pid, 'the worker stays for the next job');
   });
 

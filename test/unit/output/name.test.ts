@@ -2,8 +2,10 @@ import { promises as fs } from 'fs';
 import * as assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
-import { freePath, outputFileName, outputFolder } from '../../../src/extension/output-name';
-import { TargetExistsError, writeOutput, type OutputFs } from '../../../src/extension/output-write';
+import { UserError } from '../../../src/engine/errors';
+import { formatOfName } from '../../../src/output/formats';
+import { namePatternProblem, outputFileName, outputFolder } from '../../../src/output/name';
+import { TargetExistsError, freePath, writeOutput, type OutputFs } from '../../../src/output/write';
 
 const PATTERN = '${name}.${style}.stylized.${ext}';
 
@@ -27,8 +29,25 @@ describe('output names', () => {
 
   it('a name that is taken gets -1, -2, ...', async () => {
     const taken = new Set(['/w/a.png', '/w/a-1.png']);
-    assert.equal(await freePath('/w/a.png', async (p) => taken.has(p)), '/w/a-2.png');
-    assert.equal(await freePath('/w/b.png', async (p) => taken.has(p)), '/w/b.png');
+    const fs = { paths: path.posix, exists: async (p: string) => taken.has(p) };
+    assert.equal(await freePath(fs, '/w/a.png'), '/w/a-2.png');
+    assert.equal(await freePath(fs, '/w/b.png'), '/w/b.png');
+  });
+
+  it('never leaves the folder: patterns and names that expand to "." or ".." are refused', () => {
+    assert.match(namePatternProblem('..') ?? '', /must be a file name/);
+    assert.match(namePatternProblem('../${name}.${ext}') ?? '', /without folders/);
+    assert.throws(() => outputFileName('${name}', '...png', ['s.png'], 'png'), (e) => e instanceof UserError && /gives "\.\."/.test(e.message));
+    assert.equal(outputFileName('${name}', '...x.png', ['s.png'], 'png'), '...x');
+  });
+
+  it('a name\'s extension gives its format, in any letter case', () => {
+    assert.equal(formatOfName('a/out.JPG'), 'jpeg');
+    assert.equal(formatOfName('out.jpeg'), 'jpeg');
+    assert.equal(formatOfName('out.webp'), 'webp');
+    assert.equal(formatOfName('out.png'), 'png');
+    assert.equal(formatOfName('out.bmp'), undefined);
+    assert.equal(formatOfName('out'), undefined);
   });
 });
 
@@ -39,16 +58,18 @@ describe('writing the output', () => {
   });
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
-  /** The local file system as the extension's workspace.fs adapter behaves: rename never replaces. */
+  /** The local file system as the extension's workspace.fs adapter behaves: publishing is a rename that never replaces. */
   function localFs(overrides: Partial<OutputFs> = {}): OutputFs {
     return {
+      paths: path,
       exists: (p) => fs.stat(p).then(() => true, () => false),
       createDirectory: async (p) => void (await fs.mkdir(p, { recursive: true })),
       writeFile: (p, b) => fs.writeFile(p, b),
-      rename: async (from, to) => {
+      publish: async (from, to) => {
         if (await fs.stat(to).then(() => true, () => false)) throw new TargetExistsError(to);
         await fs.rename(from, to);
       },
+      replace: (from, to) => fs.rename(from, to),
       delete: (p) => fs.rm(p),
       ...overrides,
     };
@@ -74,12 +95,12 @@ describe('writing the output', () => {
     const base = localFs();
     let raced = false;
     const racing = localFs({
-      rename: async (from, to) => {
+      publish: async (from, to) => {
         if (!raced) {
           raced = true;
           await fs.writeFile(to, 'other writer');
         }
-        return base.rename(from, to);
+        return base.publish(from, to);
       },
     });
     assert.equal(await writeOutput(racing, target, Buffer.from('new')), path.join(dir, 'dog-1.png'));
@@ -87,7 +108,7 @@ describe('writing the output', () => {
   });
 
   it('a failed write leaves no temporary file', async () => {
-    const failing = localFs({ rename: async () => { throw new Error('disk full'); } });
+    const failing = localFs({ publish: async () => { throw new Error('disk full'); } });
     await assert.rejects(writeOutput(failing, path.join(dir, 'dog.png'), Buffer.from('x')), /disk full/);
     assert.deepEqual(await fs.readdir(dir), []);
   });

@@ -1,10 +1,13 @@
 import * as path from 'path';
-import type { OutputFormat } from '../image/encode';
+import { UserError } from '../engine/errors';
+import { extensionOf, type OutputFormat } from './formats';
 
 /**
- * Output file names, worked out on URI paths (always '/'-separated, whatever the scheme), so that the same
- * code serves local, remote and virtual workspaces.
+ * What a result is called and where it goes, for the CLI and the extension alike. Names are worked out on paths
+ * of either flavour: the extension's are URI paths ('/'-separated whatever the scheme), the CLI's are the
+ * platform's.
  */
+
 export const DEFAULT_NAME_PATTERN = '${name}.${style}.stylized.${ext}';
 
 const VARIABLES: Record<string, string> = {
@@ -23,24 +26,28 @@ export function namePatternProblem(pattern: string): string | undefined {
   if (pattern.replace(/\$\{[^}]*\}/g, '').trim() === '' && !pattern.includes('${name}')) {
     return `must include \${name} or some fixed text, got "${pattern}"`;
   }
+  if (/^\.+$/.test(pattern.trim())) return `must be a file name, got "${pattern}"`;
   return undefined;
 }
 
-const baseName = (p: string) => path.posix.parse(p).name;
+const baseName = (p: string) => path.posix.parse(p.replace(/\\/g, '/')).name;
 
-/** The output's file name for a content image and its style images (paths or names). */
+/**
+ * The output's file name for a content image and its style images (paths or names). A name that would not be a
+ * plain file name in the folder (".." from a content image called "....png", say) is refused.
+ */
 export function outputFileName(pattern: string, content: string, styles: readonly string[], format: OutputFormat): string {
-  const values: Record<string, string> = {
-    name: baseName(content),
-    style: styles.map(baseName).join('+'),
-    ext: format === 'jpeg' ? 'jpg' : format,
-  };
-  return pattern.replace(/\$\{([^}]*)\}/g, (_, v: string) => values[v]);
+  const values: Record<string, string> = { name: baseName(content), style: styles.map(baseName).join('+'), ext: extensionOf(format) };
+  const name = pattern.replace(/\$\{([^}]*)\}/g, (_, v: string) => values[v]);
+  if (/^\.*$/.test(name.trim()) || /[/\\]/.test(name)) {
+    throw new UserError(`the output name pattern "${pattern}" gives "${name}" for ${baseName(content)}, which is not a file name; change the pattern`);
+  }
+  return name;
 }
 
 /**
- * The folder an output goes to: beside the content image when `folder` is empty, else `folder` itself when
- * absolute, else `folder` inside the content image's folder.
+ * The folder an output goes to (URI paths): beside the content image when `folder` is empty, else `folder` itself
+ * when absolute, else `folder` inside the content image's folder.
  */
 export function outputFolder(contentPath: string, folder: string): string {
   const beside = path.posix.dirname(contentPath);
@@ -49,12 +56,4 @@ export function outputFolder(contentPath: string, folder: string): string {
   // A Windows drive path (C:/...) is absolute too; URI paths spell it /C:/...
   if (/^[A-Za-z]:\//.test(f)) return path.posix.normalize(`/${f}`);
   return path.posix.resolve(beside, f);
-}
-
-/** `a.png` if free, else the first free of `a-1.png`, `a-2.png`, ... (as the CLI names them). */
-export async function freePath(p: string, exists: (p: string) => Promise<boolean>): Promise<string> {
-  const { dir, name, ext } = path.posix.parse(p);
-  let candidate = p;
-  for (let n = 1; await exists(candidate); n++) candidate = path.posix.join(dir, `${name}-${n}${ext}`);
-  return candidate;
 }

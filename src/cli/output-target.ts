@@ -1,0 +1,87 @@
+import { constants, promises as fs } from 'fs';
+import * as path from 'path';
+import { UserError, fileProblem } from '../engine/errors';
+import { OUTPUT_FORMATS, extensionOf, formatOfName, type OutputFormat } from '../output/formats';
+import { DEFAULT_NAME_PATTERN, outputFileName } from '../output/name';
+import type { WriteMode } from '../output/write';
+
+/** Where a result goes, in what format, and whether its name may be numbered or replaced. */
+export interface OutputTarget {
+  readonly path: string;
+  readonly format: OutputFormat;
+  readonly mode: WriteMode;
+}
+
+export interface OutputFlags {
+  readonly output?: string;
+  readonly format?: OutputFormat;
+  readonly overwrite?: boolean;
+}
+
+const code = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
+
+/**
+ * The output of `stylize`, checked before minutes of work rather than after: `-o FILE` (its extension decides the
+ * format; a --format that disagrees is refused), `-o FOLDER/` or an existing folder (the default name inside it),
+ * or the default name beside the content image, numbered at write time if taken.
+ */
+export async function outputTarget(flags: OutputFlags, content: string, styles: readonly string[]): Promise<OutputTarget> {
+  const given = flags.output;
+  const intoFolder = given !== undefined && (/[/\\]$/.test(given) || (await isFolder(given)));
+  if (given !== undefined && !intoFolder) {
+    const format = formatFromName(given, flags.format);
+    const target = path.resolve(given);
+    await checkFolder(path.dirname(target));
+    if (!flags.overwrite && (await lstat(target))) {
+      throw new UserError(`${target} already exists; choose another name or pass --overwrite`);
+    }
+    return { path: target, format, mode: flags.overwrite ? 'overwrite' : 'exact' };
+  }
+  const format = flags.format ?? 'png';
+  const folder = path.resolve(intoFolder ? given! : path.dirname(content));
+  await checkFolder(folder);
+  const name = outputFileName(DEFAULT_NAME_PATTERN, content, styles, format);
+  return { path: path.join(folder, name), format, mode: flags.overwrite ? 'overwrite' : 'next-free' };
+}
+
+function formatFromName(file: string, flag: OutputFormat | undefined): OutputFormat {
+  const ext = path.extname(file);
+  if (ext === '') return flag ?? 'png';
+  const named = formatOfName(file);
+  if (!named) {
+    const known = OUTPUT_FORMATS.map((f) => `.${extensionOf(f)}`).join(', ');
+    throw new UserError(`cannot write ${ext} images (${file}); name the output ${known} or pass a folder`);
+  }
+  if (flag && flag !== named) throw new UserError(`-o ${file} names a ${named.toUpperCase()} file but --format is ${flag}`);
+  return named;
+}
+
+async function lstat(p: string) {
+  try {
+    return await fs.lstat(p);
+  } catch (e) {
+    if (code(e) === 'ENOENT') return undefined;
+    throw new UserError(`cannot use ${p} as the output: ${fileProblem(e)}`);
+  }
+}
+
+async function isFolder(p: string): Promise<boolean> {
+  return (await fs.stat(p).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+/** The folder exists, is a folder, and this process may create files in it. */
+async function checkFolder(folder: string): Promise<void> {
+  let stat;
+  try {
+    stat = await fs.stat(folder);
+  } catch (e) {
+    if (code(e) === 'ENOENT') throw new UserError(`output folder does not exist: ${folder}`);
+    throw new UserError(`cannot write into ${folder}: ${fileProblem(e)}`);
+  }
+  if (!stat.isDirectory()) throw new UserError(`cannot write into ${folder}: it is not a folder`);
+  try {
+    await fs.access(folder, constants.W_OK);
+  } catch (e) {
+    throw new UserError(`cannot write into ${folder}: ${fileProblem(e)}`);
+  }
+}

@@ -1,0 +1,50 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { errorMessage } from '../engine/errors';
+import { outputFileName, outputFolder } from '../output/name';
+import { writeOutput } from '../output/write';
+import type { Job } from './job';
+import { workspaceFs } from './workspace-fs';
+
+export function resourceOf(uri: vscode.Uri): { name: string; uri: string } {
+  return { name: path.posix.basename(uri.path), uri: uri.toString() };
+}
+
+/**
+ * Writes a job's unsaved image where its settings say (beside the content by default), under the next free name,
+ * and offers to open it; a failure is shown and logged, and the image stays unsaved.
+ */
+export async function saveResult(job: Job, log: vscode.LogOutputChannel): Promise<void> {
+  const bytes = job.unsaved;
+  if (!bytes) return;
+  const content = vscode.Uri.parse(job.content.uri);
+  const { format, namePattern, folder } = job.settings.output;
+  let desired = outputFolder(content.path, folder);
+  try {
+    desired = path.posix.join(desired, outputFileName(namePattern, job.content.name, job.styles.map((s) => s.name), format));
+    const written = content.with({ path: await writeOutput(workspaceFs(content), desired, bytes) });
+    job.result = resourceOf(written);
+    job.unsaved = undefined;
+    log.info(`${job.title}: saved ${written.toString(true)}`);
+    job.setStatus(job.status, job.status === 'done' ? undefined : `Saved as ${job.result.name}.`);
+    void vscode.window.showInformationMessage(`Neural Style saved ${vscode.workspace.asRelativePath(written)}`, 'Open', 'Reveal in Explorer').then((choice) => {
+      if (choice === 'Open') openResult(job);
+      if (choice === 'Reveal in Explorer') revealResult(job);
+    });
+  } catch (e) {
+    const message = `Could not write ${desired}: ${errorMessage(e)}`;
+    log.error(message);
+    job.setStatus(job.status, message);
+    void vscode.window.showErrorMessage(`Neural Style: ${message}`);
+  }
+}
+
+type WithResult = { readonly result?: { readonly uri: string } };
+
+export function openResult(job: WithResult): void {
+  if (job.result) void vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(job.result.uri));
+}
+
+export function revealResult(job: WithResult): void {
+  if (job.result) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.parse(job.result.uri));
+}

@@ -12,7 +12,9 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(stylizeCommand())
     .addCommand(inspectCommand());
-  for (const cmd of [program, ...program.commands]) cmd.exitOverride();
+  // Commander's own messages ("error: unknown option ...") get the tool's prefix, like every other message.
+  const outputError = (message: string, write: (s: string) => void) => write(`neural-style: ${message.replace(/^error: /, '')}`);
+  for (const cmd of [program, ...program.commands]) cmd.exitOverride().configureOutput({ outputError });
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -33,12 +33,20 @@ export function addStyleOptionFlags(cmd: Command): Command {
   return cmd;
 }
 
+/** Decimal numbers only: Number() would also take "0x10", "0b11" or "" (as 16, 3 and 0). */
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+function parseNumber(raw: string): number {
+  const s = raw.trim();
+  return DECIMAL.test(s) ? Number(s) : NaN;
+}
+
 function parseValue(def: OptionDef, raw: unknown): unknown {
   if (typeof raw !== 'string') return raw;
   const list = () => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   switch (def.kind) {
-    case 'number': return raw.trim() === '' ? NaN : Number(raw);
-    case 'numbers': return list().map(Number);
+    case 'number': return parseNumber(raw);
+    case 'numbers': return list().map(parseNumber);
     case 'layers': return list();
     default: return raw;
   }
@@ -50,8 +58,11 @@ export function explicitStyleOptions(cmd: Command): Partial<StyleOptions> {
   const out: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as Array<[StyleOptionKey, OptionDef]>) {
     if (cmd.getOptionValueSource(key) !== 'cli') continue;
-    const value = parseValue(def, values[key]);
-    const problem = optionProblem(def, value);
+    const raw = values[key];
+    const value = parseValue(def, raw);
+    // A number is shown as typed, so one that did not parse is named by its text rather than as NaN.
+    const asTyped = typeof raw === 'string' && def.kind === 'number' ? (DECIMAL.test(raw.trim()) ? raw.trim() : JSON.stringify(raw)) : undefined;
+    const problem = optionProblem(def, value, asTyped);
     if (problem) throw new UserError(`${flagName(key)} ${problem}`);
     out[key] = value;
   }

@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { PaceMeter, type Pace } from '../engine/pace';
+import { Throttle } from '../engine/throttle';
 import type { Progress } from '../engine/report';
 
 export interface ProgressView {
@@ -52,12 +53,12 @@ export function progressView(stream: NodeJS.WriteStream, quiet: boolean): Progre
       },
     };
   }
-  let lastLine = -Infinity;
+  const lines = new Throttle(1000);
   return {
     update(p) {
       const pace = meter.update(p);
-      if (p.step !== p.totalSteps && p.step !== 1 && p.elapsedMs - lastLine < 1000) return;
-      lastLine = p.elapsedMs;
+      // The first and last steps always get their line.
+      if (!lines.due(p.elapsedMs) && p.step !== p.totalSteps && p.step !== 1) return;
       const l = p.losses;
       stream.write(
         `step ${p.step}/${p.totalSteps} ${size(p)} total ${exp(l.total)} style ${exp(l.style)} ` +

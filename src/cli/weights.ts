@@ -1,3 +1,4 @@
+import { Throttle } from '../engine/throttle';
 import { localWeightsFile, resolveWeightsFile } from '../engine/weights/locate';
 
 /** The weights file for a command: --weights, $NEURAL_STYLE_WEIGHTS or the cache, else a download with progress. */
@@ -5,13 +6,11 @@ export async function weightsForCli(path: string | undefined, cacheDir: string |
   const local = await localWeightsFile({ path, cacheDir });
   if (local) return local;
   stream.write('downloading the VGG19 weights (80 MB, once; they are cached)...\n');
-  let last = 0;
+  const lines = new Throttle(1000);
   return resolveWeightsFile({
     path, cacheDir,
     onProgress: (p) => {
-      const now = Date.now();
-      if (now - last < 1000 && p.received < p.total) return;
-      last = now;
+      if (!lines.due() && p.received < p.total) return;
       const mb = (n: number) => (n / 1e6).toFixed(1);
       stream.write(`  ${mb(p.received)}/${mb(p.total)} MB at ${mb(p.bytesPerSecond)} MB/s from ${p.url}\n`);
     },

@@ -165,45 +165,46 @@ export function resolveOptions(explicit: Partial<StyleOptions>): StyleOptions {
   return { ...defaultOptions(), ...PRESET_VALUES[preset], ...explicit, preset };
 }
 
-/** Why `value` is not acceptable for `def` ("must be ..."), or undefined when it is. */
-export function optionProblem(def: OptionSpec, value: unknown): string | undefined {
+/**
+ * Why `value` is not acceptable for `def` ("must be ..., got ..."), or undefined when it is. `shown` is how the
+ * value is named in the message when it arrived as something else (the text of a command-line flag).
+ */
+export function optionProblem(def: OptionSpec, value: unknown, shown = show(value)): string | undefined {
   switch (def.kind) {
     case 'number':
-      return numberProblem(value, def.min, def.max, def.integer);
+      return numberProblem(value, def.min, def.max, def.integer, shown);
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `must be true or false, got ${show(value)}`;
+      return typeof value === 'boolean' ? undefined : `must be true or false, got ${shown}`;
     case 'enum':
-      return typeof value === 'string' && def.values.includes(value)
-        ? undefined
-        : `must be one of ${def.values.join(', ')}, got ${show(value)}`;
+      return typeof value === 'string' && def.values.includes(value) ? undefined : `must be one of ${def.values.join(', ')}, got ${shown}`;
     case 'layers': {
-      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-        return `must be a list of VGG19 layer names, got ${show(value)}`;
-      }
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) return `must be a list of VGG19 layer names, got ${shown}`;
       const bad = value.find((v) => !LAYER_NAMES.includes(v));
       return bad !== undefined ? `has an unknown layer "${bad}" (VGG19 layers are block1_conv1 .. block5_conv4)` : undefined;
     }
     case 'numbers': {
-      if (!Array.isArray(value)) return `must be a list of numbers, got ${show(value)}`;
+      if (!Array.isArray(value)) return `must be a list of numbers, got ${shown}`;
       for (const v of value) {
-        const p = numberProblem(v, def.min, def.max, false);
-        if (p) return `has an entry that ${p}`;
+        const p = numberProblem(v, def.min, def.max, false, show(v));
+        if (p) return `has an entry that ${p} (in ${shown})`;
       }
       return undefined;
     }
   }
 }
 
-function numberProblem(value: unknown, min: number, max: number, integer?: boolean): string | undefined {
+function numberProblem(value: unknown, min: number, max: number, integer: boolean | undefined, shown: string): string | undefined {
   const kind = integer ? 'an integer' : 'a number';
   if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-    return `must be ${kind} from ${min} to ${max}, got ${show(value)}`;
+    return `must be ${kind} from ${min} to ${max}, got ${shown}`;
   }
   return undefined;
 }
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
+  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return JSON.stringify(v) ?? String(v);
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Throttle } from '../engine/throttle';
 import type { Job } from './job';
 import type { JobQueue } from './job-queue';
 import { COMMANDS } from './manifest';
@@ -10,7 +11,7 @@ export class JobStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('neuralStyle.jobs', vscode.StatusBarAlignment.Left, 10);
   private watched?: { job: Job; subscription: { dispose(): void } };
   private readonly queueSubscription: { dispose(): void };
-  private shownAt = 0;
+  private readonly throttle = new Throttle(UPDATE_MS);
 
   constructor(private readonly queue: JobQueue<Job>) {
     this.item.name = 'Neural Style';
@@ -31,7 +32,7 @@ export class JobStatusBar implements vscode.Disposable {
       this.watched = running && {
         job: running,
         subscription: running.onEvent((e) => {
-          if (e.kind === 'progress' && Date.now() - this.shownAt < UPDATE_MS) return;
+          if (e.kind === 'progress' && !this.throttle.due()) return;
           this.update();
         }),
       };
@@ -40,7 +41,6 @@ export class JobStatusBar implements vscode.Disposable {
   }
 
   private update(): void {
-    this.shownAt = Date.now();
     const job = this.queue.running;
     const waiting = this.queue.queued.length;
     if (!job && waiting === 0) {

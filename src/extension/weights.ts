@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../engine/errors';
+import { Throttle } from '../engine/throttle';
 import { localWeightsFile, resolveWeightsFile } from '../engine/weights/locate';
 import { SECTION } from './settings';
 
@@ -80,15 +81,13 @@ export class WeightsProvider {
           const abort = () => controller.abort();
           token.onCancellationRequested(abort);
           signal.addEventListener('abort', abort);
+          const throttle = new Throttle(REPORT_MS);
           let shownPercent = 0;
-          let shownAt = 0;
           try {
             const file = await resolveWeightsFile({
               signal: controller.signal,
               onProgress: ({ received, total, bytesPerSecond, url }) => {
-                const now = Date.now();
-                if (now - shownAt < REPORT_MS && received < total) return;
-                shownAt = now;
+                if (!throttle.due() && received < total) return;
                 const percent = (100 * received) / total;
                 const host = new URL(url).host;
                 progress.report({

@@ -17,7 +17,7 @@ export const PAIRS: Record<string, { content: string; style: string }> = {
   },
 };
 
-/** Layers the partial weights hold, with the content weight that balances them (../shared/notes/algorithm.md). */
+/** Layers the partial weights hold, with the content weight that balances them (docs/algorithm.md, "Runs on the weights of blocks 1-3 only"). */
 export const BLOCKS_1_3: Partial<StyleOptions> = {
   styleLayers: ['block1_conv1', 'block2_conv1', 'block3_conv1'],
   contentLayers: ['block3_conv2'],

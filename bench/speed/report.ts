@@ -82,7 +82,7 @@ const quantile = (xs: readonly number[], q: number) => {
 };
 const median = (xs: readonly number[]) => quantile(xs, 0.5);
 
-/** Time per step against the targets of issue 4: at most 0.75x PyTorch's. */
+/** Time per step against the speed targets: at most 0.75x PyTorch's. */
 const RATIO_TARGET = 0.75;
 const RSS_TARGET_MB = 1.5 * 1024;
 /** RSS may move by a few pages between steps; a leak of even one image-sized buffer a step is far above this. */
@@ -220,7 +220,7 @@ export function markdown(run: BenchRun, summary: Summary): string {
   if (diffs.length > 0) {
     lines.push(`Same work: the first step's four losses differ from PyTorch's by at most (relative) ${diffs.join(', ')}.`);
   }
-  lines.push('', '| target (issue 4) | measured | met |', '|---|---|---|');
+  lines.push('', '| target | measured | met |', '|---|---|---|');
   lines.push(...summary.targets.map((t) => `| ${t.what} | ${t.value} | ${t.met ? 'yes' : '**no**'} |`));
   return `${lines.join('\n')}\n`;
 }

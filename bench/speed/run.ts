@@ -1,4 +1,4 @@
-// The speed benchmark of issue 4: every backend that loads here and a PyTorch reference doing exactly the same work,
+// The speed benchmark: every backend that loads here and a PyTorch reference doing exactly the same work,
 // alternated in one run on the same weights and sizes; then the onnx evaluator's memory over many steps.
 // Writes bench/results/speed/: a JSON record per run, the chart and the Markdown table of the latest run.
 // usage: npm run bench   (BENCH_ROUNDS=3, BENCH_SIZES=128,256,512,1024, BENCH_GROWTH_STEPS=1000,

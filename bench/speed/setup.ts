@@ -7,7 +7,7 @@ const run = promisify(execFile);
 export const PYTHON = '/usr/bin/python3';
 
 /** PyTorch as a user would install it here, and OpenBLAS, which replaces Debian's reference BLAS (a Gram `mm` on
- * the reference BLAS takes 82% of a step: not a fair peer, ../shared/notes/backends.md). */
+ * the reference BLAS takes 82% of a step: not a fair peer, see docs/backends.md). */
 const PACKAGES = ['python3-torch', 'python3-h5py', 'libopenblas0-pthread'];
 
 async function installed(pkg: string): Promise<boolean> {

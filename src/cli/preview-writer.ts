@@ -23,9 +23,9 @@ export class PreviewWriter {
   static async open(dir: string, note: (message: string) => void): Promise<PreviewWriter> {
     try {
       await fs.mkdir(dir, { recursive: true });
-      const probe = path.join(dir, `.neural-style-probe-${process.pid}`);
-      await fs.writeFile(probe, '');
-      await fs.rm(probe);
+      const trial = path.join(dir, `.neural-style-check-${process.pid}`);
+      await fs.writeFile(trial, '');
+      await fs.rm(trial);
     } catch (e) {
       throw new UserError(`cannot write previews into ${dir}: ${fileProblem(e)}`);
     }

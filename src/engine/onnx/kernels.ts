@@ -5,7 +5,7 @@ import type { ConvWeights, VggWeights } from '../weights/keras-h5';
  * A 3x3 kernel of `layer` in ONNX's OIHW layout, from Keras' HWIO. `inputGradient` gives the kernel of the conv
  * that computes the layer's input gradient instead: reversed on both spatial axes with in/out channels swapped,
  * so that a plain 'same' Conv of dy with it equals the transposed convolution (and runs 1.3-1.45x faster than
- * ORT's ConvTranspose, ../shared/notes/backends.md).
+ * ORT's ConvTranspose, see docs/backends.md).
  */
 export function oihwKernel(weights: VggWeights, layer: ConvLayer, inputGradient: boolean): Float32Array {
   const kernel = convWeights(weights, layer).kernel;

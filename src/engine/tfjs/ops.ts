@@ -32,7 +32,7 @@ export function uploadConv(w: ConvWeights, inChannels: number, outChannels: numb
 
 /**
  * 3x3 'same' conv + bias + ReLU with a hand-written gradient: the stock Conv2DBackpropInput of the wasm backend
- * takes 83% of a step, a forward conv with the flipped kernel is ~6x faster (../shared/notes/backends.md).
+ * takes 83% of a step, a forward conv with the flipped kernel is ~6x faster (docs/backends.md).
  */
 export function convRelu(x: tf.Tensor4D, c: ConvTensors): tf.Tensor4D {
   const f = withGradient((input, save) => {

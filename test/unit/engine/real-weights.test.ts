@@ -15,7 +15,7 @@ import { DOG, KANDINSKY, REAL_WEIGHTS, requireShared } from '../../helpers/share
 
 const LAYERS = ['block1_conv1', 'block2_conv1', 'block3_conv1'];
 
-/** The tutorial's printed numbers for blocks 1-3 (../shared/notes/algorithm.md). */
+/** The tutorial's printed numbers for blocks 1-3 (docs/algorithm.md). */
 const RAW_TABLE = {
   block1_conv1: { shape: [336, 512, 64], max: 835.5256, mean: 33.97525 },
   block2_conv1: { shape: [168, 256, 128], max: 4625.8857, mean: 199.82687 },

@@ -15,7 +15,7 @@ function repoFile(rel: string): string {
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 
-/** A few quick steps on the real block 1-3 weights (see ../shared/notes/algorithm.md on the content weight). */
+/** A few quick steps on the real block 1-3 weights (see docs/algorithm.md on the content weight). */
 async function realJob(steps: number): Promise<RunMessage> {
   return {
     type: 'run', jobId: `job-${steps}`, weightsPath: REAL_WEIGHTS, format: 'png', previewSize: 64,

@@ -10,7 +10,7 @@ import { REAL_WEIGHTS, requireShared } from '../../helpers/shared-data';
 import { maxRelativeDiff, patternProblem, randomRaster, TUTORIAL, type ProblemSpec } from './fixtures';
 
 /**
- * The acceptance test of the onnx backend (issue 4): on the same weights, images, targets and coefficients as the
+ * The acceptance test of the onnx backend: on the same weights, images, targets and coefficients as the
  * tfjs implementation (autodiff through its custom gradients), float32 against float32, the losses agree within
  * 1e-5 relative and the image gradient within 1e-4 of its largest value.
  */
@@ -115,7 +115,7 @@ describe('onnx backend agrees with the tfjs implementation', () => {
   });
 
   // The real weights stop after block 3; content at block3_conv2 is ~10x larger than at block5_conv2, hence its
-  // weight 1e2 (../shared/notes/algorithm.md).
+  // weight 1e2 (docs/algorithm.md).
   const blocks13 = ['block1_conv1', 'block2_conv1', 'block3_conv1'];
   agreementSuite(
     'real block1-3 weights, 131x97',

@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   const backend = await loadBackend('onnx', weights);
   const [content, style] = await Promise.all([readImage(pair.content), readImage(pair.style)]);
   const target = fitLongSide(content.raster.height, content.raster.width, size);
-  const planned = planRun(options, content.raster, 1, backend);
+  const named = (file: string, r: { width: number; height: number }) => ({ name: file, width: r.width, height: r.height });
+  const planned = planRun(options, named(pair.content, content.raster), [named(pair.style, style.raster)], backend);
   // Every step is measured, so every step is a preview.
   const plan: OptimizePlan = {
     ...planned,

@@ -43,7 +43,7 @@ function limit(engine: EngineName, size: number): string | undefined {
 }
 
 function tutorialProblem(): Job['problem'] {
-  return planRun(resolveOptions({ preset: 'tutorial' }), { width: 512, height: 512 }, 1).loss;
+  return planRun(resolveOptions({ preset: 'tutorial' }), { name: 'content', width: 512, height: 512 }, []).loss;
 }
 
 function runChild(job: Job): Promise<Outcome> {

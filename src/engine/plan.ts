@@ -1,4 +1,6 @@
+import { fitLongSide } from '../image/resize';
 import type { BackendChoice } from './backend';
+import { UserError } from './errors';
 import type { AdamSettings } from './optim/adam';
 import { DEFAULT_LBFGS, type LbfgsSettings } from './optim/lbfgs';
 import type { StyleOptions } from './options';
@@ -14,6 +16,11 @@ import { layersUpTo, type ConvLayer } from './vgg19';
 export interface Size {
   readonly width: number;
   readonly height: number;
+}
+
+/** An image a run reads, with the name the user knows it by (for messages). */
+export interface NamedSize extends Size {
+  readonly name: string;
 }
 
 /** One VGG19 layer's loss term with its final coefficient (see LossProblem). */
@@ -78,8 +85,17 @@ export function planEngine(o: StyleOptions): EnginePlan {
   return { backend: o.backend, layers: layersUpTo([...o.styleLayers, ...o.contentLayers]) };
 }
 
-/** The run for a content image of `content`'s size, on a backend with `limits`, with `styleCount` style images. */
-export function planRun(o: StyleOptions, content: Size, styleCount: number, limits: BackendLimits = {}): RunPlan {
+/**
+ * The run for a content image and style images of these sizes, on a backend with `limits`. An image too small for
+ * the deepest layer used is refused here, on every backend, before anything is computed.
+ */
+export function planRun(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], limits: BackendLimits = {}): RunPlan {
+  const plan = planOptimize(o, content, styles.length, limits);
+  checkSizes(plan, content, styles);
+  return plan;
+}
+
+function planOptimize(o: StyleOptions, content: Size, styleCount: number, limits: BackendLimits): OptimizePlan {
   const tileSide = Math.min(o.tileSize, limits.maxSide ?? Infinity);
   const layerWeights = normalised(o.styleLayerWeights.length > 0 ? o.styleLayerWeights : o.styleLayers.map(() => 1), o.styleLayers.length);
   return {
@@ -111,6 +127,40 @@ export function planRun(o: StyleOptions, content: Size, styleCount: number, limi
     preserveColors: o.preserveColors,
     previewIntervalMs: o.previewInterval * 1000,
   };
+}
+
+/**
+ * Each 2x2 pool before a layer halves (and floors) the image, and a layer's features need at least one position, so
+ * an image must have 2^(pools) pixels on each side for the deepest layer it is measured at; total variation needs 2.
+ */
+function checkSizes(plan: OptimizePlan, content: NamedSize, styles: readonly NamedSize[]): void {
+  const first = plan.stages[0];
+  const all = minimumFor([...plan.loss.style, ...plan.loss.content].map((t) => t.layer));
+  if (Math.min(first.width, first.height) < all.side) {
+    throw new UserError(
+      `${content.name} is too small for ${all.layer}: at ${first.width}x${first.height} px (its size at the first scale) it ` +
+        `must be at least ${all.side} px on each side; choose a larger size`,
+    );
+  }
+  const { layers, scale, blend } = plan.styleTargets;
+  if (layers.length === 0) return;
+  const style = minimumFor(layers);
+  const side = Math.max(16, Math.round(first.longSide * scale));
+  styles.forEach((s, i) => {
+    const scaled = fitLongSide(s.height, s.width, side);
+    if (blend[i] === 0 || Math.min(scaled.width, scaled.height) >= style.side) return;
+    throw new UserError(
+      `style image ${s.name} (${s.width}x${s.height}) is too small for ${style.layer}: scaled to ${scaled.width}x${scaled.height} ` +
+        `px it must be at least ${style.side} px on each side; use a larger or less elongated style image`,
+    );
+  });
+}
+
+/** The deepest of `layers` and the side an image needs for it (see checkSizes). */
+function minimumFor(layers: readonly string[]): { layer: string; side: number } {
+  const path = layersUpTo(layers);
+  const pools = path.slice(0, -1).filter((l) => l.poolAfter).length;
+  return { layer: path[path.length - 1].name, side: Math.max(2, 2 ** pools) };
 }
 
 /** Scales non-negative weights so that they sum to `total`. */

@@ -1,6 +1,9 @@
 import { constants, promises as fs, unlinkSync } from 'fs';
 import * as path from 'path';
-import { TargetExistsError, type OutputFs } from './write';
+import { TEMPORARY_NAME, TargetExistsError, type OutputFs } from './write';
+
+/** A temporary file this old is no writer's any more: a result takes seconds to write, not an hour. */
+const ABANDONED_MS = 60 * 60 * 1000;
 
 /** Temporary files being written, removed if the process exits before it does (a second Ctrl-C, say). */
 const pending = new Set<string>();
@@ -72,5 +75,14 @@ export const localOutputFs: OutputFs = {
   async delete(p) {
     await fs.rm(p, { force: true });
     pending.delete(p);
+  },
+  async removeAbandoned(dir) {
+    const cutoff = Date.now() - ABANDONED_MS;
+    for (const name of await fs.readdir(dir)) {
+      if (!TEMPORARY_NAME.test(name)) continue;
+      const file = path.join(dir, name);
+      const stat = await fs.lstat(file).catch(() => undefined);
+      if (stat?.isFile() && stat.mtimeMs < cutoff) await fs.rm(file, { force: true });
+    }
   },
 };

@@ -15,7 +15,12 @@ export interface OutputFs {
   /** Gives `from` the name `to`, replacing what had it. */
   replace(from: string, to: string): Promise<void>;
   delete(p: string): Promise<void>;
+  /** Removes temporary files that writers which died (killed, or power lost) left in the folder, if it can. */
+  removeAbandoned?(dir: string): Promise<void>;
 }
+
+/** The hidden temporary file a write goes through: `.NAME.<12 hex digits>.tmp` beside NAME. */
+export const TEMPORARY_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 export class TargetExistsError extends Error {
   constructor(readonly target: string) {
@@ -42,6 +47,7 @@ export async function writeOutput(fs: OutputFs, desired: string, bytes: Uint8Arr
   const { paths } = fs;
   const dir = paths.dirname(desired);
   await fs.createDirectory(dir);
+  await fs.removeAbandoned?.(dir).catch(() => {});
   const tmp = paths.join(dir, `.${paths.basename(desired)}.${randomBytes(6).toString('hex')}.tmp`);
   await fs.writeFile(tmp, bytes);
   try {

@@ -50,12 +50,17 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
   const styles: DecodedImage[] = [];
   for (const s of req.styles) styles.push(await readImageFromBuffer(s.bytes, s.name, { maxPixels: req.maxPixels }));
 
+  const sizeOf = (image: DecodedImage, input: ImageInput) => ({ name: input.name, width: image.raster.width, height: image.raster.height });
+  const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
+  // Planned before anything loads, so that images too small for the layers are refused at once; planned again
+  // below with what the backend can hold, which only ever shrinks the scales.
+  planRun(o, ...sizes);
   const engine = planEngine(o);
   const failed: BackendName[] = [];
   for (;;) {
     const backend = await loadEngine(req.weightsPath, engine, req.onNotice ?? (() => {}), failed);
     req.onBackend?.(backend.name, backend.detail);
-    const plan = planRun(o, content.raster, styles.length, backend);
+    const plan = planRun(o, ...sizes, backend);
     try {
       return await runOn(backend, plan, req, content, styles);
     } catch (e) {

@@ -177,7 +177,7 @@ describe('the run loop (any backend)', () => {
 
 /** The tutorial preset's Adam, as the plan gives it. */
 function tutorialAdam() {
-  const o = planRun(resolveOptions({ preset: 'tutorial' }), { width: 4, height: 4 }, 1).optimizer;
+  const o = planRun(resolveOptions({ preset: 'tutorial' }), { name: 'c', width: 64, height: 64 }, []).optimizer;
   assert.equal(o.kind, 'adam');
   return o as Extract<typeof o, { kind: 'adam' }>;
 }

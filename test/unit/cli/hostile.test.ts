@@ -1,0 +1,208 @@
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import sharp from 'sharp';
+import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
+
+const CLI = path.resolve(__dirname, '../dist/cli.js');
+const env = { ...process.env, NEURAL_STYLE_WEIGHTS: '' };
+/** Running as root, permissions do not stop this process: the cases that need them run the CLI as nobody. */
+const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], opts: { uid?: number; gid?: number } = {}): Ran {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, ...opts });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the CLI; `until` resolves when stderr has printed a line matching, `done` when it exits. */
+function start(args: string[]): { child: ChildProcess; until: (re: RegExp) => Promise<void>; done: Promise<Ran> } {
+  const child = spawn(process.execPath, [CLI, ...args], { env });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+    for (const w of waiters.filter((w) => w.re.test(stderr))) w.resolve();
+  });
+  const done = new Promise<Ran>((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+  const until = (re: RegExp) => (re.test(stderr) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ re, resolve })));
+  return { child, until, done };
+}
+
+/** A user error: status 2 and one line naming the problem, without a stack trace. */
+function refused(r: Ran, message: RegExp): void {
+  assert.equal(r.status, 2, `status ${r.status}: ${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line, got:\n${r.stderr}`);
+  assert.match(lines[0], /^neural-style: /);
+  assert.match(lines[0], message);
+}
+
+describe('the CLI against hostile input', function () {
+  this.timeout(120000);
+  let dir: string;
+  let weights: string;
+  let content: string;
+  let style: string;
+  // Small, fast runs with the generated weights of blocks 1-2.
+  const fast = () => ['--weights', weights, '--style-layers', 'block1_conv1,block2_conv1', '--content-layers', 'block2_conv1', '--max-size', '32', '--steps', '3'];
+  /** Every file in the folder, hidden ones too: what a run left behind. */
+  const files = (d = dir) => readdirSync(d).sort();
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ns-hostile-'));
+    chmodSync(dir, 0o777);
+    weights = path.join(dir, 'weights.h5');
+    await writeKerasWeights(weights, randomVggWeights(5, 'block2_conv2'));
+    content = path.join(dir, 'c.png');
+    style = path.join(dir, 's.jpg');
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#4080c0' } }).png().toFile(content);
+    await sharp({ create: { width: 24, height: 24, channels: 3, background: '#c04020' } }).jpeg().toFile(style);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('--preview-dir', () => {
+    it('a preview folder that is a file, or cannot be written, is refused before the work', () => {
+      const file = path.join(dir, 'previews');
+      writeFileSync(file, 'x');
+      refused(run(['stylize', content, style, ...fast(), '--preview-dir', file]), /cannot write previews into .*previews: /);
+      const ro = path.join(dir, 'ro');
+      mkdirSync(ro, { mode: 0o555 });
+      chmodSync(ro, 0o555);
+      refused(run(['stylize', content, style, ...fast(), '--preview-dir', ro], asNobody), /cannot write previews into .*ro: permission denied/);
+      assert.deepEqual(files(), ['c.png', 'previews', 'ro', 's.jpg', 'weights.h5'], 'no result was written');
+    });
+
+    it('a preview folder that goes away mid-run stops the previews with a note, and the result is still written', async () => {
+      const previews = path.join(dir, 'previews');
+      const out = path.join(dir, 'out.png');
+      const r = start(['stylize', content, style, ...fast(), '--steps', '400', '--preview-interval', '0.5', '--preview-dir', previews, '-o', out]);
+      await r.until(/step \d+\/400/);
+      while (!readdirSync(previews).some((f) => f.endsWith('.png'))) await new Promise((res) => setTimeout(res, 20));
+      rmSync(previews, { recursive: true });
+      writeFileSync(previews, 'now a file');
+      const ran = await r.done;
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.match(ran.stderr, /note: previews stopped: cannot write .*previews/);
+      assert.match(ran.stdout, /^wrote .*out\.png/);
+    });
+  });
+
+  it('runs side by side in one folder each keep their picture under its own name', async () => {
+    const runs = [1, 2, 3, 4].map(() => start(['stylize', content, style, ...fast(), '-q']).done);
+    for (const r of await Promise.all(runs)) assert.equal(r.status, 0, r.stderr);
+    const results = files().filter((f) => f.startsWith('c.s.stylized'));
+    assert.deepEqual(results, ['c.s.stylized-1.png', 'c.s.stylized-2.png', 'c.s.stylized-3.png', 'c.s.stylized.png']);
+    assert.ok(!files().some((f) => f.endsWith('.tmp')));
+  });
+
+  it('a style image too small for the deepest style layer is refused on every backend, naming it and the minimum', async () => {
+    const thin = path.join(dir, 'thin.png');
+    await sharp({ create: { width: 300, height: 1, channels: 3, background: '#808080' } }).png().toFile(thin);
+    for (const backend of ['onnx', 'wasm', 'cpu']) {
+      refused(run(['stylize', content, thin, ...fast(), '--backend', backend]), /style image .*thin\.png \(300x1\) is too small for block2_conv1: .* at least 2 px on each side/);
+    }
+    refused(run(['stylize', thin, style, ...fast()]), /thin\.png is too small for block2_conv1: at 32x1 px .* at least 2 px on each side/);
+  });
+
+  describe('the output', () => {
+    it('whose parent is a file, or a missing folder, is refused before the work', () => {
+      refused(run(['stylize', content, style, ...fast(), '-o', path.join(content, 'out.png')]), /cannot write into .*c\.png: /);
+      refused(run(['stylize', content, style, ...fast(), '-o', path.join(dir, 'newdir') + '/']), /output folder does not exist: .*newdir/);
+      assert.ok(!existsSync(path.join(dir, 'newdir')));
+    });
+
+    it('in a read-only folder is refused before the work', () => {
+      const ro = path.join(dir, 'ro');
+      mkdirSync(ro);
+      chmodSync(ro, 0o555);
+      refused(run(['stylize', content, style, ...fast(), '-o', path.join(ro, 'out.png')], asNobody), /cannot write into .*ro: permission denied/);
+    });
+
+    it('that is a dangling symbolic link is refused and left alone', () => {
+      const link = path.join(dir, 'link.png');
+      symlinkSync(path.join(dir, 'nowhere.png'), link);
+      refused(run(['stylize', content, style, ...fast(), '-o', link]), /link\.png already exists; choose another name or pass --overwrite/);
+      assert.ok(!existsSync(path.join(dir, 'nowhere.png')), 'the link was not followed');
+    });
+
+    it('that is a folder gets the default name inside it', () => {
+      const folder = path.join(dir, 'results');
+      mkdirSync(folder);
+      const r = run(['stylize', content, style, ...fast(), '-o', folder]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(files(folder), ['c.s.stylized.png']);
+    });
+
+    it('takes its format from its name, and refuses a name and --format that disagree', () => {
+      const jpg = path.join(dir, 'out.JPG');
+      assert.equal(run(['stylize', content, style, ...fast(), '-o', jpg]).status, 0);
+      assert.deepEqual([...readFileSync(jpg).subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG bytes');
+      refused(run(['stylize', content, style, ...fast(), '-o', path.join(dir, 'a.png'), '--format', 'jpeg']), /-o .*a\.png names a PNG file but --format is jpeg/);
+      refused(run(['stylize', content, style, ...fast(), '-o', path.join(dir, 'a.bmp')]), /cannot write \.bmp images/);
+      assert.ok(!existsSync(path.join(dir, 'a.png')) && !existsSync(path.join(dir, 'a.bmp')));
+    });
+  });
+
+  describe('interruptions', () => {
+    it('SIGTERM mid-run leaves neither a result nor a partial preview nor a temporary file', async () => {
+      const previews = path.join(dir, 'previews');
+      const r = start(['stylize', content, style, ...fast(), '--steps', '100000', '--preview-interval', '0.5', '--preview-dir', previews]);
+      await r.until(/step \d+\/100000/);
+      await new Promise((res) => setTimeout(res, 1200));
+      r.child.kill('SIGTERM');
+      const ran = await r.done;
+      assert.equal(ran.status, 143);
+      assert.deepEqual(files(), ['c.png', 'previews', 's.jpg', 'weights.h5']);
+      for (const f of files(previews)) {
+        assert.match(f, /^preview-\d{4}-step\d+\.png$/, 'no temporary file');
+        assert.ok(statSync(path.join(previews, f)).size > 0, `${f} is empty`);
+      }
+    });
+
+    it('Ctrl-C before the first step writes nothing', async () => {
+      // At 768 px the style's targets take long enough to be caught before the first step.
+      const r = start(['stylize', content, style, ...fast(), '--max-size', '768', '--tile-size', '768', '--backend', 'onnx']);
+      await r.until(/backend: onnx/);
+      r.child.kill('SIGINT');
+      const ran = await r.done;
+      assert.equal(ran.status, 130, ran.stderr);
+      assert.match(ran.stdout, /stopped before the first step: nothing written/);
+      assert.ok(!files().some((f) => f.includes('stylized')));
+    });
+
+    it('removes temporary files that a killed writer left in the output folder an hour ago, and only those', () => {
+      const old = path.join(dir, '.c.s.stylized.png.0123456789ab.tmp');
+      const fresh = path.join(dir, '.c.s.stylized.png.ba9876543210.tmp');
+      writeFileSync(old, 'partial');
+      writeFileSync(fresh, 'being written');
+      const hourAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      utimesSync(old, hourAgo, hourAgo);
+      assert.equal(run(['stylize', content, style, ...fast(), '-q']).status, 0);
+      assert.ok(!existsSync(old), 'the abandoned one is gone');
+      assert.ok(existsSync(fresh), 'a live writer\'s is kept');
+    });
+  });
+
+  describe('messages', () => {
+    it('name the flag and what was typed', () => {
+      refused(run(['stylize', content, style, ...fast(), '--style-weight', 'abc']), /--style-weight must be a number from 0 to \d+, got "abc"/);
+      refused(run(['stylize', content, style, ...fast(), '--steps', '0x10']), /--steps must be an integer from 1 to 100000, got "0x10"/);
+      refused(run(['stylize', content, style, ...fast(), '--style-blend-weights', '1,2']), /^neural-style: --style-blend-weights has 2 entries but 1 style image was given$/);
+      refused(run(['stylize', content, style, ...fast(), '--style-layer-weights', '1']), /--style-layer-weights has 1 entry but --style-layers has 2 layers/);
+      const r = run(['stylize', content, style, '--bogus']);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /^neural-style: unknown option '--bogus'/);
+    });
+  });
+});
+

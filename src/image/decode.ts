@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { UserError, errorMessage } from '../engine/errors';
-import { readImageBytes } from './files';
+import { readImageBytes } from './input-file';
 import { unpackPixels } from './pixels';
 import type { Raster } from './raster';
 

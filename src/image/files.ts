@@ -1,41 +1,8 @@
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError, errorMessage } from '../engine/errors';
-
-function errnoCode(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | undefined)?.code;
-}
-
-/** What went wrong with a file, in words that fit after "cannot read X: ". */
-function fsReason(e: unknown): string {
-  switch (errnoCode(e)) {
-    case 'ENOENT':
-      return 'no such file or folder';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a folder';
-    case 'ENOTDIR':
-      return 'a part of the path is not a folder';
-    case 'ENOSPC':
-      return 'the disk is full';
-    case 'EROFS':
-      return 'the file system is read-only';
-    default:
-      return errorMessage(e).split('\n')[0];
-  }
-}
-
-export async function readImageBytes(file: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') throw new UserError(`image file not found: ${file}`);
-    throw new UserError(`cannot read image ${file}: ${fsReason(e)}`);
-  }
-}
+import { UserError } from '../engine/errors';
+import { errnoCode, fsReason } from './fs-reason';
 
 async function exists(file: string): Promise<boolean> {
   try {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,7 +12,8 @@ import { DOG, REAL_WEIGHTS, requireShared } from '../../helpers/shared-data';
 const CLI = path.resolve(__dirname, '../dist/cli.js');
 
 function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NEURAL_STYLE_WEIGHTS: '' } });
+  // The timeout turns a CLI that hangs into a failure: spawnSync would otherwise block mocha's own timeout too.
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30000, env: { ...process.env, NEURAL_STYLE_WEIGHTS: '' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -78,6 +79,17 @@ describe('neural-style CLI', function () {
     const folder = path.join(dir, 'folder.png');
     mkdirSync(folder, { recursive: true });
     refuses(['stylize', content, folder, '--weights', weights, ...fast], /folder\.png/);
+  });
+
+  it('refuses endless inputs at once: a device as content, a named pipe as style', function () {
+    if (process.platform === 'win32') this.skip();
+    refuses(
+      ['stylize', '/dev/zero', style, '--weights', weights, ...fast],
+      /^neural-style: cannot read image \/dev\/zero: it is a character device, not a file; give the path of an image file$/,
+    );
+    const fifo = path.join(dir, 'pipe.jpg');
+    execFileSync('mkfifo', [fifo]);
+    refuses(['stylize', content, fifo, '--weights', weights, ...fast], /cannot read image .*pipe\.jpg: it is a named pipe \(FIFO\), not a file/);
   });
 
   it('refuses a file that is not an image', () => {

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
+import { OFFICIAL_VGG19_WEIGHTS } from '../../../src/engine/weights/official';
 import { readImageMetadata } from '../../../src/image/metadata';
 import { SETTINGS_KEY } from '../../../src/pipeline/run-settings';
 import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
@@ -11,11 +12,21 @@ import { DOG, REAL_WEIGHTS, requireShared } from '../../helpers/shared-data';
 
 const CLI = path.resolve(__dirname, '../dist/cli.js');
 
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+interface RunOptions {
+  /** Added to this process's environment (NEURAL_STYLE_WEIGHTS cleared). */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+function runWith({ env, cwd }: RunOptions, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   // The timeout turns a CLI that hangs into a failure: spawnSync would otherwise block mocha's own timeout too.
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30000, env: { ...process.env, NEURAL_STYLE_WEIGHTS: '' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8', timeout: 30000, cwd, env: { ...process.env, NEURAL_STYLE_WEIGHTS: '', ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+const run = (...args: string[]) => runWith({}, ...args);
 
 describe('neural-style CLI', function () {
   this.timeout(60000);
@@ -60,11 +71,14 @@ describe('neural-style CLI', function () {
     assert.ok(existsSync(path.join(dir, 'content.style.stylized-1.png')));
   });
 
-  /** A user error: status 2, one line naming the problem, no stack trace, no output file. */
-  function refuses(args: string[], message: RegExp, out = path.join(dir, 'refused.png')): void {
-    const r = run(...args, '-o', out);
+  /**
+   * A user error: status 2, one line naming the problem, no stack trace, no output file. Progress lines may come
+   * before it: the weights used, or a download that is being started.
+   */
+  function refuses(args: string[], message: RegExp, out = path.join(dir, 'refused.png'), how: RunOptions = {}): void {
+    const r = runWith(how, ...args, '-o', out);
     assert.equal(r.status, 2, `status ${r.status}: ${r.stderr}`);
-    const lines = r.stderr.trimEnd().split('\n');
+    const lines = r.stderr.trimEnd().split('\n').filter((l) => !/^(weights: |downloading the VGG19 weights )/.test(l));
     assert.equal(lines.length, 1, `one line, got:\n${r.stderr}`);
     assert.match(lines[0], message);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
@@ -121,6 +135,43 @@ describe('neural-style CLI', function () {
     refuses(['stylize', content, style, '--weights', weights, ...fast, '--style-weight', '-1'], /--style-weight must be a number from 0 to/);
     refuses(['stylize', content, style, '--weights', weights, ...fast, '--max-size', 'big'], /--max-size must be an integer/);
     refuses(['stylize', content, style, '--weights', weights, ...fast, '--optimizer', 'sgd'], /--optimizer.*sgd.*adam, lbfgs/);
+  });
+
+  describe('the weights cache', () => {
+    // No weights file given, and no per-user cache unless a test sets one.
+    const noCache = { HOME: '', XDG_CACHE_HOME: '', NEURAL_STYLE_CACHE: '' };
+    let cwd: string;
+    beforeEach(() => {
+      cwd = mkdtempSync(path.join(os.tmpdir(), 'ns-cli-cwd-'));
+    });
+    afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+    it('refuses a cache relative to the current folder, where a planted file would have been loaded', () => {
+      const planted = path.join(cwd, '.cache', 'neural-style', OFFICIAL_VGG19_WEIGHTS.fileName);
+      mkdirSync(path.dirname(planted), { recursive: true });
+      writeFileSync(planted, '');
+      truncateSync(planted, OFFICIAL_VGG19_WEIGHTS.size);
+      const out = path.join(cwd, 'out.png');
+      const args = ['stylize', content, style, ...fast];
+      refuses(args, /^neural-style: the weights cache folder would be "\.cache\/neural-style", relative to the current folder, since HOME is ""; set HOME or NEURAL_STYLE_CACHE to an absolute folder$/, out, { cwd, env: noCache });
+      refuses(args, /^neural-style: NEURAL_STYLE_CACHE must be an absolute folder, got "\.cache"; set it to a full path$/, out, { cwd, env: { ...noCache, NEURAL_STYLE_CACHE: '.cache' } });
+      refuses([...args, '--cache-dir', '.cache'], /^neural-style: --cache-dir must be an absolute folder, got "\.cache"; give its full path$/, out, { cwd, env: noCache });
+      assert.deepEqual(readdirSync(path.dirname(planted)), [OFFICIAL_VGG19_WEIGHTS.fileName], 'nothing written beside it');
+      assert.deepEqual(readdirSync(cwd), ['.cache']);
+    });
+
+    it('fails at once, naming the folder, for a cache under /proc (where mkdir -p spins forever)', function () {
+      if (process.platform !== 'linux') this.skip();
+      const started = Date.now();
+      refuses(
+        ['stylize', content, style, ...fast],
+        /^neural-style: cannot create the weights cache folder \/proc\/neural-style: ENOENT: .*; set NEURAL_STYLE_CACHE to another folder$/,
+        path.join(cwd, 'out.png'),
+        { cwd, env: { ...noCache, NEURAL_STYLE_CACHE: '/proc/neural-style' } },
+      );
+      assert.ok(Date.now() - started < 10000, `took ${Date.now() - started} ms`);
+      assert.deepEqual(readdirSync(cwd), []);
+    });
   });
 
   it('refuses to overwrite an existing output unless --overwrite', () => {

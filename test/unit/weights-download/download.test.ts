@@ -4,6 +4,7 @@ import * as path from 'path';
 import { UserError } from '../../../src/engine/errors';
 import type { DownloadProgress } from '../../../src/engine/weights/download';
 import { resolveWeightsFile } from '../../../src/engine/weights/locate';
+import { CHECKED_SUFFIX } from '../../../src/engine/weights/verified-copy';
 import {
   assertNothingCached,
   cutHalfway,
@@ -35,7 +36,7 @@ describe('resolveWeightsFile: the download', () => {
   async function assertDownloaded(opts: TestOptions): Promise<void> {
     const file = await resolveWeightsFile(opts);
     assert.deepEqual(await fs.readFile(file), payload.bytes);
-    assert.deepEqual(await fs.readdir(dir), [path.basename(file)]);
+    assert.deepEqual((await fs.readdir(dir)).sort(), [path.basename(file), path.basename(file) + CHECKED_SUFFIX]);
   }
 
   /** The download fails with a UserError matching `reason`, and leaves nothing behind. */
@@ -149,6 +150,6 @@ describe('resolveWeightsFile: the download', () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
     await fs.utimes(abandoned, twoHoursAgo, twoHoursAgo);
     await resolveWeightsFile(opts);
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['weights.h5', path.basename(live)]);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['weights.h5', path.basename(live), `weights.h5${CHECKED_SUFFIX}`]);
   });
 });

@@ -13,9 +13,11 @@ import {
   optionsFor,
   redirect,
   refusedUrl,
+  selfSignedCertificate,
   serve,
   stallHalfway,
   startServer,
+  trustCertificate,
   type Handler,
   type TestOptions,
   type TestServer,
@@ -101,6 +103,31 @@ describe('resolveWeightsFile: the download', () => {
     const opts = await setUp({ '/a': redirect('/b', 301), '/b': absolute, '/c': serve(payload.bytes) }, ['/a']);
     await assertDownloaded(opts);
     assert.deepEqual(server.requests, ['/a', '/b', '/c']);
+  });
+
+  it('follows an https address only to https: a redirect to plain http is refused before it is requested', async function () {
+    const certificate = selfSignedCertificate();
+    if (!certificate) {
+      console.log('      (skipped: openssl is needed to make a test certificate)');
+      this.skip();
+    }
+    const untrust = trustCertificate(certificate);
+    const plain = await startServer({ '/w': serve(payload.bytes) });
+    try {
+      const secure = await startServer({ '/a': redirect('/b'), '/b': serve(payload.bytes), '/down': redirect(plain.url('/w')) }, certificate);
+      server = secure;
+      await assertDownloaded(optionsFor(payload, dir, [secure.url('/a')]));
+      await fs.rm(path.join(dir, 'weights.h5'));
+      await fs.rm(path.join(dir, `weights.h5${CHECKED_SUFFIX}`));
+      const origin = plain.url('').replace(/\/$/, '');
+      const reason = `${secure.url('/down')}: refused a redirect from https to http (${origin})`;
+      await assertFails(optionsFor(payload, dir, [secure.url('/down')]), new RegExp(reason.replace(/[.()/]/g, '\\$&')));
+      assert.deepEqual(secure.requests, ['/a', '/b', '/down']);
+      assert.deepEqual(plain.requests, []);
+    } finally {
+      untrust();
+      await plain.close();
+    }
   });
 
   it('stops after 5 redirects', async () => {

@@ -66,7 +66,7 @@ export function stylizeCommand(): Command {
     const view = progressView(err, !!flags.quiet);
     const contentInput = { name: content, bytes: await readImageBytes(content) };
     const styleInputs = await Promise.all(styles.map(async (s) => ({ name: s, bytes: await readImageBytes(s) })));
-    const weightsPath = await weightsForCli(flags.weights, flags.cacheDir, err);
+    const weightsPath = await weightsForCli(flags.weights, flags.cacheDir, err, !!flags.quiet);
 
     // Ctrl-C stops between steps and keeps the best image so far; a second one leaves at once.
     const abort = new AbortController();

@@ -18,6 +18,7 @@ async function run(m: RunMessage): Promise<void> {
   const { jobId } = m;
   const controller = new AbortController();
   running.set(jobId, controller);
+  console.log(`job ${jobId}: weights: ${m.weightsPath}`);
   try {
     const r = await stylizeImages({
       content: m.content,

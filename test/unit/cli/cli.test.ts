@@ -54,6 +54,7 @@ describe('neural-style CLI', function () {
     const r = run('stylize', content, style, '-o', out, '--weights', weights, '--backend', 'wasm', '--seed', '7', ...fast);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^wrote .*out\.png: 32x24, 3 steps in \d+s on wasm\n$/);
+    assert.ok(r.stderr.startsWith(`weights: ${weights}\n`), r.stderr);
     return readImageMetadata(out).then((meta) => {
       const recorded = JSON.parse(meta[SETTINGS_KEY]);
       assert.equal(recorded.options.seed, 7);
@@ -67,6 +68,7 @@ describe('neural-style CLI', function () {
     const second = run('stylize', content, style, '--weights', weights, '-q', ...fast);
     assert.equal(first.status, 0, first.stderr);
     assert.equal(second.status, 0, second.stderr);
+    assert.doesNotMatch(first.stderr, /weights:/, 'quiet');
     assert.ok(existsSync(path.join(dir, 'content.style.stylized.png')));
     assert.ok(existsSync(path.join(dir, 'content.style.stylized-1.png')));
   });

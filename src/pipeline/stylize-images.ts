@@ -2,8 +2,9 @@ import type { Backend, BackendName, Losses } from '../engine/backend';
 import { errorMessage, UserError } from '../engine/errors';
 import { crossOptionProblems, type StyleOptions } from '../engine/options';
 import { stylize, type Outcome, type Progress } from '../engine/run';
+import { styleLongSide } from '../engine/problem';
 import { backendCandidates } from '../engine/select-backend';
-import { readImageFromBuffer, type DecodedImage } from '../image/decode';
+import { readJobImages, type DecodedImage } from '../image/decode';
 import { encodeImage, encodePreview, type OutputFormat } from '../image/encode';
 import { resizeAlpha } from '../image/alpha';
 import { loadEngine, releaseEngine } from './engine-cache';
@@ -60,9 +61,9 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<StylizeI
   const problems = crossOptionProblems(o, req.styles.length);
   if (problems.length > 0) throw new UserError(problems[0]);
   if (req.styles.length === 0) throw new UserError('no style image was given');
-  const content = await readImageFromBuffer(req.content.bytes, req.content.name, { maxPixels: req.maxPixels });
-  const styles: DecodedImage[] = [];
-  for (const s of req.styles) styles.push(await readImageFromBuffer(s.bytes, s.name, { maxPixels: req.maxPixels }));
+  const styleNeed = styleLongSide(o.maxSize, o.styleScale);
+  const images = [{ ...req.content, needLongSide: o.maxSize }, ...req.styles.map((s) => ({ ...s, needLongSide: styleNeed }))];
+  const [content, ...styles] = await readJobImages(images, { maxPixels: req.maxPixels });
 
   const failed: BackendName[] = [];
   for (;;) {

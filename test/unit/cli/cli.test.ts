@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSyn
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
+import { crc32 } from 'zlib';
 import { OFFICIAL_VGG19_WEIGHTS } from '../../../src/engine/weights/official';
 import { readImageMetadata } from '../../../src/image/metadata';
 import { SETTINGS_KEY } from '../../../src/pipeline/run-settings';
@@ -34,6 +35,8 @@ describe('neural-style CLI', function () {
   let weights: string;
   let content: string;
   let style: string;
+  let tiny: string;
+  let huge: string;
   // Small, fast runs with the generated weights (blocks 1-2 only).
   const fast = ['--style-layers', 'block1_conv1,block2_conv1', '--content-layers', 'block2_conv1', '--max-size', '32', '--steps', '3', '--no-multi-scale'];
 
@@ -44,8 +47,13 @@ describe('neural-style CLI', function () {
     await writeKerasWeights(weights, randomVggWeights(5, 'block2_conv2'));
     content = path.join(dir, 'content.png');
     style = path.join(dir, 'style.jpg');
+    tiny = path.join(dir, 'tiny.png');
+    huge = path.join(dir, 'huge.png');
     await sharp({ create: { width: 40, height: 30, channels: 3, background: '#4080c0' } }).png().toFile(content);
     await sharp({ create: { width: 24, height: 24, channels: 3, background: '#c04020' } }).jpeg().toFile(style);
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#c04020' } }).png().toFile(tiny);
+    // 100 megapixels each, 3 MB as a PNG: the default limit lets one through, not three decoded whole.
+    await sharp({ create: { width: 9990, height: 9990, channels: 3, background: '#20c040' } }).png({ compressionLevel: 1 }).toFile(huge);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -106,6 +114,32 @@ describe('neural-style CLI', function () {
     const fifo = path.join(dir, 'pipe.jpg');
     execFileSync('mkfifo', [fifo]);
     refuses(['stylize', content, fifo, '--weights', weights, ...fast], /cannot read image .*pipe\.jpg: it is a named pipe \(FIFO\), not a file/);
+  });
+
+  it('refuses a job whose images would decode to over 100 megapixels in all, from their headers alone', () => {
+    // Headers claiming 9000x9000 and 6000x6000 over 1 pixel of data: decoding would fail as corrupt instead.
+    const claim = (name: string, width: number, height: number) => {
+      const png = Buffer.from(readFileSync(tiny));
+      png.writeUInt32BE(width, 16);
+      png.writeUInt32BE(height, 20);
+      png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+      const file = path.join(dir, name);
+      writeFileSync(file, png);
+      return file;
+    };
+    const big = claim('big-content.png', 9000, 9000);
+    const large = claim('large-style.png', 6000, 6000);
+    refuses(
+      ['stylize', big, large, '--weights', weights, ...fast, '--max-size', '8192'],
+      /^neural-style: the images of this job would take 117,000,000 pixels decoded \(.*big-content\.png 9000x9000, .*large-style\.png 6000x6000\), over the limit of 100,000,000 for one job; use smaller images, fewer styles or a smaller output size$/,
+    );
+  });
+
+  it('stylizes with three 9990x9990 styles, decoding them shrunk to what a small output needs', () => {
+    const out = path.join(dir, 'three-huge.png');
+    const r = run('stylize', content, huge, huge, huge, '-o', out, '--weights', weights, '-q', ...fast);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^wrote .*three-huge\.png: 32x24, 3 steps/);
   });
 
   it('refuses a file that is not an image', () => {

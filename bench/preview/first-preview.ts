@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       content: { name: pair.content, bytes: readFileSync(pair.content) },
       styles: [{ name: pair.style, bytes: readFileSync(pair.style) }],
       options: resolveOptions(full ? { maxSize: size } : { ...BLOCKS_1_3, maxSize: size }),
-      weightsPath, format: 'png', signal: abort.signal,
+      weights: async () => weightsPath, format: 'png', signal: abort.signal,
       onBackend: (name) => {
         backend = name;
         backendReadyMs = performance.now() - t0;

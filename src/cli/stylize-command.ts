@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { UserError, fileProblem } from '../engine/errors';
 import { crossOptionProblems, resolveOptions } from '../engine/options';
 import { DEFAULT_QUALITY } from '../image/encode';
-import { readImageBytes } from '../image/files';
+import { readImageBytes } from '../image/input-file';
 import { localOutputFs } from '../output/local-fs';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
 import { TargetExistsError, writeOutput } from '../output/write';
@@ -53,7 +53,6 @@ export function stylizeCommand(): Command {
     const previews = flags.previewDir ? await PreviewWriter.open(flags.previewDir, (m) => view.note(m)) : undefined;
     const contentInput = { name: content, bytes: await readImageBytes(content) };
     const styleInputs = await Promise.all(styles.map(async (s) => ({ name: s, bytes: await readImageBytes(s) })));
-    const weightsPath = await weightsForCli(flags.weights, flags.cacheDir, err);
 
     // Ctrl-C stops between steps and keeps the best image so far; a second one, or SIGTERM, leaves at once (the
     // temporary files being written are removed on the way out).
@@ -68,16 +67,21 @@ export function stylizeCommand(): Command {
     process.on('SIGTERM', onSigterm);
     try {
       const result = await stylizeImages({
-        content: contentInput, styles: styleInputs, options, weightsPath, format: target.format, quality,
+        content: contentInput, styles: styleInputs, options, format: target.format, quality,
+        weights: () => weightsForCli(flags.weights, flags.cacheDir, err, !!flags.quiet, abort.signal),
         signal: abort.signal,
         onBackend: (name, detail) => view.note(`backend: ${name} (${detail})`),
         onNotice: (m) => view.note(`note: ${m}`),
         onProgress: (p) => view.update(p),
         onPreview: previews && ((png, p) => previews.write(png, p)),
+      }).catch((e: unknown) => {
+        // Stopped while the weights were downloading: the download says so with its abort reason.
+        if (abort.signal.aborted && !(e instanceof UserError)) return undefined;
+        throw e;
       });
       view.stop();
       await previews?.finished();
-      if (result.steps === 0) {
+      if (!result || result.steps === 0) {
         process.stdout.write('stopped before the first step: nothing written\n');
         process.exitCode = 130;
         return;

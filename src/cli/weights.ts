@@ -1,14 +1,27 @@
 import { Throttle } from '../engine/throttle';
 import { localWeightsFile, resolveWeightsFile } from '../engine/weights/locate';
 
-/** The weights file for a command: --weights, $NEURAL_STYLE_WEIGHTS or the cache, else a download with progress. */
-export async function weightsForCli(path: string | undefined, cacheDir: string | undefined, stream: NodeJS.WriteStream): Promise<string> {
-  const local = await localWeightsFile({ path, cacheDir });
-  if (local) return local;
+/**
+ * The weights file for a command: --weights, $NEURAL_STYLE_WEIGHTS or the cache, else a download with progress.
+ * Which file it is goes to `stream` (unless `quiet`): a run's result depends on it, and the environment may choose it.
+ */
+export async function weightsForCli(
+  path: string | undefined,
+  cacheDir: string | undefined,
+  stream: NodeJS.WriteStream,
+  quiet = false,
+  signal?: AbortSignal,
+): Promise<string> {
+  const file = (await localWeightsFile({ path, cacheDir })) ?? (await download(path, cacheDir, stream, signal));
+  if (!quiet) stream.write(`weights: ${file}\n`);
+  return file;
+}
+
+function download(path: string | undefined, cacheDir: string | undefined, stream: NodeJS.WriteStream, signal?: AbortSignal): Promise<string> {
   stream.write('downloading the VGG19 weights (80 MB, once; they are cached)...\n');
   const lines = new Throttle(1000);
   return resolveWeightsFile({
-    path, cacheDir,
+    path, cacheDir, signal,
     onProgress: (p) => {
       if (!lines.due() && p.received < p.total) return;
       const mb = (n: number) => (n / 1e6).toFixed(1);

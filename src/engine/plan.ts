@@ -4,6 +4,7 @@ import { UserError } from './errors';
 import type { AdamSettings } from './optim/adam';
 import { DEFAULT_LBFGS, type LbfgsSettings } from './optim/lbfgs';
 import type { StyleOptions } from './options';
+import { styleLongSide } from './problem';
 import { planStages, type Stage } from './schedule';
 import { layersUpTo, type ConvLayer } from './vgg19';
 
@@ -67,10 +68,15 @@ export interface OptimizePlan {
 
 export type RunPlan = OptimizePlan;
 
-/** What the engine must load for a run: a backend and the VGG19 layers up to the deepest one used. */
+/**
+ * What a run must load: a backend, the VGG19 layers up to the deepest one used, and the images, which are never
+ * needed larger than these longer sides (the output's; a style image's at the output size).
+ */
 export interface EnginePlan {
   readonly backend: BackendChoice;
   readonly layers: readonly ConvLayer[];
+  readonly contentSide: number;
+  readonly styleSide: number;
 }
 
 /** What a loaded backend cannot do (see Backend.maxSide). */
@@ -82,7 +88,12 @@ export interface BackendLimits {
 export const ADAM_EPSILON = 0.1;
 
 export function planEngine(o: StyleOptions): EnginePlan {
-  return { backend: o.backend, layers: layersUpTo([...o.styleLayers, ...o.contentLayers]) };
+  return {
+    backend: o.backend,
+    layers: layersUpTo([...o.styleLayers, ...o.contentLayers]),
+    contentSide: o.maxSize,
+    styleSide: styleLongSide(o.maxSize, o.styleScale),
+  };
 }
 
 /**
@@ -145,12 +156,12 @@ function checkSizes(plan: OptimizePlan, content: NamedSize, styles: readonly Nam
   const { layers, scale, blend } = plan.styleTargets;
   if (layers.length === 0) return;
   const style = minimumFor(layers);
-  const side = Math.max(16, Math.round(first.longSide * scale));
+  const side = styleLongSide(first.longSide, scale);
   styles.forEach((s, i) => {
     const scaled = fitLongSide(s.height, s.width, side);
     if (blend[i] === 0 || Math.min(scaled.width, scaled.height) >= style.side) return;
     throw new UserError(
-      `style image ${s.name} (${s.width}x${s.height}) is too small for ${style.layer}: scaled to ${scaled.width}x${scaled.height} ` +
+      `style image ${s.name} is too small for ${style.layer}: scaled to ${scaled.width}x${scaled.height} ` +
         `px it must be at least ${style.side} px on each side; use a larger or less elongated style image`,
     );
   });

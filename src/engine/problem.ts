@@ -5,6 +5,11 @@ import type { LossTerms, StyleTargetPlan } from './plan';
 import { crop, partition } from './tiles';
 import { featureSize } from './vgg19';
 
+/** The longer side a style image is measured at for a scale whose longer side is `longSide`. */
+export function styleLongSide(longSide: number, styleScale: number): number {
+  return Math.max(16, Math.round(longSide * styleScale));
+}
+
 /**
  * The style targets at one scale: Gram matrices of each style image (its longer side `scale` times the scale's),
  * blended by weight. A style image larger than `partSide` is measured in parts: the Gram matrix is a sum over
@@ -21,7 +26,7 @@ export async function styleTargets(
   for (let i = 0; i < styles.length; i++) {
     if (t.blend[i] === 0) continue;
     const s = styles[i];
-    const size = fitLongSide(s.height, s.width, Math.max(16, Math.round(longSide * t.scale)));
+    const size = fitLongSide(s.height, s.width, styleLongSide(longSide, t.scale));
     const resized = size.height === s.height && size.width === s.width ? s : resizeBilinear(s, size.width, size.height);
     const parts = partition(resized.width, resized.height, t.partSide);
     const positions = (layer: string, h: number, w: number) => {

@@ -1,4 +1,4 @@
-import { readImageBytes } from './files';
+import { readImageBytes } from './input-file';
 import { readImageHeader } from './decode';
 import { settingsFromXmp } from './xmp';
 

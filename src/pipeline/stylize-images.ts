@@ -6,7 +6,7 @@ import type { ImagesResult, Progress } from '../engine/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
 import { resizeAlpha } from '../image/alpha';
-import { readImageFromBuffer, type DecodedImage } from '../image/decode';
+import { readJobImages, type DecodedImage } from '../image/decode';
 import { encodeImage, encodePreview } from '../image/encode';
 import type { OutputFormat } from '../output/formats';
 import { loadEngine, releaseEngine } from './engine-cache';
@@ -24,8 +24,8 @@ export interface StylizeImagesRequest {
   readonly styles: readonly ImageInput[];
   /** Resolved options (defaults, preset, then the user's), already checked together (crossOptionProblems). */
   readonly options: StyleOptions;
-  /** A local VGG19 weights file (see resolveWeightsFile). */
-  readonly weightsPath: string;
+  /** The local VGG19 weights file (see resolveWeightsFile), asked for once the inputs have passed their checks. */
+  readonly weights: () => Promise<string>;
   readonly format: OutputFormat;
   readonly quality?: number;
   readonly maxPixels?: number;
@@ -46,19 +46,21 @@ export interface StylizeImagesRequest {
  */
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
-  const content = await readImageFromBuffer(req.content.bytes, req.content.name, { maxPixels: req.maxPixels });
-  const styles: DecodedImage[] = [];
-  for (const s of req.styles) styles.push(await readImageFromBuffer(s.bytes, s.name, { maxPixels: req.maxPixels }));
+  const engine = planEngine(o);
+  const [content, ...styles] = await readJobImages(
+    [{ ...req.content, needLongSide: engine.contentSide }, ...req.styles.map((s) => ({ ...s, needLongSide: engine.styleSide }))],
+    { maxPixels: req.maxPixels },
+  );
 
   const sizeOf = (image: DecodedImage, input: ImageInput) => ({ name: input.name, width: image.raster.width, height: image.raster.height });
   const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the layers are refused at once; planned again
   // below with what the backend can hold, which only ever shrinks the scales.
   planRun(o, ...sizes);
-  const engine = planEngine(o);
+  const weightsPath = await req.weights();
   const failed: BackendName[] = [];
   for (;;) {
-    const backend = await loadEngine(req.weightsPath, engine, req.onNotice ?? (() => {}), failed);
+    const backend = await loadEngine(weightsPath, engine, req.onNotice ?? (() => {}), failed);
     req.onBackend?.(backend.name, backend.detail);
     const plan = planRun(o, ...sizes, backend);
     try {

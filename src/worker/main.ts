@@ -18,12 +18,13 @@ async function run(m: RunMessage): Promise<void> {
   const { jobId } = m;
   const controller = new AbortController();
   running.set(jobId, controller);
+  console.log(`job ${jobId}: weights: ${m.weightsPath}`);
   try {
     const r = await stylizeImages({
       content: m.content,
       styles: m.styles,
       options: m.options,
-      weightsPath: m.weightsPath,
+      weights: async () => m.weightsPath,
       format: m.format,
       quality: m.quality,
       previewSize: m.previewSize,

@@ -1,5 +1,7 @@
+import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { UserError, errorMessage } from '../errors';
 
 /** Overrides the per-user cache folder (e.g. a shared or larger disk); the `cacheDir` option overrides it in turn. */
 export const CACHE_ENV = 'NEURAL_STYLE_CACHE';
@@ -24,8 +26,69 @@ export function platformCacheDir(platform: NodeJS.Platform, env: NodeJS.ProcessE
   }
 }
 
-/** Where downloaded weights live: the explicit folder, else $NEURAL_STYLE_CACHE, else the per-user cache. */
-export function weightsCacheDir(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const dir = explicit || env[CACHE_ENV] || platformCacheDir(process.platform, env, os.homedir());
-  return path.resolve(dir);
+/** The variable the per-user cache folder was built from, when that folder is not absolute. */
+function platformOrigin(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
+  if (platform !== 'win32') return 'HOME';
+  return env.LOCALAPPDATA ? 'LOCALAPPDATA' : 'USERPROFILE';
+}
+
+/**
+ * Where downloaded weights live: the explicit folder (the CLI's --cache-dir), else $NEURAL_STYLE_CACHE, else the
+ * per-user cache. A relative folder is refused rather than resolved: it would depend on the current folder, where
+ * anyone may have planted a file under the weights' name (an empty HOME gives ./.cache/neural-style).
+ */
+export function weightsCacheDir(
+  explicit: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  const paths = platform === 'win32' ? path.win32 : path.posix;
+  const absolute = (dir: string, problem: string): string => {
+    if (!paths.isAbsolute(dir)) throw new UserError(problem);
+    return paths.resolve(dir);
+  };
+  if (explicit) return absolute(explicit, `--cache-dir must be an absolute folder, got "${explicit}"; give its full path`);
+  const fromEnv = env[CACHE_ENV];
+  if (fromEnv) return absolute(fromEnv, `${CACHE_ENV} must be an absolute folder, got "${fromEnv}"; set it to a full path`);
+  const dir = platformCacheDir(platform, env, home);
+  const origin = platformOrigin(platform, env);
+  return absolute(
+    dir,
+    `the weights cache folder would be "${dir}", relative to the current folder, since ${origin} is "${env[origin] ?? home}"; ` +
+      `set ${origin} or ${CACHE_ENV} to an absolute folder`,
+  );
+}
+
+/**
+ * Creates `dir` and its missing parents. Node's own recursive mkdir spins forever where a folder exists but
+ * answers ENOENT for a child (anywhere under /proc, or a symlink to nothing): it takes that for a missing parent,
+ * climbs back up and tries again. Here each folder is created once, after its parent, so that case fails at once.
+ */
+export async function makeCacheDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  try {
+    for (let d = dir; !(await isFolder(d)); d = path.dirname(d)) {
+      if (path.dirname(d) === d) break;
+      missing.unshift(d);
+    }
+    for (const d of missing) {
+      await fs.mkdir(d).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
+    }
+    if (!(await isFolder(dir))) throw new Error('it is not a folder');
+  } catch (e) {
+    throw new UserError(`cannot create the weights cache folder ${dir}: ${errorMessage(e)}; set ${CACHE_ENV} to another folder`);
+  }
+}
+
+/** Whether `p` is a folder; false where nothing is, so that it gets created. */
+async function isFolder(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isDirectory();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
 }

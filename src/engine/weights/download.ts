@@ -133,7 +133,13 @@ async function openFollowingRedirects(
     if (REDIRECT_STATUSES.has(status) && location) {
       res.destroy();
       if (redirects === MAX_REDIRECTS) throw new SourceError(`more than ${MAX_REDIRECTS} redirects`);
-      url = new URL(location, url);
+      const next = new URL(location, url);
+      // An https address promises an authenticated transfer: following it to plain http would drop that silently
+      // and leave the md5 alone against tampering on the way.
+      if (url.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new SourceError(`refused a redirect from https to ${next.protocol.slice(0, -1)} (${next.origin})`);
+      }
+      url = next;
       continue;
     }
     if (status !== 200) {

@@ -1,9 +1,10 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError, errorMessage } from '../errors';
-import { CACHE_ENV, weightsCacheDir } from './cache-dir';
+import { UserError } from '../errors';
+import { makeCacheDir, weightsCacheDir } from './cache-dir';
 import { DownloadFailedError, downloadVerified, type DownloadControls } from './download';
 import { OFFICIAL_VGG19_WEIGHTS, type WeightsSource } from './official';
+import { isVerifiedCopy, rememberVerified } from './verified-copy';
 
 /** An explicit weights file, for when no option names one (the CLI's --weights and the setting do). */
 export const WEIGHTS_ENV = 'NEURAL_STYLE_WEIGHTS';
@@ -20,44 +21,44 @@ export interface WeightsOptions extends Partial<WeightsSource>, DownloadControls
   readonly env?: NodeJS.ProcessEnv;
 }
 
-interface Locations {
-  readonly explicit?: { readonly path: string; readonly origin: string };
+interface Cache {
   readonly dir: string;
   readonly cached: string;
   readonly source: WeightsSource;
 }
 
-function locations(opts: WeightsOptions): Locations {
+/** The file named by the `path` option, else by $NEURAL_STYLE_WEIGHTS, and where it came from for messages. */
+function explicitFile(opts: WeightsOptions): { readonly path: string; readonly origin: string } | undefined {
   const env = opts.env ?? process.env;
+  // An empty setting or variable means "not set", as VS Code's default for a path setting is "".
+  if (opts.path) return { path: path.resolve(opts.path), origin: '' };
+  const fromEnv = env[WEIGHTS_ENV];
+  return fromEnv ? { path: path.resolve(fromEnv), origin: ` (from ${WEIGHTS_ENV})` } : undefined;
+}
+
+/** Only asked for when no explicit file is given: a cache folder that is refused must not stop a run that has one. */
+function cacheOf(opts: WeightsOptions): Cache {
   const source: WeightsSource = {
     fileName: opts.fileName ?? OFFICIAL_VGG19_WEIGHTS.fileName,
     size: opts.size ?? OFFICIAL_VGG19_WEIGHTS.size,
     md5: opts.md5 ?? OFFICIAL_VGG19_WEIGHTS.md5,
     urls: opts.urls ?? OFFICIAL_VGG19_WEIGHTS.urls,
   };
-  const dir = weightsCacheDir(opts.cacheDir, env);
-  // An empty setting or variable means "not set", as VS Code's default for a path setting is "".
-  const explicit = opts.path
-    ? { path: path.resolve(opts.path), origin: '' }
-    : env[WEIGHTS_ENV]
-      ? { path: path.resolve(env[WEIGHTS_ENV]), origin: ` (from ${WEIGHTS_ENV})` }
-      : undefined;
-  return { explicit, dir, cached: path.join(dir, source.fileName), source };
+  const dir = weightsCacheDir(opts.cacheDir, opts.env ?? process.env);
+  return { dir, cached: path.join(dir, source.fileName), source };
 }
 
 /**
  * The weights file that is available without a download: the explicit one (which must exist), else the cached
- * download, else undefined. The extension asks this first to know whether a download notification is due.
- *
- * A cached file is trusted when its size is right. Its md5 was checked once, when it was downloaded, and only a
- * verified download is ever renamed to that name; hashing its 80 MB again would add a quarter of a second or more
- * to every run. The size check still catches a file cut short, e.g. by a crash right after the rename.
+ * download if it is intact, else undefined. The extension asks this first to know whether a download notification
+ * is due. A cached file is trusted only with the right size and md5; the md5 is computed once per version of the
+ * file (see verified-copy.ts), so a file put there under that name by anyone else is never loaded unchecked.
  */
 export async function localWeightsFile(opts: WeightsOptions = {}): Promise<string | undefined> {
-  const { explicit, cached, source } = locations(opts);
+  const explicit = explicitFile(opts);
   if (explicit) return existingFile(explicit.path, explicit.origin);
-  const stat = await fs.stat(cached).catch(() => undefined);
-  return stat?.isFile() && stat.size === source.size ? cached : undefined;
+  const { cached, source } = cacheOf(opts);
+  return (await isVerifiedCopy(cached, source)) ? cached : undefined;
 }
 
 /**
@@ -67,7 +68,7 @@ export async function localWeightsFile(opts: WeightsOptions = {}): Promise<strin
  * at a local copy instead. Cancelled through `signal`, it rejects with the signal's reason.
  */
 export async function resolveWeightsFile(opts: WeightsOptions = {}): Promise<string> {
-  return (await localWeightsFile(opts)) ?? download(locations(opts), opts);
+  return (await localWeightsFile(opts)) ?? download(cacheOf(opts), opts);
 }
 
 async function existingFile(file: string, origin: string): Promise<string> {
@@ -77,14 +78,8 @@ async function existingFile(file: string, origin: string): Promise<string> {
   return file;
 }
 
-async function download({ dir, cached, source }: Locations, controls: DownloadControls): Promise<string> {
-  try {
-    await fs.mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new UserError(
-      `cannot create the weights cache folder ${dir}: ${errorMessage(e)}; set ${CACHE_ENV} to another folder`,
-    );
-  }
+async function download({ dir, cached, source }: Cache, controls: DownloadControls): Promise<string> {
+  await makeCacheDir(dir);
   try {
     await downloadVerified(cached, source, controls);
   } catch (e) {
@@ -95,5 +90,6 @@ async function download({ dir, cached, source }: Locations, controls: DownloadCo
         `neuralStyle.weightsPath, or copy it into ${dir}`,
     );
   }
+  await rememberVerified(cached, source.md5);
   return cached;
 }

@@ -2,9 +2,9 @@
 export interface WeightsSource {
   /** Name of the file in the cache folder. */
   readonly fileName: string;
-  /** Exact size in bytes: the only check a cached copy gets (see locate.ts). */
+  /** Exact size in bytes: a cached copy of another size is not even hashed. */
   readonly size: number;
-  /** Hex md5 of the whole file, checked once, when it is downloaded. */
+  /** Hex md5 of the whole file, checked as it downloads, and once for each version of a cached copy (see verified-copy.ts). */
   readonly md5: string;
   /** Addresses tried in order; the later ones are mirrors. */
   readonly urls: readonly string[];

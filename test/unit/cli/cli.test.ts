@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'fs';
+import { execFileSync, spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
+import { crc32 } from 'zlib';
+import { OFFICIAL_VGG19_WEIGHTS } from '../../../src/engine/weights/official';
 import { readImageMetadata } from '../../../src/image/metadata';
 import { SETTINGS_KEY } from '../../../src/pipeline/run-settings';
 import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
@@ -11,10 +13,21 @@ import { DOG, REAL_WEIGHTS, requireShared } from '../../helpers/shared-data';
 
 const CLI = path.resolve(__dirname, '../dist/cli.js');
 
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NEURAL_STYLE_WEIGHTS: '' } });
+interface RunOptions {
+  /** Added to this process's environment (NEURAL_STYLE_WEIGHTS cleared). */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+function runWith({ env, cwd }: RunOptions, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  // The timeout turns a CLI that hangs into a failure: spawnSync would otherwise block mocha's own timeout too.
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8', timeout: 30000, cwd, env: { ...process.env, NEURAL_STYLE_WEIGHTS: '', ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+const run = (...args: string[]) => runWith({}, ...args);
 
 describe('neural-style CLI', function () {
   this.timeout(60000);
@@ -22,6 +35,8 @@ describe('neural-style CLI', function () {
   let weights: string;
   let content: string;
   let style: string;
+  let tiny: string;
+  let huge: string;
   // Small, fast runs with the generated weights (blocks 1-2 only).
   const fast = ['--style-layers', 'block1_conv1,block2_conv1', '--content-layers', 'block2_conv1', '--max-size', '32', '--steps', '3', '--no-multi-scale'];
 
@@ -32,8 +47,13 @@ describe('neural-style CLI', function () {
     await writeKerasWeights(weights, randomVggWeights(5, 'block2_conv2'));
     content = path.join(dir, 'content.png');
     style = path.join(dir, 'style.jpg');
+    tiny = path.join(dir, 'tiny.png');
+    huge = path.join(dir, 'huge.png');
     await sharp({ create: { width: 40, height: 30, channels: 3, background: '#4080c0' } }).png().toFile(content);
     await sharp({ create: { width: 24, height: 24, channels: 3, background: '#c04020' } }).jpeg().toFile(style);
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#c04020' } }).png().toFile(tiny);
+    // 100 megapixels each, 3 MB as a PNG: the default limit lets one through, not three decoded whole.
+    await sharp({ create: { width: 9990, height: 9990, channels: 3, background: '#20c040' } }).png({ compressionLevel: 1 }).toFile(huge);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,6 +62,7 @@ describe('neural-style CLI', function () {
     const r = run('stylize', content, style, '-o', out, '--weights', weights, '--backend', 'wasm', '--seed', '7', ...fast);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^wrote .*out\.png: 32x24, 3 steps in \d+s on wasm\n$/);
+    assert.ok(r.stderr.startsWith(`weights: ${weights}\n`), r.stderr);
     return readImageMetadata(out).then((meta) => {
       const recorded = JSON.parse(meta[SETTINGS_KEY]);
       assert.equal(recorded.options.seed, 7);
@@ -55,15 +76,19 @@ describe('neural-style CLI', function () {
     const second = run('stylize', content, style, '--weights', weights, '-q', ...fast);
     assert.equal(first.status, 0, first.stderr);
     assert.equal(second.status, 0, second.stderr);
+    assert.doesNotMatch(first.stderr, /weights:/, 'quiet');
     assert.ok(existsSync(path.join(dir, 'content.style.stylized.png')));
     assert.ok(existsSync(path.join(dir, 'content.style.stylized-1.png')));
   });
 
-  /** A user error: status 2, one line naming the problem, no stack trace, no output file. */
-  function refuses(args: string[], message: RegExp, out = path.join(dir, 'refused.png')): void {
-    const r = run(...args, '-o', out);
+  /**
+   * A user error: status 2, one line naming the problem, no stack trace, no output file. Progress lines may come
+   * before it: the weights used, or a download that is being started.
+   */
+  function refuses(args: string[], message: RegExp, out = path.join(dir, 'refused.png'), how: RunOptions = {}): void {
+    const r = runWith(how, ...args, '-o', out);
     assert.equal(r.status, 2, `status ${r.status}: ${r.stderr}`);
-    const lines = r.stderr.trimEnd().split('\n');
+    const lines = r.stderr.trimEnd().split('\n').filter((l) => !/^(weights: |downloading the VGG19 weights )/.test(l));
     assert.equal(lines.length, 1, `one line, got:\n${r.stderr}`);
     assert.match(lines[0], message);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
@@ -78,6 +103,43 @@ describe('neural-style CLI', function () {
     const folder = path.join(dir, 'folder.png');
     mkdirSync(folder, { recursive: true });
     refuses(['stylize', content, folder, '--weights', weights, ...fast], /folder\.png/);
+  });
+
+  it('refuses endless inputs at once: a device as content, a named pipe as style', function () {
+    if (process.platform === 'win32') this.skip();
+    refuses(
+      ['stylize', '/dev/zero', style, '--weights', weights, ...fast],
+      /^neural-style: cannot read image \/dev\/zero: it is a character device, not a file; give the path of an image file$/,
+    );
+    const fifo = path.join(dir, 'pipe.jpg');
+    execFileSync('mkfifo', [fifo]);
+    refuses(['stylize', content, fifo, '--weights', weights, ...fast], /cannot read image .*pipe\.jpg: it is a named pipe \(FIFO\), not a file/);
+  });
+
+  it('refuses a job whose images would decode to over 100 megapixels in all, from their headers alone', () => {
+    // Headers claiming 9000x9000 and 6000x6000 over 1 pixel of data: decoding would fail as corrupt instead.
+    const claim = (name: string, width: number, height: number) => {
+      const png = Buffer.from(readFileSync(tiny));
+      png.writeUInt32BE(width, 16);
+      png.writeUInt32BE(height, 20);
+      png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+      const file = path.join(dir, name);
+      writeFileSync(file, png);
+      return file;
+    };
+    const big = claim('big-content.png', 9000, 9000);
+    const large = claim('large-style.png', 6000, 6000);
+    refuses(
+      ['stylize', big, large, '--weights', weights, ...fast, '--max-size', '8192'],
+      /^neural-style: the images of this job would take 117,000,000 pixels decoded \(.*big-content\.png 9000x9000, .*large-style\.png 6000x6000\), over the limit of 100,000,000 for one job; use smaller images, fewer styles or a smaller output size$/,
+    );
+  });
+
+  it('stylizes with three 9990x9990 styles, decoding them shrunk to what a small output needs', () => {
+    const out = path.join(dir, 'three-huge.png');
+    const r = run('stylize', content, huge, huge, huge, '-o', out, '--weights', weights, '-q', ...fast);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^wrote .*three-huge\.png: 32x24, 3 steps/);
   });
 
   it('refuses a file that is not an image', () => {
@@ -109,6 +171,43 @@ describe('neural-style CLI', function () {
     refuses(['stylize', content, style, '--weights', weights, ...fast, '--style-weight', '-1'], /--style-weight must be a number from 0 to/);
     refuses(['stylize', content, style, '--weights', weights, ...fast, '--max-size', 'big'], /--max-size must be an integer/);
     refuses(['stylize', content, style, '--weights', weights, ...fast, '--optimizer', 'sgd'], /--optimizer.*sgd.*adam, lbfgs/);
+  });
+
+  describe('the weights cache', () => {
+    // No weights file given, and no per-user cache unless a test sets one.
+    const noCache = { HOME: '', XDG_CACHE_HOME: '', NEURAL_STYLE_CACHE: '' };
+    let cwd: string;
+    beforeEach(() => {
+      cwd = mkdtempSync(path.join(os.tmpdir(), 'ns-cli-cwd-'));
+    });
+    afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+    it('refuses a cache relative to the current folder, where a planted file would have been loaded', () => {
+      const planted = path.join(cwd, '.cache', 'neural-style', OFFICIAL_VGG19_WEIGHTS.fileName);
+      mkdirSync(path.dirname(planted), { recursive: true });
+      writeFileSync(planted, '');
+      truncateSync(planted, OFFICIAL_VGG19_WEIGHTS.size);
+      const out = path.join(cwd, 'out.png');
+      const args = ['stylize', content, style, ...fast];
+      refuses(args, /^neural-style: the weights cache folder would be "\.cache\/neural-style", relative to the current folder, since HOME is ""; set HOME or NEURAL_STYLE_CACHE to an absolute folder$/, out, { cwd, env: noCache });
+      refuses(args, /^neural-style: NEURAL_STYLE_CACHE must be an absolute folder, got "\.cache"; set it to a full path$/, out, { cwd, env: { ...noCache, NEURAL_STYLE_CACHE: '.cache' } });
+      refuses([...args, '--cache-dir', '.cache'], /^neural-style: --cache-dir must be an absolute folder, got "\.cache"; give its full path$/, out, { cwd, env: noCache });
+      assert.deepEqual(readdirSync(path.dirname(planted)), [OFFICIAL_VGG19_WEIGHTS.fileName], 'nothing written beside it');
+      assert.deepEqual(readdirSync(cwd), ['.cache']);
+    });
+
+    it('fails at once, naming the folder, for a cache under /proc (where mkdir -p spins forever)', function () {
+      if (process.platform !== 'linux') this.skip();
+      const started = Date.now();
+      refuses(
+        ['stylize', content, style, ...fast],
+        /^neural-style: cannot create the weights cache folder \/proc\/neural-style: ENOENT: .*; set NEURAL_STYLE_CACHE to another folder$/,
+        path.join(cwd, 'out.png'),
+        { cwd, env: { ...noCache, NEURAL_STYLE_CACHE: '/proc/neural-style' } },
+      );
+      assert.ok(Date.now() - started < 10000, `took ${Date.now() - started} ms`);
+      assert.deepEqual(readdirSync(cwd), []);
+    });
   });
 
   it('refuses to overwrite an existing output unless --overwrite', () => {

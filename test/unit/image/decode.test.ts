@@ -4,7 +4,7 @@ import * as path from 'path';
 import { crc32 } from 'zlib';
 import sharp from 'sharp';
 import { UserError } from '../../../src/engine/errors';
-import { readImage, readImageFromBuffer } from '../../../src/image/decode';
+import { readImage, readImageFromBuffer, readJobImages } from '../../../src/image/decode';
 import { fitLongSide } from '../../../src/image/resize';
 import { DOG, requireShared } from '../../helpers/shared-data';
 import { BLUE, RED, assertColour, halves, pixel, removeDir, tempDir } from './images';
@@ -17,6 +17,15 @@ async function rejectsAsUserError(p: Promise<unknown>, ...parts: string[]): Prom
     for (const part of parts) assert.ok(e.message.includes(part), `"${e.message}" does not mention "${part}"`);
     return true;
   });
+}
+
+/** A 1x1 PNG whose IHDR claims `width` x `height` pixels. */
+async function claimedPng(width: number, height: number): Promise<Buffer> {
+  const png = await halves(1, 1, RED).png().toBuffer();
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
 }
 
 describe('readImage', () => {
@@ -107,12 +116,47 @@ describe('readImage', () => {
   });
 
   it('refuses a decompression bomb from its header, before decoding', async () => {
-    // A 1x1 PNG whose IHDR claims 30000 x 30000 pixels: the default limit stops it without touching the data.
-    const png = await halves(1, 1, RED).png().toBuffer();
-    png.writeUInt32BE(30000, 16);
-    png.writeUInt32BE(30000, 20);
-    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
-    await rejectsAsUserError(readImageFromBuffer(png, 'bomb.png'), 'bomb.png', '900,000,000', '100,000,000');
+    // The default limit stops it without touching the data.
+    await rejectsAsUserError(readImageFromBuffer(await claimedPng(30000, 30000), 'bomb.png'), 'bomb.png', '900,000,000', '100,000,000');
+  });
+
+  it('decodes an image more than 4x larger than needed already shrunk, after orientation', async () => {
+    const wide = await halves(400, 200, RED, BLUE).png().toBuffer();
+    const shrunk = await readImageFromBuffer(wide, 'wide.png', { needLongSide: 50 });
+    assert.deepEqual([shrunk.raster.width, shrunk.raster.height], [100, 50]);
+    assertColour(pixel(shrunk.raster, 10, 25), RED, 0, 'left');
+    assertColour(pixel(shrunk.raster, 90, 25), BLUE, 0, 'right');
+    const translucent = await halves(400, 200, RED).ensureAlpha(0.5).png().toBuffer();
+    const opacities = (a?: Float32Array) => new Set(Array.from(a ?? [], (v) => Math.round(v * 255)));
+    const { alpha } = await readImageFromBuffer(translucent, 'translucent.png', { needLongSide: 50 });
+    assert.equal(alpha?.length, 100 * 50);
+    assert.deepEqual(opacities(alpha), opacities((await readImageFromBuffer(translucent, 'translucent.png')).alpha));
+
+    // EXIF orientation 6 stands the image up: the size asked for is that of the upright image.
+    const rotated = await halves(64, 32, RED, BLUE).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const upright = await readImageFromBuffer(rotated, 'rotated.jpg', { needLongSide: 7 });
+    assert.deepEqual([upright.raster.width, upright.raster.height], [6, 14]);
+    assertColour(pixel(upright.raster, 3, 1), RED, 12, 'top (was left)');
+    assertColour(pixel(upright.raster, 3, 12), BLUE, 12, 'bottom (was right)');
+  });
+
+  it('decodes an image at most 4x larger than needed at its own size, as without a needed size', async () => {
+    const bytes = await halves(200, 100, RED, BLUE).jpeg().toBuffer();
+    const own = await readImageFromBuffer(bytes, 'own.jpg', { needLongSide: 50 });
+    assert.deepEqual(own.raster, (await readImageFromBuffer(bytes, 'own.jpg')).raster);
+  });
+
+  it('refuses a job whose images would decode to over 100 megapixels in all, from their headers, before decoding any', async () => {
+    // Headers that claim 6000x6000 over 1 pixel of data: decoding any of them would fail as corrupt instead.
+    const claimed = await claimedPng(6000, 6000);
+    const job = ['a.png', 'b.png', 'c.png'].map((name) => ({ name, bytes: claimed }));
+    await rejectsAsUserError(
+      readJobImages(job),
+      'the images of this job would take 108,000,000 pixels decoded (a.png 6000x6000, b.png 6000x6000, c.png 6000x6000), ' +
+        'over the limit of 100,000,000 for one job; use smaller images, fewer styles or a smaller output size',
+    );
+    // Needed at 64 px they would be decoded at 128 px: within the budget, so decoding starts (and meets the lie).
+    await rejectsAsUserError(readJobImages(job.map((j) => ({ ...j, needLongSide: 64 }))), 'a.png is corrupt or truncated');
   });
 
   it('explains a missing file, a folder, an empty file, a non-image, SVG and a truncated file', async () => {

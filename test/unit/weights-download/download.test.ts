@@ -4,6 +4,7 @@ import * as path from 'path';
 import { UserError } from '../../../src/engine/errors';
 import type { DownloadProgress } from '../../../src/engine/weights/download';
 import { resolveWeightsFile } from '../../../src/engine/weights/locate';
+import { CHECKED_SUFFIX } from '../../../src/engine/weights/verified-copy';
 import {
   assertNothingCached,
   cutHalfway,
@@ -12,9 +13,11 @@ import {
   optionsFor,
   redirect,
   refusedUrl,
+  selfSignedCertificate,
   serve,
   stallHalfway,
   startServer,
+  trustCertificate,
   type Handler,
   type TestOptions,
   type TestServer,
@@ -35,7 +38,7 @@ describe('resolveWeightsFile: the download', () => {
   async function assertDownloaded(opts: TestOptions): Promise<void> {
     const file = await resolveWeightsFile(opts);
     assert.deepEqual(await fs.readFile(file), payload.bytes);
-    assert.deepEqual(await fs.readdir(dir), [path.basename(file)]);
+    assert.deepEqual((await fs.readdir(dir)).sort(), [path.basename(file), path.basename(file) + CHECKED_SUFFIX]);
   }
 
   /** The download fails with a UserError matching `reason`, and leaves nothing behind. */
@@ -102,6 +105,31 @@ describe('resolveWeightsFile: the download', () => {
     assert.deepEqual(server.requests, ['/a', '/b', '/c']);
   });
 
+  it('follows an https address only to https: a redirect to plain http is refused before it is requested', async function () {
+    const certificate = selfSignedCertificate();
+    if (!certificate) {
+      console.log('      (skipped: openssl is needed to make a test certificate)');
+      this.skip();
+    }
+    const untrust = trustCertificate(certificate);
+    const plain = await startServer({ '/w': serve(payload.bytes) });
+    try {
+      const secure = await startServer({ '/a': redirect('/b'), '/b': serve(payload.bytes), '/down': redirect(plain.url('/w')) }, certificate);
+      server = secure;
+      await assertDownloaded(optionsFor(payload, dir, [secure.url('/a')]));
+      await fs.rm(path.join(dir, 'weights.h5'));
+      await fs.rm(path.join(dir, `weights.h5${CHECKED_SUFFIX}`));
+      const origin = plain.url('').replace(/\/$/, '');
+      const reason = `${secure.url('/down')}: refused a redirect from https to http (${origin})`;
+      await assertFails(optionsFor(payload, dir, [secure.url('/down')]), new RegExp(reason.replace(/[.()/]/g, '\\$&')));
+      assert.deepEqual(secure.requests, ['/a', '/b', '/down']);
+      assert.deepEqual(plain.requests, []);
+    } finally {
+      untrust();
+      await plain.close();
+    }
+  });
+
   it('stops after 5 redirects', async () => {
     const opts = await setUp({ '/loop': redirect('/loop') }, ['/loop']);
     await assertFails(opts, /more than 5 redirects/);
@@ -149,6 +177,6 @@ describe('resolveWeightsFile: the download', () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
     await fs.utimes(abandoned, twoHoursAgo, twoHoursAgo);
     await resolveWeightsFile(opts);
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['weights.h5', path.basename(live)]);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['weights.h5', path.basename(live), `weights.h5${CHECKED_SUFFIX}`]);
   });
 });

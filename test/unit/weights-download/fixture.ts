@@ -1,6 +1,8 @@
+import { execFileSync } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
-import { promises as fs } from 'fs';
+import { promises as fs, mkdtempSync, readFileSync, rmSync } from 'fs';
 import * as http from 'http';
+import * as https from 'https';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,24 +30,60 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** An HTTP server on 127.0.0.1 answering each path with its handler, and 404 elsewhere. */
-export async function startServer(routes: Record<string, Handler>): Promise<TestServer> {
+export interface Certificate {
+  readonly key: string;
+  readonly cert: string;
+}
+
+/**
+ * An HTTP server on 127.0.0.1 answering each path with its handler, and 404 elsewhere; HTTPS with `tls`, whose
+ * certificate the client must be told to trust (see trustCertificate).
+ */
+export async function startServer(routes: Record<string, Handler>, tls?: Certificate): Promise<TestServer> {
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const respond = (req: http.IncomingMessage, res: http.ServerResponse) => {
     requests.push(req.url ?? '');
     const handler = routes[req.url ?? ''] ?? status(404);
     handler(req, res);
-  });
+  };
+  const server = tls ? https.createServer(tls, respond) : http.createServer(respond);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: (route) => `http://127.0.0.1:${port}${route}`,
+    url: (route) => `${tls ? 'https' : 'http'}://127.0.0.1:${port}${route}`,
     requests,
     close: () => {
       // Handlers that stall keep their connections open; close() alone would wait for them.
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** A certificate for 127.0.0.1 made by openssl, valid for a day; undefined where openssl is not installed. */
+export function selfSignedCertificate(): Certificate | undefined {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'neural-style-tls-'));
+  try {
+    const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+    ], { stdio: 'ignore' });
+    return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Makes the download's HTTPS requests (through the global agent) trust `cert`; returns how to undo it. */
+export function trustCertificate({ cert }: Certificate): () => void {
+  const options = https.globalAgent.options;
+  const before = options.ca;
+  options.ca = cert;
+  return () => {
+    options.ca = before;
   };
 }
 

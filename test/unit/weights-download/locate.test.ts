@@ -3,6 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { UserError } from '../../../src/engine/errors';
 import { localWeightsFile, resolveWeightsFile } from '../../../src/engine/weights/locate';
+import { CHECKED_SUFFIX, rememberVerified } from '../../../src/engine/weights/verified-copy';
 import {
   assertNothingCached,
   makePayload,
@@ -35,7 +36,7 @@ describe('resolveWeightsFile: where the weights come from', () => {
     const file = await resolveWeightsFile(opts);
     assert.equal(file, path.join(dir, 'cache', 'weights.h5'));
     assert.deepEqual(await fs.readFile(file), payload.bytes);
-    assert.deepEqual(await fs.readdir(path.join(dir, 'cache')), ['weights.h5']);
+    assert.deepEqual((await fs.readdir(path.join(dir, 'cache'))).sort(), ['weights.h5', `weights.h5${CHECKED_SUFFIX}`]);
     assert.equal(await localWeightsFile(opts), file);
     assert.equal(await resolveWeightsFile(opts), file);
     assert.equal(server.requests.length, 1);
@@ -47,6 +48,39 @@ describe('resolveWeightsFile: where the weights come from', () => {
     assert.equal(await localWeightsFile(opts), undefined);
     assert.deepEqual(await fs.readFile(await resolveWeightsFile(opts)), payload.bytes);
     assert.equal(server.requests.length, 1);
+  });
+
+  it('does not trust a planted file of the right size: it is hashed, and replaced by a download', async () => {
+    const opts = optionsFor(payload, dir, [server.url('/weights.h5')]);
+    const cached = path.join(dir, 'weights.h5');
+    await fs.writeFile(cached, Buffer.alloc(payload.size, 7));
+    assert.equal(await localWeightsFile(opts), undefined);
+    assert.deepEqual(await fs.readdir(dir), ['weights.h5'], 'no note that it was checked');
+    assert.deepEqual(await fs.readFile(await resolveWeightsFile(opts)), payload.bytes);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('hashes a cached copy once, then trusts the note beside it, until the file is changed', async () => {
+    const opts = optionsFor(payload, dir, [server.url('/weights.h5')]);
+    const cached = path.join(dir, 'weights.h5');
+    await fs.writeFile(cached, payload.bytes);
+    assert.equal(await localWeightsFile(opts), cached);
+    assert.match(await fs.readFile(cached + CHECKED_SUFFIX, 'utf8'), new RegExp(`^md5 ${payload.md5} size ${payload.size} mtime \\d+`));
+
+    // A note for the file as it is is all that is looked at: bytes that are wrong but noted pass unhashed.
+    const planted = Buffer.alloc(payload.size, 7);
+    await fs.writeFile(cached, planted);
+    await rememberVerified(cached, payload.md5);
+    assert.equal(await localWeightsFile(opts), cached);
+
+    // Rewritten in place to the same size and mtime, the file no longer matches its note and is hashed again.
+    // File times tick coarsely (a few ms on Linux): the wait makes sure the rewrite's ctime differs.
+    const { mtime } = await fs.stat(cached);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await fs.writeFile(cached, Buffer.alloc(payload.size, 8));
+    await fs.utimes(cached, mtime, mtime);
+    assert.equal(await localWeightsFile(opts), undefined);
+    assert.deepEqual(server.requests, []);
   });
 
   it('uses NEURAL_STYLE_CACHE when no cacheDir option is given', async () => {

@@ -29,6 +29,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'previews':
       page.previews(m.previews);
       break;
+    case 'restyled':
+      page.restyled(m.strength, m.png);
+      break;
   }
 });
 

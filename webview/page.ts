@@ -19,12 +19,13 @@ const STATUS_TEXT: Record<JobStatus, string> = {
   interrupted: 'Interrupted',
 };
 
-const LABELS: Record<keyof EditableOptions, string> = {
+const LABELS: Record<Exclude<keyof EditableOptions, 'method'>, string> = {
   styleWeight: 'Style weight',
   contentWeight: 'Content weight',
   tvWeight: 'TV weight',
   steps: 'Steps',
   maxSize: 'Size (px)',
+  styleStrength: 'Style strength',
 };
 
 /**
@@ -36,6 +37,7 @@ export class JobPage {
   private chart?: LossChart;
   private stats?: HTMLElement;
   private pictures?: HTMLElement;
+  private buttons?: HTMLElement;
   /** Object URLs of the in-memory images shown, released when they are replaced. */
   private urls: string[] = [];
 
@@ -49,6 +51,7 @@ export class JobPage {
     const canvas = h('canvas', { role: 'img', 'aria-label': 'Loss curves' });
     this.stats = h('dl', { class: 'stats' });
     this.pictures = h('section', { class: 'pictures' });
+    this.buttons = h('section', { class: 'actions' });
     this.root.replaceChildren(...present(
       h('header', {},
         h('h1', {}, `${r.content.name} `, h('span', { class: 'muted' }, 'in the style of'), ` ${r.styles.map((s) => s.name).join(' + ')}`),
@@ -61,14 +64,24 @@ export class JobPage {
         ...job.styleSrcs.map((src, i) => figure(src, 'Style', r.styles[i].name)),
       ),
       this.pictures,
+      job.strength !== undefined && r.status === 'done' ? this.strengthSlider(job.strength) : null,
       this.stats,
-      h('section', { class: 'chart' }, canvas),
-      this.actions(job, ended),
+      r.options.method === 'optimize' ? h('section', { class: 'chart' }, canvas) : null,
+      this.buttons,
       ended && r.status !== 'failed' ? this.runAgainForm(job) : null,
     ));
     this.chart = new LossChart(canvas, r.losses);
     this.drawPictures();
     this.drawStats();
+    this.drawButtons();
+  }
+
+  /** A fast job rendered again at another strength: the new picture replaces the shown one, unsaved. */
+  restyled(strength: number, png: Uint8Array): void {
+    if (!this.job) return;
+    this.job = { ...this.job, strength, unsaved: png };
+    this.drawPictures();
+    this.drawButtons();
   }
 
   tick(progress: Progress, pace: Pace, points: readonly LossPoint[]): void {
@@ -99,15 +112,17 @@ export class JobPage {
     const strip = job.previews.map((p) =>
       h('figure', { class: 'thumb' }, h('img', { src: this.objectUrl(p.png), alt: `Step ${p.step}` }), h('figcaption', {}, `${p.step}`)),
     );
-    const resultSrc = job.outputSrc ?? (job.unsaved && this.objectUrl(job.unsaved));
+    // The picture not yet saved (the best so far, or another strength) is the one to look at.
+    const resultSrc = job.unsaved ? this.objectUrl(job.unsaved) : job.outputSrc;
     let main: HTMLElement;
     if (resultSrc) {
-      main = comparison(job.contentSrc, resultSrc, r.output ? r.output.name : 'Not saved yet');
+      main = comparison(job.contentSrc, resultSrc, job.unsaved || !r.output ? 'Not saved yet' : r.output.name);
     } else if (job.previews.length > 0) {
       const current = job.previews[job.previews.length - 1];
+      const caption = current.step === 0 ? 'The fast method\'s picture, while the optimisation gets ready' : `Step ${current.step}`;
       main = h('figure', { class: 'current' },
-        h('img', { src: this.objectUrl(current.png), alt: `The image at step ${current.step}`, id: 'current' }),
-        h('figcaption', {}, `Step ${current.step}`));
+        h('img', { src: this.objectUrl(current.png), alt: caption, id: 'current' }),
+        h('figcaption', {}, caption));
     } else {
       const waiting = r.status === 'queued' || r.status === 'preparing' ? 'The first image appears after the first step.' : 'No image.';
       main = h('figure', { class: 'current placeholder' }, h('img', { src: job.contentSrc, alt: '' }), h('figcaption', {}, waiting));
@@ -128,13 +143,16 @@ export class JobPage {
     const elapsedMs = end?.elapsedMs ?? p?.elapsedMs;
     const lastLoss = end?.losses?.total ?? p?.losses.total ?? r.losses[r.losses.length - 1]?.total;
     const running = r.status === 'running';
+    const fast = r.options.method === 'fast';
     const items: [string, string | undefined][] = [
-      ['Step', total ? `${step} of ${total}` : step > 0 ? `${step}` : undefined],
+      ['Method', fast ? 'Fast (Magenta\'s arbitrary stylization network)' : undefined],
+      ['Strength', fast && job.strength !== undefined ? job.strength.toFixed(2) : undefined],
+      ['Step', fast ? undefined : total ? `${step} of ${total}` : step > 0 ? `${step}` : undefined],
       ['Speed', running && job.pace ? rate(job.pace.stepsPerSecond) : undefined],
       ['Elapsed', elapsedMs !== undefined ? duration(elapsedMs) : undefined],
       ['Left', running && job.pace?.etaMs !== undefined ? `about ${duration(job.pace.etaMs)}` : undefined],
       ['Size', width && height ? `${width}×${height}${running && p ? whereInRun(p) : ''}` : undefined],
-      ['Loss', lastLoss !== undefined ? loss(lastLoss) : undefined],
+      ['Loss', !fast && lastLoss !== undefined ? loss(lastLoss) : undefined],
       ['Backend', r.backend],
     ];
     this.stats!.replaceChildren(
@@ -144,24 +162,39 @@ export class JobPage {
     this.stats!.style.setProperty('--progress', String(running ? progress : 0));
   }
 
-  private actions(job: JobView, ended: boolean): HTMLElement {
+  private drawButtons(): void {
+    const job = this.job!;
+    const r = job.record;
     const button = (label: string, m: FromWebview, primary = false) => {
       const b = h('button', { type: 'button', class: primary ? 'primary' : 'secondary' }, label);
       b.addEventListener('click', () => this.post(m));
       return b;
     };
-    return h('section', { class: 'actions' },
-      !ended ? button('Cancel', { type: 'cancel' }) : null,
-      job.unsaved ? button('Save Best Image', { type: 'save' }, true) : null,
-      job.record.output ? button('Open', { type: 'open' }, true) : null,
-      job.record.output ? button('Reveal in Explorer', { type: 'reveal' }) : null,
-    );
+    const fast = r.options.method === 'fast';
+    this.buttons!.replaceChildren(...present(
+      !ENDED_STATUSES.includes(r.status) ? button('Cancel', { type: 'cancel' }) : null,
+      job.unsaved ? button(fast ? 'Save' : 'Save Best Image', { type: 'save' }, true) : null,
+      r.output ? button('Open', { type: 'open' }, !job.unsaved) : null,
+      r.output ? button('Reveal in Explorer', { type: 'reveal' }) : null,
+      fast && r.status === 'done' ? button('Optimize with VGG19', { type: 'runAgain', options: { method: 'optimize' } }) : null,
+    ));
   }
 
-  /** The weights, steps and size of this run, editable, and a button to run again with them. */
+  /** The fast method's style strength, rendered again as the slider moves (the extension keeps up with the last). */
+  private strengthSlider(strength: number): HTMLElement {
+    const value = h('output', { for: 'strength' }, strength.toFixed(2));
+    const slider = h('input', { type: 'range', id: 'strength', min: 0, max: 1, step: 0.05, value: strength, 'aria-label': 'Style strength' });
+    slider.addEventListener('input', () => {
+      value.textContent = Number(slider.value).toFixed(2);
+      this.post({ type: 'restyle', strength: Number(slider.value) });
+    });
+    return h('section', { class: 'strength' }, h('label', { for: 'strength' }, 'Style strength'), slider, value);
+  }
+
+  /** The options of this run that the panel can change, editable, and a button to run again with them. */
   private runAgainForm(job: JobView): HTMLElement {
     const error = h('p', { class: 'error', role: 'alert' });
-    const inputs = EDITABLE_OPTIONS.map((key) => {
+    const inputs = EDITABLE_OPTIONS[job.record.options.method].map((key) => {
       const def = STYLE_OPTION_DEFS[key];
       const input = h('input', {
         type: 'number', name: key, id: `again-${key}`, value: job.record.options[key], min: def.min, max: def.max,
@@ -185,7 +218,8 @@ export class JobPage {
       error.textContent = '';
       this.post({ type: 'runAgain', options });
     });
-    return h('details', { class: 'again', open: true }, h('summary', {}, 'Run again with other weights, steps or size'), form);
+    const what = job.record.options.method === 'fast' ? 'strength or size' : 'weights, steps or size';
+    return h('details', { class: 'again', open: true }, h('summary', {}, `Run again with another ${what}`), form);
   }
 }
 

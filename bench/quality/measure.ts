@@ -6,10 +6,11 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Evaluator, Losses } from '../../src/engine/backend';
 import { resolveOptions, type StyleOptions } from '../../src/engine/options';
-import { planEngine, planRun, type OptimizePlan } from '../../src/engine/plan';
+import { planOptimization, type OptimizePlan } from '../../src/engine/plan';
 import { lossProblem, styleTargets } from '../../src/engine/problem';
 import { stylize } from '../../src/engine/run';
 import { loadBackend } from '../../src/engine/select-backend';
+import { layersUpTo } from '../../src/engine/vgg19';
 import { loadVggWeights } from '../../src/engine/weights/keras-h5';
 import { readImage } from '../../src/image/decode';
 import { encodeImage } from '../../src/image/encode';
@@ -29,12 +30,12 @@ async function main(): Promise<void> {
   const size = Number(sizeArg);
   const { stageSteps, ...given } = JSON.parse(json) as Partial<StyleOptions> & { stageSteps?: number[] };
   const options: StyleOptions = resolveOptions({ ...BLOCKS_1_3, maxSize: size, ...given });
-  const weights = await loadVggWeights(WEIGHTS, planEngine(options).layers);
+  const weights = await loadVggWeights(WEIGHTS, layersUpTo([...options.styleLayers, ...options.contentLayers]));
   const backend = await loadBackend('onnx', weights);
   const [content, style] = await Promise.all([readImage(pair.content), readImage(pair.style)]);
   const target = fitLongSide(content.raster.height, content.raster.width, size);
   const named = (file: string, r: { width: number; height: number }) => ({ name: file, width: r.width, height: r.height });
-  const planned = planRun(options, named(pair.content, content.raster), [named(pair.style, style.raster)], backend);
+  const planned = planOptimization(options, named(pair.content, content.raster), [named(pair.style, style.raster)], backend);
   // Every step is measured, so every step is a preview.
   const plan: OptimizePlan = {
     ...planned,

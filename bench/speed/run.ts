@@ -9,7 +9,7 @@ import { promises as fs, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { resolveOptions } from '../../src/engine/options';
-import { planRun } from '../../src/engine/plan';
+import { planOptimization } from '../../src/engine/plan';
 import { seededRandom } from '../../src/engine/random';
 import { randomVggWeights, writeKerasWeights } from '../../test/helpers/random-vgg-weights';
 import { renderChart } from './chart';
@@ -43,7 +43,7 @@ function limit(engine: EngineName, size: number): string | undefined {
 }
 
 function tutorialProblem(): Job['problem'] {
-  return planRun(resolveOptions({ preset: 'tutorial' }), { name: 'content', width: 512, height: 512 }, []).loss;
+  return planOptimization(resolveOptions({ preset: 'tutorial' }), { name: 'content', width: 512, height: 512 }, []).loss;
 }
 
 function runChild(job: Job): Promise<Outcome> {

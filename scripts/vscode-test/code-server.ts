@@ -29,13 +29,21 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-export interface Profile { userDataDir: string; extensionsDir: string; env: NodeJS.ProcessEnv }
+/**
+ * With workspace trust on and no prompt at start-up, a folder opened for the first time stays untrusted: VS Code's
+ * Restricted Mode, which the restricted suite runs in.
+ */
+const RESTRICTED_SETTINGS = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
+
+/** `restricted`: the folder opened will not be trusted (see RESTRICTED_SETTINGS). */
+export interface Profile { userDataDir: string; extensionsDir: string; env: NodeJS.ProcessEnv; restricted: boolean }
 
 /** Folders and environment of a fresh profile under `tmp`, shared by `installExtension` and `startCodeServer`. */
-export function makeProfile(tmp: string, env: NodeJS.ProcessEnv): Profile {
+export function makeProfile(tmp: string, env: NodeJS.ProcessEnv, restricted = false): Profile {
   const userDataDir = path.join(tmp, 'user-data');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const settings = restricted ? { ...USER_SETTINGS, ...RESTRICTED_SETTINGS } : USER_SETTINGS;
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   // An empty config file: code-server otherwise creates ~/.config/code-server/config.yaml with a password.
   writeFileSync(path.join(tmp, 'config.yaml'), '');
   // VSCODE_* variables of a VS Code terminal the tests were started from would point code-server at that instance.
@@ -44,6 +52,7 @@ export function makeProfile(tmp: string, env: NodeJS.ProcessEnv): Profile {
     userDataDir,
     extensionsDir: path.join(tmp, 'extensions'),
     env: { ...inherited, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data') },
+    restricted,
   };
 }
 
@@ -60,7 +69,8 @@ export async function installExtension(codeServer: string, profile: Profile, vsi
 export async function startCodeServer(codeServer: string, profile: Profile, logFile: string): Promise<CodeServer> {
   const child = startGroup(codeServer, [
     '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', ...profileArgs(profile),
+    ...(profile.restricted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened',
+    ...profileArgs(profile),
   ], { env: profile.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   child.stdout!.pipe(log, { end: false });

@@ -24,11 +24,19 @@ export async function main(): Promise<number> {
   await run(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
   await bundleSuite();
   lap('extension and suite built');
-  const artifacts = freshArtifacts('integration');
+  const trusted = await runSuite(codeServer, 'trusted', lap);
+  const restricted = await runSuite(codeServer, 'restricted', lap);
+  return trusted !== 0 ? trusted : restricted;
+}
+
+/** One pass of the suite in a fresh code-server: in a trusted workspace, or in Restricted Mode. */
+async function runSuite(codeServer: string, suite: 'trusted' | 'restricted', lap: (what: string) => void): Promise<number> {
+  const artifacts = freshArtifacts(suite === 'trusted' ? 'integration' : 'integration-restricted');
   const code = await withTempDir(artifacts, async (tmp) => {
     const workspace = await makeWorkspace(path.join(tmp, 'workspace'));
     // The whole environment goes through to the extension host (NEURAL_STYLE_WEIGHTS, NEURAL_STYLE_TEST_GREP, ...).
-    const profile = makeProfile(tmp, { ...process.env, NEURAL_STYLE_TEST_HOST: 'code-server' });
+    const env = { ...process.env, NEURAL_STYLE_TEST_HOST: 'code-server', NEURAL_STYLE_TEST_SUITE: suite };
+    const profile = makeProfile(tmp, env, suite === 'restricted');
     const server = await startCodeServer(codeServer, profile, path.join(artifacts, 'code-server.log'));
     lap(`code-server listening on ${server.origin}`);
     const suiteLog = createWriteStream(path.join(artifacts, 'suite.log'));
@@ -80,6 +88,6 @@ export async function main(): Promise<number> {
       browserLog.end();
     }
   });
-  lap(`suite exit code ${code}; logs in ${path.relative(ROOT, artifacts)}/`);
+  lap(`${suite} suite exit code ${code}; logs in ${path.relative(ROOT, artifacts)}/`);
   return code;
 }

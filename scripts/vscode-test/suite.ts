@@ -6,13 +6,17 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { ROOT, SUITE_DIR } from './paths';
 
-/** Writes out/integration/index.js (the runner, with mocha inside) and out/integration/tests.js. */
+/**
+ * Writes out/integration/index.js (the runner, with mocha inside), tests.js (test/integration/*.test.ts) and
+ * restricted.js (test/integration/restricted/, the suite that runs in Restricted Mode).
+ */
 export async function bundleSuite(): Promise<void> {
   const dir = path.join(ROOT, 'test', 'integration');
-  const tests = (await readdir(dir, { recursive: true }))
+  const files = (await readdir(dir, { recursive: true }))
     .filter((f) => f.endsWith('.test.ts'))
     .sort()
     .map((f) => `./${f.split(path.sep).join('/')}`);
+  const restricted = files.filter((f) => f.startsWith('./restricted/'));
   // Plain JS shared with scripts/build.mjs; a computed specifier, as TypeScript has no types for it.
   const shared = await import(pathToFileURL(path.join(ROOT, 'scripts', 'esbuild-node.mjs')).href);
   const node: esbuild.BuildOptions = shared.nodeBundle();
@@ -22,10 +26,12 @@ export async function bundleSuite(): Promise<void> {
       // mocha's parallel mode resolves its worker files at run time; the suite runs serially and never loads them.
       logOverride: { 'require-resolve-not-external': 'silent' },
     }),
-    esbuild.build({
-      // mocha stays out: the tests use the globals of the instance index.js runs them with.
-      ...node, outfile: path.join(SUITE_DIR, 'tests.js'), external: [...shared.external, 'mocha'],
-      stdin: { contents: tests.map((f) => `import ${JSON.stringify(f)};`).join('\n'), resolveDir: dir, loader: 'ts' },
-    }),
+    ...[['tests.js', files.filter((f) => !restricted.includes(f))], ['restricted.js', restricted]].map(([name, tests]) =>
+      esbuild.build({
+        // mocha stays out: the tests use the globals of the instance index.js runs them with.
+        ...node, outfile: path.join(SUITE_DIR, name as string), external: [...shared.external, 'mocha'],
+        stdin: { contents: (tests as string[]).map((f) => `import ${JSON.stringify(f)};`).join('\n'), resolveDir: dir, loader: 'ts' },
+      }),
+    ),
   ]);
 }

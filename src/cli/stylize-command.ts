@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { UserError, fileProblem } from '../engine/errors';
-import { crossOptionProblems, resolveOptions } from '../engine/options';
+import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../engine/options';
 import { DEFAULT_QUALITY } from '../image/encode';
 import { readImageBytes } from '../image/input-file';
 import { localOutputFs } from '../output/local-fs';
@@ -39,7 +39,10 @@ export function stylizeCommand(): Command {
     .option('-q, --quiet', 'no progress output');
   addStyleOptionFlags(cmd);
   return cmd.action(async (content: string, styles: string[], flags: StylizeFlags) => {
-    const options = resolveOptions(explicitStyleOptions(cmd));
+    const explicit = explicitStyleOptions(cmd);
+    const options = resolveOptions(explicit);
+    const [unused] = unusedOptions(options.method, Object.keys(explicit) as StyleOptionKey[]);
+    if (unused) throw new UserError(`${flagName(unused)} is not used by --method ${options.method}; leave it out`);
     const problems = crossOptionProblems(options, styles.length, flagName);
     if (problems.length > 0) throw new UserError(problems[0]);
     const quality = Number(flags.quality);

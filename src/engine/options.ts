@@ -13,58 +13,73 @@ export type OptionSpec =
   | { kind: 'layers'; default: readonly string[] }
   | { kind: 'numbers'; min: number; max: number; default: readonly number[] };
 
-export type OptionDef = OptionSpec & { readonly description: string };
+export const METHODS = ['optimize', 'fast'] as const;
+export type Method = (typeof METHODS)[number];
+
+/** `for`: the one method that uses the option; without it, both do. */
+export type OptionDef = OptionSpec & { readonly description: string; readonly for?: Method };
 
 export const PRESETS = ['quick', 'balanced', 'best', 'tutorial'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
 export const STYLE_OPTION_DEFS = {
+  method: {
+    kind: 'enum', values: METHODS, default: 'optimize',
+    description:
+      'How the picture is made: "optimize" repaints the image itself step by step against VGG19 (Gatys et al.; ' +
+      'minutes), "fast" runs Magenta\'s arbitrary stylization network once (a fraction of a second; it ships with ' +
+      'the extension, nothing to download).',
+  },
+  styleStrength: {
+    kind: 'number', min: 0, max: 1, default: 1, for: 'fast',
+    description: 'How much of the style the fast method applies, from 0 (the content repainted in its own style) to 1.',
+  },
   preset: {
-    kind: 'enum', values: PRESETS, default: 'balanced',
+    for: 'optimize', kind: 'enum', values: PRESETS, default: 'balanced',
     description:
       'How the time is spent: "quick" for a fast preview, "balanced" for a good picture soon, "best" for the ' +
       'lowest loss, "tutorial" for the TensorFlow tutorial\'s exact recipe (1000 Adam steps at 512 px, its ' +
       'weights and layers). Options you set yourself override the preset.',
   },
-  styleWeight: { kind: 'number', min: 0, max: 1e12, default: 1e-2, description: 'Weight of the style (Gram matrix) loss.' },
-  contentWeight: { kind: 'number', min: 0, max: 1e12, default: 1e4, description: 'Weight of the content (feature) loss.' },
+  styleWeight: { for: 'optimize', kind: 'number', min: 0, max: 1e12, default: 1e-2, description: 'Weight of the style (Gram matrix) loss.' },
+  contentWeight: { for: 'optimize', kind: 'number', min: 0, max: 1e12, default: 1e4, description: 'Weight of the content (feature) loss.' },
   tvWeight: {
-    kind: 'number', min: 0, max: 1e9, default: 30,
+    for: 'optimize', kind: 'number', min: 0, max: 1e9, default: 30,
     description: 'Weight of the total variation loss, which smooths out high-frequency noise.',
   },
   styleLayers: {
-    kind: 'layers', default: ['block1_conv1', 'block2_conv1', 'block3_conv1', 'block4_conv1', 'block5_conv1'],
+    for: 'optimize', kind: 'layers', default: ['block1_conv1', 'block2_conv1', 'block3_conv1', 'block4_conv1', 'block5_conv1'],
     description: 'VGG19 layers whose Gram matrices define the style (ReLU outputs, e.g. block1_conv1).',
   },
   styleLayerWeights: {
-    kind: 'numbers', min: 0, max: 1e6, default: [],
+    for: 'optimize', kind: 'numbers', min: 0, max: 1e6, default: [],
     description: 'Relative weight of each style layer, in the order of the style layers; empty means all equal.',
   },
   contentLayers: {
-    kind: 'layers', default: ['block5_conv2'],
+    for: 'optimize', kind: 'layers', default: ['block5_conv2'],
     description: 'VGG19 layers whose activations define the content.',
   },
   optimizer: {
-    kind: 'enum', values: ['adam', 'lbfgs'], default: 'adam',
+    for: 'optimize', kind: 'enum', values: ['adam', 'lbfgs'], default: 'adam',
     description: 'Adam (the tutorial\'s; its step can be decayed to 0 along a cosine) or L-BFGS (the paper\'s, with a line search).',
   },
-  learningRate: { kind: 'number', min: 1e-6, max: 10, default: 0.08, description: 'Adam\'s step size (the tutorial uses 0.02).' },
+  learningRate: { for: 'optimize', kind: 'number', min: 1e-6, max: 10, default: 0.08, description: 'Adam\'s step size (the tutorial uses 0.02).' },
   beta1: {
-    kind: 'number', min: 0, max: 0.9999, default: 0.9,
+    for: 'optimize', kind: 'number', min: 0, max: 0.9999, default: 0.9,
     description: 'Adam\'s momentum (beta_1); the tutorial uses 0.99.',
   },
   beta2: {
-    kind: 'number', min: 0, max: 0.9999, default: 0.6,
+    for: 'optimize', kind: 'number', min: 0, max: 0.9999, default: 0.6,
     description:
       'Adam\'s second-moment decay (beta_2). The closer to 1, the longer Adam remembers the large gradients of the ' +
       'first steps, which shrinks its step as the run settles; the tutorial uses 0.999.',
   },
   learningRateDecay: {
-    kind: 'enum', values: ['none', 'cosine'], default: 'cosine',
+    for: 'optimize', kind: 'enum', values: ['none', 'cosine'], default: 'cosine',
     description: 'Keep Adam\'s step size, or lower it to 0 along a half cosine over each scale\'s steps (settles finer).',
   },
   steps: {
-    kind: 'number', min: 1, max: 100000, integer: true, default: 200,
+    for: 'optimize', kind: 'number', min: 1, max: 100000, integer: true, default: 200,
     description: 'Optimisation steps (loss and gradient evaluations) at the output size; each smaller scale of a multi-scale run takes a quarter as many.',
   },
   maxSize: {
@@ -72,34 +87,34 @@ export const STYLE_OPTION_DEFS = {
     description: 'Longer side of the output in pixels.',
   },
   multiScale: {
-    kind: 'boolean', default: false,
+    for: 'optimize', kind: 'boolean', default: false,
     description: 'Optimise coarse to fine: start small and grow by sqrt(2) up to the output size; most steps are cheap.',
   },
   minSize: {
-    kind: 'number', min: 16, max: 8192, integer: true, default: 128,
+    for: 'optimize', kind: 'number', min: 16, max: 8192, integer: true, default: 128,
     description: 'Longer side of the first scale of a multi-scale run.',
   },
   tileSize: {
     // 512 keeps a 2048 px run near 1.1 GB and a step (so a preview) within ~3 s on two cores; 1024 needs ~2.8 GB.
-    kind: 'number', min: 128, max: 4096, integer: true, default: 512,
+    for: 'optimize', kind: 'number', min: 128, max: 4096, integer: true, default: 512,
     description:
       'Images larger than this (longer side, pixels) are optimised whole up to this size, then refined at full ' +
       'size tile by tile: memory and the time per step depend on this, not on the output size.',
   },
   tileSteps: {
-    kind: 'number', min: 1, max: 10000, integer: true, default: 50,
+    for: 'optimize', kind: 'number', min: 1, max: 10000, integer: true, default: 50,
     description: 'Steps spent on each tile when refining an output larger than the tile size.',
   },
   init: {
-    kind: 'enum', values: ['content', 'noise'], default: 'content',
+    for: 'optimize', kind: 'enum', values: ['content', 'noise'], default: 'content',
     description: 'Start from the content image, or from noise (seeded).',
   },
   seed: {
-    kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true, default: 0,
+    for: 'optimize', kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true, default: 0,
     description: 'Seed of the random numbers (noise start); the same seed and options give the same picture.',
   },
   styleScale: {
-    kind: 'number', min: 0.1, max: 4, default: 1,
+    for: 'optimize', kind: 'number', min: 0.1, max: 4, default: 1,
     description: 'Size of the style image relative to the output; smaller gives finer brush strokes.',
   },
   styleBlendWeights: {
@@ -111,11 +126,11 @@ export const STYLE_OPTION_DEFS = {
     description: 'Transfer the style\'s luminance only and keep the content\'s colours.',
   },
   previewInterval: {
-    kind: 'number', min: 0.5, max: 600, default: 2,
+    for: 'optimize', kind: 'number', min: 0.5, max: 600, default: 2,
     description: 'Seconds between progress previews of the evolving image.',
   },
   backend: {
-    kind: 'enum', values: ['auto', ...BACKEND_NAMES], default: 'auto',
+    for: 'optimize', kind: 'enum', values: ['auto', ...BACKEND_NAMES], default: 'auto',
     description:
       'Compute engine: "auto" picks tensorflow (tfjs-node, native) where it is installed, else onnx (ONNX ' +
       'Runtime, native), else wasm.',
@@ -205,6 +220,14 @@ function show(v: unknown): string {
   if (typeof v === 'string') return `"${v}"`;
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return JSON.stringify(v) ?? String(v);
+}
+
+/** Of the options given (`keys`), those that `method` does not use: a run must not take them as if they did something. */
+export function unusedOptions(method: Method, keys: readonly StyleOptionKey[]): StyleOptionKey[] {
+  return keys.filter((k) => {
+    const only = (STYLE_OPTION_DEFS[k] as OptionDef).for;
+    return only !== undefined && only !== method;
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { fitLongSide } from '../image/resize';
 import type { BackendChoice } from './backend';
 import { UserError } from './errors';
+import { FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE } from './fast/limits';
 import type { AdamSettings } from './optim/adam';
 import { DEFAULT_LBFGS, type LbfgsSettings } from './optim/lbfgs';
 import type { StyleOptions } from './options';
@@ -66,17 +67,31 @@ export interface OptimizePlan {
   readonly previewIntervalMs: number;
 }
 
-export type RunPlan = OptimizePlan;
+/** One pass of Magenta's arbitrary stylization network (the predictor, then the transformer). */
+export interface FastPlan {
+  readonly method: 'fast';
+  /** The output's size: the content's at the longer side asked for (not resampled when it already is). */
+  readonly width: number;
+  readonly height: number;
+  /** 0 (the content's own style) to 1 (the styles'). */
+  readonly strength: number;
+  /** Each style image's share of the blended style, summing to 1. */
+  readonly blend: readonly number[];
+  readonly preserveColors: boolean;
+}
 
-/**
- * What a run must load: a backend, the VGG19 layers up to the deepest one used, and the images, which are never
- * needed larger than these longer sides (the output's; a style image's at the output size).
- */
-export interface EnginePlan {
+export type RunPlan = OptimizePlan | FastPlan;
+
+/** The longest sides the images are ever needed at (the output's; a style image's at the largest scale). */
+export interface InputSides {
+  readonly content: number;
+  readonly style: number;
+}
+
+/** What the optimisation loads: a backend and the VGG19 layers up to the deepest one used. */
+export interface BackendPlan {
   readonly backend: BackendChoice;
   readonly layers: readonly ConvLayer[];
-  readonly contentSide: number;
-  readonly styleSide: number;
 }
 
 /** What a loaded backend cannot do (see Backend.maxSide). */
@@ -87,13 +102,16 @@ export interface BackendLimits {
 /** The tutorial's Adam epsilon, added to sqrt(v) as Keras does; large, so early steps stay small where v is tiny. */
 export const ADAM_EPSILON = 0.1;
 
-export function planEngine(o: StyleOptions): EnginePlan {
-  return {
-    backend: o.backend,
-    layers: layersUpTo([...o.styleLayers, ...o.contentLayers]),
-    contentSide: o.maxSize,
-    styleSide: styleLongSide(o.maxSize, o.styleScale),
-  };
+/** How large the inputs must be decoded, at most: larger ones are decoded already shrunk. */
+export function planInputs(o: StyleOptions): InputSides {
+  // The fast method crops a style image to its centre square before the predictor sees it at STYLE_SIDE: an
+  // elongated one's longer side may be needed at several times that.
+  if (o.method === 'fast') return { content: o.maxSize, style: 4 * STYLE_SIDE };
+  return { content: o.maxSize, style: styleLongSide(o.maxSize, o.styleScale) };
+}
+
+export function planBackend(o: StyleOptions): BackendPlan {
+  return { backend: o.backend, layers: layersUpTo([...o.styleLayers, ...o.contentLayers]) };
 }
 
 /**
@@ -101,9 +119,31 @@ export function planEngine(o: StyleOptions): EnginePlan {
  * the deepest layer used is refused here, on every backend, before anything is computed.
  */
 export function planRun(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], limits: BackendLimits = {}): RunPlan {
+  return o.method === 'fast' ? planFast(o, content, styles.length) : planOptimization(o, content, styles, limits);
+}
+
+/** The optimisation's plan whatever `o.method` says (benchmarks and tests of the optimisation call this). */
+export function planOptimization(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], limits: BackendLimits = {}): OptimizePlan {
   const plan = planOptimize(o, content, styles.length, limits);
   checkSizes(plan, content, styles);
   return plan;
+}
+
+function planFast(o: StyleOptions, content: NamedSize, styleCount: number): FastPlan {
+  if (o.maxSize > FAST_MAX_SIDE) {
+    throw new UserError(`the fast method makes pictures up to ${FAST_MAX_SIDE} px on the longer side, not ${o.maxSize}; choose a smaller size`);
+  }
+  const { width, height } = fitLongSide(content.height, content.width, o.maxSize);
+  if (Math.min(width, height) < MIN_CONTENT_SIDE) {
+    throw new UserError(
+      `${content.name} is too small for the fast method: at ${width}x${height} px it must be at least ${MIN_CONTENT_SIDE} px on ` +
+        'each side; choose a larger size',
+    );
+  }
+  return {
+    method: 'fast', width, height, strength: o.styleStrength, preserveColors: o.preserveColors,
+    blend: normalised(o.styleBlendWeights.length > 0 ? o.styleBlendWeights : Array.from({ length: styleCount }, () => 1), 1),
+  };
 }
 
 function planOptimize(o: StyleOptions, content: Size, styleCount: number, limits: BackendLimits): OptimizePlan {

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { Method } from '../engine/options';
 import type { JobService, StartResult } from './jobs';
 import { COMMANDS, IMAGE_PREVIEW_VIEW_TYPE } from './manifest';
 import { IMAGE_EXTENSIONS, isImagePath } from './image-files';
@@ -44,20 +45,25 @@ export function registerCommands(
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
-  /** Stylize with…: the selected images are the content; the style is picked (or given as a 3rd argument). */
-  register(COMMANDS.stylizeWith, async (uri, uris, styleArg): Promise<StartResult | undefined> => {
+  /**
+   * Stylize with…: the selected images are the content; the style is picked (or given as a 3rd argument). The
+   * method is the setting's, or fast for "Stylize Fast with…".
+   */
+  const stylizeWith = (method?: Method) => async (uri: unknown, uris: unknown, styleArg: unknown): Promise<StartResult | undefined> => {
     const contents = await targetImages(uri, uris, 'Choose the images to stylize');
     if (!contents?.length) return undefined;
     const styles = givenImages(styleArg) ?? (await pickImages({
-      title: `Stylize ${names(contents)} with…`,
+      title: `Stylize ${names(contents)}${method === 'fast' ? ' fast' : ''} with…`,
       placeholder: 'Choose the style image (type to filter)',
       many: false,
       recent: recent.list(),
     }));
     if (!styles) return undefined;
     await recent.remember(styles.map((u) => u.toString()));
-    return jobs.start(contents, styles);
-  });
+    return jobs.start(contents, styles, method);
+  };
+  register(COMMANDS.stylizeWith, stylizeWith());
+  register(COMMANDS.stylizeFastWith, stylizeWith('fast'));
 
   /** Use as Style for…: the reverse; the selected images are the style, the images to stylize are picked. */
   register(COMMANDS.useAsStyleFor, async (uri, uris, contentArg): Promise<StartResult | undefined> => {

@@ -11,7 +11,8 @@ import type { RunSettings } from './settings';
 export type JobEvent =
   | { readonly kind: 'status' }
   | { readonly kind: 'progress'; readonly progress: Progress; readonly pace: Pace; readonly point: LossPoint }
-  | { readonly kind: 'previews' };
+  | { readonly kind: 'previews' }
+  | { readonly kind: 'restyled' };
 
 /** Progress thumbnails kept for the strip: enough to see the picture form, few enough to resend on reload. */
 const MAX_PREVIEWS = 12;
@@ -32,8 +33,10 @@ export class JobState {
   report?: JobReport;
   /** The file written. */
   result?: Resource;
-  /** The encoded best image of a run that stopped early, until the user saves it (see `keepUnsaved`). */
+  /** The encoded best image of a run that stopped early, or a fast job at another strength, until it is saved. */
   unsaved?: Uint8Array;
+  /** A fast job's strength as shown now (the slider may have changed it since the run). */
+  strength?: number;
   previews: Preview[] = [];
   private readonly history = new LossHistory();
   private readonly paceMeter = new PaceMeter();
@@ -102,17 +105,27 @@ export class JobState {
         this.emit({ kind: 'progress', progress: p, pace: this.pace, point });
         break;
       }
-      case 'preview': {
-        const preview = { step: m.progress.step, png: plainBytes(m.png) };
-        this.previews.push(preview);
-        if (this.previews.length > MAX_PREVIEWS) {
-          const last = this.previews.length - 1;
-          this.previews = this.previews.filter((_, i) => i % 2 === 0 || i === last);
-        }
-        this.emit({ kind: 'previews' });
+      case 'preview':
+        this.addPreview(m.progress.step, m.png);
         break;
-      }
     }
+  }
+
+  /** A progress thumbnail: the image after `step` steps (0: before the first, such as a fast method's picture). */
+  addPreview(step: number, png: Uint8Array): void {
+    this.previews.push({ step, png: plainBytes(png) });
+    if (this.previews.length > MAX_PREVIEWS) {
+      const last = this.previews.length - 1;
+      this.previews = this.previews.filter((_, i) => i % 2 === 0 || i === last);
+    }
+    this.emit({ kind: 'previews' });
+  }
+
+  /** A fast job rendered again at `strength`: the new picture is kept until it is saved. */
+  restyled(strength: number, png: Uint8Array): void {
+    this.strength = strength;
+    this.keepUnsaved(png);
+    this.emit({ kind: 'restyled' });
   }
 
   /** What the panel keeps across a window reload. */
@@ -134,10 +147,22 @@ export class JobState {
   }
 }
 
-/** A job started in this window: it also knows where its result goes and which weights it loads. */
+/** An image as the worker is given it. */
+export interface NamedBytes {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * A job started in this window: it also knows where its result goes and which weights it loads, and once read, its
+ * images (a fast job renders them again when its strength changes).
+ */
 export class Job extends JobState {
+  inputs?: { readonly content: NamedBytes; readonly styles: readonly NamedBytes[] };
+
   constructor(id: string, content: Resource, styles: readonly Resource[], options: StyleOptions, readonly settings: RunSettings) {
     super(id, content, styles, options);
+    if (options.method === 'fast') this.strength = options.styleStrength;
   }
 }
 

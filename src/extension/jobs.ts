@@ -2,7 +2,8 @@ import { randomUUID } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../engine/errors';
-import type { StyleOptions } from '../engine/options';
+import type { Method, StyleOptions } from '../engine/options';
+import { outputFileName } from '../output/name';
 import { parse } from '../protocol/fields';
 import { webviewState, type EditableOptions, type JobRecord } from '../protocol/messages';
 import { concludeJob } from './conclude-job';
@@ -11,9 +12,10 @@ import { JobQueue } from './job-queue';
 import { BUSY_CONTEXT } from './manifest';
 import { JobPanel, type PanelActions } from './panel';
 import { RestrictedModeNotice } from './restricted-mode';
+import { Restyler } from './restyle';
 import { runJob } from './run-job';
 import { openResult, resourceOf, revealResult, saveResult } from './save-result';
-import { SECTION, combinationProblems, readJobSettings, readRunSettings } from './settings';
+import { SECTION, combinationProblems, readJobSettings, readRunSettings, type OutputSettings } from './settings';
 import type { WeightsProvider } from './weights';
 import { WorkerClient } from './worker-client';
 
@@ -37,6 +39,7 @@ export class JobService implements vscode.Disposable {
   private readonly worker: WorkerClient;
   private readonly actions: PanelActions;
   private readonly restricted = new RestrictedModeNotice();
+  private readonly restyler: Restyler;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -49,6 +52,7 @@ export class JobService implements vscode.Disposable {
       cancelGraceMs: CANCEL_GRACE_MS,
       log: (line) => log.info(`[worker] ${line}`),
     });
+    this.restyler = new Restyler(this.worker, log);
     this.queue = new JobQueue(
       async (job, signal) => concludeJob(job, await runJob(job, { worker: this.worker, weights, cancel: () => this.cancel(job.id) }, signal), log),
       (e) => log.error(`a job ended with an unexpected error: ${(e as Error)?.stack ?? e}`),
@@ -63,6 +67,7 @@ export class JobService implements vscode.Disposable {
       open: openResult,
       reveal: revealResult,
       runAgain: (job, options) => this.runAgain(job, options),
+      restyle: (job, strength) => job instanceof Job && this.restyler.request(job, strength),
       ahead: (job) => this.queue.ahead(job.id),
       closed: (job) => void this.panelClosed(job),
       log: (message) => log.warn(message),
@@ -78,21 +83,26 @@ export class JobService implements vscode.Disposable {
    * One job per content image, all with the same style images, each with the settings of its folder as they
    * are now. A bad setting starts none of them and says which key is wrong and what it must be.
    */
-  start(contents: readonly vscode.Uri[], styles: readonly vscode.Uri[]): StartResult {
+  start(contents: readonly vscode.Uri[], styles: readonly vscode.Uri[], method?: Method): StartResult {
     const jobs: Job[] = [];
     const ignored: string[] = [];
     for (const content of contents) {
-      const reading = readJobSettings(vscode.workspace.getConfiguration(SECTION, content), styles.length, vscode.workspace.isTrusted);
+      const config = vscode.workspace.getConfiguration(SECTION, content);
+      const reading = readJobSettings(config, styles.length, vscode.workspace.isTrusted, method);
       if (reading.problems) return this.refuse(reading.problems);
+      const naming = outputNameProblem(reading.value.output, content, styles);
+      if (naming) return this.refuse([naming]);
       ignored.push(...reading.ignored);
-      jobs.push(new Job(randomUUID(), resourceOf(content), styles.map(resourceOf), reading.value.options, reading.value));
+      const job = new Job(randomUUID(), resourceOf(content), styles.map(resourceOf), reading.value.options, reading.value);
+      if (reading.unused.length > 0) job.message = `The ${job.options.method} method does not use your ${reading.unused.join(', ')}.`;
+      jobs.push(job);
     }
     this.restricted.notice(ignored);
     for (const job of jobs) this.enqueue(job);
     return { jobIds: jobs.map((j) => j.id) };
   }
 
-  /** The same images and options with some changed in the panel; the output settings are read anew. */
+  /** The same images and options with some changed in the panel (or the method); the output settings are read anew. */
   runAgain(previous: JobState, changes: EditableOptions): StartResult {
     const content = vscode.Uri.parse(previous.content.uri);
     const run = readRunSettings(vscode.workspace.getConfiguration(SECTION, content), vscode.workspace.isTrusted);
@@ -210,6 +220,16 @@ export class JobService implements vscode.Disposable {
       if (choice === 'Save') await saveResult(job, this.log);
       else if (choice === 'Discard') job.unsaved = undefined;
     }
+  }
+}
+
+/** Why the result of `content` could not be named as the settings say (before minutes of work, not after). */
+function outputNameProblem(output: OutputSettings, content: vscode.Uri, styles: readonly vscode.Uri[]): string | undefined {
+  try {
+    outputFileName(output.namePattern, content.path, styles.map((s) => s.path), output.format);
+    return undefined;
+  } catch (e) {
+    return `${SECTION}.output.namePattern: ${errorMessage(e)}`;
   }
 }
 

@@ -10,6 +10,7 @@ import { OWN_SETTING_DEFS, RESTRICTED_SETTINGS, SECTION } from './settings';
 
 export const COMMANDS = {
   stylizeWith: `${SECTION}.stylizeWith`,
+  stylizeFastWith: `${SECTION}.stylizeFastWith`,
   useAsStyleFor: `${SECTION}.useAsStyleFor`,
   cancel: `${SECTION}.cancel`,
   showJob: `${SECTION}.showJob`,
@@ -36,7 +37,8 @@ function presetNote(key: StyleOptionKey): string {
 }
 
 function optionSchema(key: StyleOptionKey, def: OptionDef): Record<string, unknown> {
-  const description = def.description + presetNote(key);
+  const only = def.for ? ` Used by the ${def.for} method only.` : '';
+  const description = def.description + only + presetNote(key);
   switch (def.kind) {
     case 'number':
       return { type: def.integer ? 'integer' : 'number', minimum: def.min, maximum: def.max, default: def.default, description };
@@ -68,6 +70,7 @@ export function contributes(): Record<string, unknown> {
   return {
     commands: [
       { command: COMMANDS.stylizeWith, title: 'Stylize with…', category: CATEGORY, icon: '$(symbol-color)' },
+      { command: COMMANDS.stylizeFastWith, title: 'Stylize Fast with…', category: CATEGORY },
       { command: COMMANDS.useAsStyleFor, title: 'Use as Style for…', category: CATEGORY },
       { command: COMMANDS.cancel, title: 'Cancel Job', category: CATEGORY, enablement: BUSY_CONTEXT },
       { command: COMMANDS.showJob, title: 'Show Job', category: CATEGORY },
@@ -77,11 +80,13 @@ export function contributes(): Record<string, unknown> {
     menus: {
       'explorer/context': [
         { command: COMMANDS.stylizeWith, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@1' },
-        { command: COMMANDS.useAsStyleFor, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@2' },
+        { command: COMMANDS.stylizeFastWith, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@2' },
+        { command: COMMANDS.useAsStyleFor, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@3' },
       ],
       'editor/title': [
         { command: COMMANDS.stylizeWith, when: ON_IMAGE_PREVIEW, group: 'navigation' },
-        { command: COMMANDS.useAsStyleFor, when: ON_IMAGE_PREVIEW, group: '7_neuralStyle@1' },
+        { command: COMMANDS.stylizeFastWith, when: ON_IMAGE_PREVIEW, group: '7_neuralStyle@1' },
+        { command: COMMANDS.useAsStyleFor, when: ON_IMAGE_PREVIEW, group: '7_neuralStyle@2' },
       ],
       commandPalette: [{ command: COMMANDS.cancel, when: BUSY_CONTEXT }],
     },

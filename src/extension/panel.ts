@@ -16,6 +16,7 @@ export interface PanelActions {
   open(job: JobState): void;
   reveal(job: JobState): void;
   runAgain(job: JobState, options: EditableOptions): void;
+  restyle(job: JobState, strength: number): void;
   /** Jobs ahead of this one in the queue. */
   ahead(job: JobState): number | undefined;
   closed(job: JobState): void;
@@ -107,6 +108,9 @@ export class JobPanel {
       case 'runAgain':
         this.actions.runAgain(this.job, m.options);
         break;
+      case 'restyle':
+        this.actions.restyle(this.job, m.strength);
+        break;
     }
   }
 
@@ -123,6 +127,9 @@ export class JobPanel {
         break;
       case 'previews':
         if (this.panel.visible) void this.post({ type: 'previews', previews: this.job.previews });
+        break;
+      case 'restyled':
+        if (this.job.unsaved && this.job.strength !== undefined) void this.post({ type: 'restyled', strength: this.job.strength, png: this.job.unsaved });
         break;
     }
   }
@@ -152,6 +159,8 @@ export class JobPanel {
       pace: job.pace,
       ahead: job.status === 'queued' ? this.actions.ahead(job) : undefined,
       unsaved: job.unsaved,
+      // Only a job of this window has its images at hand to render again.
+      strength: job instanceof Job && job.inputs ? job.strength : undefined,
     };
   }
 

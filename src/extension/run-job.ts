@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../engine/errors';
 import type { ImagesResult } from '../engine/report';
 import type { Resource } from '../protocol/messages';
+import type { StyleOptions } from '../engine/options';
+import type { RunMessage } from '../protocol/messages';
 import type { Job } from './job';
 import { withProgressNotification } from './progress-notification';
 import type { WeightsProvider } from './weights';
@@ -24,34 +26,35 @@ export interface JobRunner {
 /** Longer side of the progress thumbnails the worker sends. */
 const PREVIEW_SIZE = 384;
 
-/** Gets the weights and the images, then runs the job in the worker; every way it can end is an outcome. */
+/**
+ * Reads the images and, for the optimisation, gets the weights (showing the fast method's picture meanwhile when
+ * they must be downloaded first), then runs the job in the worker; every way it can end is an outcome.
+ */
 export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): Promise<JobOutcome> {
-  job.setStatus('preparing', 'Getting the weights ready…');
-  const weights = await runner.weights.ensure(job.settings.weightsPath, signal);
-  if ('problem' in weights) {
-    // The weights provider has told the user already.
-    return signal.aborted ? { kind: 'cancelled', message: weights.problem } : { kind: 'failed', message: weights.problem };
-  }
   job.setStatus('preparing', 'Reading the images…');
-  let images: { name: string; bytes: Uint8Array }[];
   try {
-    images = await Promise.all([job.content, ...job.styles].map(readImage));
+    const [content, ...styles] = await Promise.all([job.content, ...job.styles].map(readImage));
+    job.inputs = { content, styles };
   } catch (e) {
     return { kind: 'failed', message: errorMessage(e), toast: errorMessage(e) };
+  }
+  let weightsPath = '';
+  if (job.options.method === 'optimize') {
+    if (!(await runner.weights.onDisk(job.settings.weightsPath))) await showFastPicture(job, runner);
+    job.setStatus('preparing', 'Getting the weights ready…');
+    const weights = await runner.weights.ensure(job.settings.weightsPath, signal);
+    if ('problem' in weights) {
+      // The weights provider has told the user already.
+      return signal.aborted ? { kind: 'cancelled', message: weights.problem } : { kind: 'failed', message: weights.problem };
+    }
+    weightsPath = weights.path;
   }
   if (signal.aborted) return { kind: 'cancelled', message: 'Cancelled before it started.' };
   job.setStatus('preparing', 'Loading the engine…');
   const onAbort = () => runner.worker.cancel(job.id);
   signal.addEventListener('abort', onAbort);
   try {
-    const [content, ...styles] = images;
-    const running = runner.worker.run(
-      {
-        type: 'run', jobId: job.id, content, styles, options: job.options, weightsPath: weights.path,
-        format: job.settings.output.format, previewSize: PREVIEW_SIZE,
-      },
-      (m) => job.apply(m),
-    );
+    const running = runner.worker.run(runMessage(job, job.id, job.options, weightsPath), (m) => job.apply(m));
     const end = await withProgressNotification(job, runner.cancel, running);
     if (end.type === 'result') return { kind: 'result', result: end.result };
     return { kind: 'failed', message: end.message, toast: end.message, showLog: !end.userError };
@@ -67,6 +70,19 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** What the worker is sent to run `job` (whose images have been read) with `options`. */
+export function runMessage(job: Job, jobId: string, options: StyleOptions, weightsPath = ''): RunMessage {
+  const { content, styles } = job.inputs!;
+  return { type: 'run', jobId, content, styles: [...styles], options, weightsPath, format: job.settings.output.format, previewSize: PREVIEW_SIZE };
+}
+
+/** The fast method's picture of the pair, as the first thumbnail of an optimisation that waits for its weights. */
+async function showFastPicture(job: Job, runner: JobRunner): Promise<void> {
+  job.setStatus('preparing', 'Making a fast picture before the weights download…');
+  const end = await runner.worker.run(runMessage(job, `${job.id}/fast-picture`, { ...job.options, method: 'fast', styleStrength: 1 }), () => {}).catch(() => undefined);
+  if (end?.type === 'result') job.addPreview(0, end.result.bytes);
 }
 
 async function readImage(r: Resource): Promise<{ name: string; bytes: Uint8Array }> {

@@ -1,6 +1,6 @@
 import {
-  STYLE_OPTION_DEFS, crossOptionProblems, optionProblem, resolveOptions, type OptionSpec, type StyleOptionKey,
-  type StyleOptions,
+  STYLE_OPTION_DEFS, crossOptionProblems, optionProblem, resolveOptions, unusedOptions, type Method, type OptionSpec,
+  type StyleOptionKey, type StyleOptions,
 } from '../engine/options';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
 import { DEFAULT_NAME_PATTERN, NAME_PATTERN_HELP, namePatternProblem } from '../output/name';
@@ -112,7 +112,7 @@ function ownProblem(def: OwnSettingDef, value: unknown): string | undefined {
 }
 
 /** The run options: the defaults, then the preset, then what the settings files hold (see resolveOptions). */
-function readStyleOptions(reader: SettingsReader): Reading<StyleOptions> {
+function readStyleOptions(reader: SettingsReader): Reading<StyleOptions> & { readonly set: StyleOptionKey[] } {
   const problems: string[] = [];
   const explicit: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as [StyleOptionKey, OptionSpec][]) {
@@ -122,7 +122,8 @@ function readStyleOptions(reader: SettingsReader): Reading<StyleOptions> {
     if (p) problems.push(`${SECTION}.${key} ${p}`);
     else explicit[key] = value;
   }
-  return problems.length > 0 ? { problems } : { value: resolveOptions(explicit as Partial<StyleOptions>) };
+  const set = Object.keys(explicit) as StyleOptionKey[];
+  return problems.length > 0 ? { problems, set } : { value: resolveOptions(explicit as Partial<StyleOptions>), set };
 }
 
 function readOwnSettings(reader: SettingsReader): Reading<RunSettings> {
@@ -159,16 +160,24 @@ export function combinationProblems(options: StyleOptions, styleCount: number): 
 }
 
 /**
- * The settings of a job, read once when it is started so that later changes never disturb it. Every bad value
- * is reported; then the job must not start. `ignored` names the workspace's settings left out in Restricted Mode.
+ * The settings of a job, read once when it is started so that later changes never disturb it; `method`, when
+ * given, is the command's choice over the setting's. Every bad value is reported; then the job must not start.
+ * `ignored` names the workspace's settings left out in Restricted Mode, `unused` the settings the method does not use.
  */
-export function readJobSettings(config: ConfigurationLike, styleCount: number, trusted: boolean): Reading<JobSettings> & { readonly ignored: string[] } {
+export function readJobSettings(
+  config: ConfigurationLike,
+  styleCount: number,
+  trusted: boolean,
+  method?: Method,
+): Reading<JobSettings> & { readonly ignored: string[]; readonly unused: string[] } {
   const reader = new SettingsReader(config, trusted);
   const options = readStyleOptions(reader);
   const run = readOwnSettings(reader);
   const { ignored } = reader;
-  if (options.problems || run.problems) return { problems: [...(options.problems ?? []), ...(run.problems ?? [])], ignored };
-  const combination = combinationProblems(options.value, styleCount);
-  if (combination.length > 0) return { problems: combination, ignored };
-  return { value: { ...run.value, options: options.value }, ignored };
+  const chosen = options.value && { ...options.value, method: method ?? options.value.method };
+  const unused = chosen ? unusedOptions(chosen.method, options.set).map((k) => `${SECTION}.${k}`) : [];
+  if (!chosen || run.problems) return { problems: [...(options.problems ?? []), ...(run.problems ?? [])], ignored, unused };
+  const combination = combinationProblems(chosen, styleCount);
+  if (combination.length > 0) return { problems: combination, ignored, unused };
+  return { value: { ...run.value!, options: chosen }, ignored, unused };
 }

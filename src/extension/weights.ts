@@ -17,6 +17,11 @@ const REPORT_MS = 250;
 export class WeightsProvider {
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
+  /** The weights file if it is on this machine already (nothing to download or ask), else undefined. */
+  async onDisk(setting: string): Promise<string | undefined> {
+    return localWeightsFile({ path: setting || undefined }).catch(() => undefined);
+  }
+
   async ensure(setting: string, signal: AbortSignal): Promise<WeightsOutcome> {
     try {
       const local = await localWeightsFile({ path: setting || undefined });

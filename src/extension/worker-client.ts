@@ -27,22 +27,24 @@ export interface WorkerClientOptions {
 
 const KEPT_LINES = 20;
 
+interface ActiveJob {
+  readonly child: ChildProcess;
+  readonly onMessage: (m: JobUpdate) => void;
+  readonly resolve: (end: JobEnd) => void;
+  readonly reject: (e: Error) => void;
+  killTimer?: NodeJS.Timeout;
+}
+
 /**
  * The extension's end of the worker process (see src/worker/main.ts): started when a job needs it, reused for the
- * next job (its loaded weights and backend with it), closed when idle. One job at a time: the queue sees to that.
+ * next job (its loaded weights and backend with it), closed when idle. The queue runs one optimisation at a time;
+ * a fast re-render (a second of work at most) may run beside it.
  */
 export class WorkerClient {
   private child?: ChildProcess;
   private readonly lastLines: string[] = [];
-  private active?: {
-    readonly jobId: string;
-    readonly child: ChildProcess;
-    readonly onMessage: (m: JobUpdate) => void;
-    readonly resolve: (end: JobEnd) => void;
-    readonly reject: (e: Error) => void;
-  };
+  private readonly active = new Map<string, ActiveJob>();
   private idleTimer?: NodeJS.Timeout;
-  private killTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: WorkerClientOptions) {}
 
@@ -56,28 +58,28 @@ export class WorkerClient {
    * them; rejects with WorkerDiedError when the process ends before that.
    */
   run(message: RunMessage, onMessage: (m: JobUpdate) => void): Promise<JobEnd> {
-    if (this.active) return Promise.reject(new Error(`the worker is busy with job ${this.active.jobId}`));
+    const { jobId } = message;
+    if (this.active.has(jobId)) return Promise.reject(new Error(`the worker runs job ${jobId} already`));
     clearTimeout(this.idleTimer);
     const child = this.child ?? this.start();
     return new Promise<JobEnd>((resolve, reject) => {
-      this.active = { jobId: message.jobId, child, onMessage, resolve, reject };
+      this.active.set(jobId, { child, onMessage, resolve, reject });
       this.send(child, message);
     }).finally(() => {
-      this.active = undefined;
-      clearTimeout(this.killTimer);
-      this.killTimer = undefined;
-      this.idleTimer = setTimeout(() => this.close(), this.options.idleMs);
+      clearTimeout(this.active.get(jobId)?.killTimer);
+      this.active.delete(jobId);
+      if (this.active.size === 0) this.idleTimer = setTimeout(() => this.close(), this.options.idleMs);
     });
   }
 
-  /** Asks the running job to stop after its current step; kills the worker if it does not within the grace time. */
+  /** Asks a running job to stop after its current step; kills the worker if it does not within the grace time. */
   cancel(jobId: string): void {
-    if (!this.child || this.active?.jobId !== jobId) return;
-    this.send(this.child, { type: 'cancel', jobId });
-    const child = this.child;
-    this.killTimer ??= setTimeout(() => {
+    const job = this.active.get(jobId);
+    if (!job || job.child !== this.child) return;
+    this.send(job.child, { type: 'cancel', jobId });
+    job.killTimer ??= setTimeout(() => {
       this.options.log(`job ${jobId} did not stop within ${this.options.cancelGraceMs / 1000} s of being cancelled; killing the worker`);
-      child.kill('SIGKILL');
+      job.child.kill('SIGKILL');
     }, this.options.cancelGraceMs);
   }
 
@@ -114,8 +116,8 @@ export class WorkerClient {
         child.kill('SIGKILL');
         return;
       }
-      const active = this.active;
-      if (active?.child !== child || m.jobId !== active.jobId) return;
+      const active = this.active.get(m.jobId);
+      if (active?.child !== child) return;
       if (m.type === 'result' || m.type === 'failed') active.resolve(m);
       else active.onMessage(m);
     });
@@ -127,7 +129,9 @@ export class WorkerClient {
     child.on('close', (code, signal) => {
       const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
       this.line(`worker (pid ${child.pid}) ${how}`);
-      if (this.active?.child === child) this.active.reject(new WorkerDiedError(`the worker process ${how}`, [...this.lastLines]));
+      for (const job of this.active.values()) {
+        if (job.child === child) job.reject(new WorkerDiedError(`the worker process ${how}`, [...this.lastLines]));
+      }
     });
     return child;
   }
@@ -137,7 +141,7 @@ export class WorkerClient {
   }
 
   private close(): void {
-    if (this.active || !this.child) return;
+    if (this.active.size > 0 || !this.child) return;
     this.line('worker idle; closing it');
     // The worker exits when its IPC channel closes (see src/worker/main.ts).
     if (this.child.connected) this.child.disconnect();

@@ -1,6 +1,7 @@
 import { statSync } from 'fs';
 import type { Backend, BackendName } from '../engine/backend';
-import type { EnginePlan } from '../engine/plan';
+import type { BackendPlan } from '../engine/plan';
+import { loadFastNets, type FastNets } from '../engine/fast/fast-nets';
 import { createBackend } from '../engine/select-backend';
 import { loadVggWeights } from '../engine/weights/keras-h5';
 
@@ -12,7 +13,7 @@ let cached: { key: string; backend: Promise<Backend> } | undefined;
 
 export async function loadEngine(
   weightsPath: string,
-  engine: EnginePlan,
+  engine: BackendPlan,
   notice: (message: string) => void,
   skip: readonly BackendName[],
 ): Promise<Backend> {
@@ -34,4 +35,17 @@ export function releaseEngine(): void {
   const old = cached;
   cached = undefined;
   old?.backend.then((b) => b.dispose(), () => {});
+}
+
+/** Fast mode's nets, converted and opened once per process (they do not depend on the job). */
+let fast: Promise<FastNets> | undefined;
+
+export function loadFastEngine(): Promise<FastNets> {
+  if (fast) return fast;
+  const loading = loadFastNets();
+  fast = loading;
+  loading.catch(() => {
+    if (fast === loading) fast = undefined;
+  });
+  return loading;
 }

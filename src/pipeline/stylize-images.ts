@@ -1,15 +1,18 @@
 import type { Backend, BackendName } from '../engine/backend';
 import { errorMessage, UserError } from '../engine/errors';
 import type { StyleOptions } from '../engine/options';
-import { planEngine, planRun, type OptimizePlan } from '../engine/plan';
-import type { ImagesResult, Progress } from '../engine/report';
+import { fastStylize } from '../engine/fast/fast-stylize';
+import { planBackend, planInputs, planOptimization, planRun, type FastPlan, type OptimizePlan } from '../engine/plan';
+import type { ImagesResult, Progress, RunReport } from '../engine/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
 import { resizeAlpha } from '../image/alpha';
 import { readJobImages, type DecodedImage } from '../image/decode';
 import { encodeImage, encodePreview } from '../image/encode';
 import type { OutputFormat } from '../output/formats';
-import { loadEngine, releaseEngine } from './engine-cache';
+import type { Raster } from '../image/raster';
+import { resizeBilinear } from '../image/resize';
+import { loadEngine, loadFastEngine, releaseEngine } from './engine-cache';
 import { runSettings } from './run-settings';
 
 /** An image handed over as bytes: the extension reads through vscode.workspace.fs, so it may not be a local file. */
@@ -40,39 +43,54 @@ export interface StylizeImagesRequest {
 }
 
 /**
- * Decode, optimise, encode: the whole job of the CLI's `stylize` and of the extension's worker. A backend that
- * fails while running (not a user error) is replaced by the next candidate of the user's choice, with a notice,
- * and the run starts again on it.
+ * Decode, stylize, encode: the whole job of the CLI's `stylize` and of the extension's worker, by either method.
+ * For the optimisation, a backend that fails while running (not a user error) is replaced by the next candidate of
+ * the user's choice, with a notice, and the run starts again on it.
  */
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
-  const engine = planEngine(o);
+  const sides = planInputs(o);
   const [content, ...styles] = await readJobImages(
-    [{ ...req.content, needLongSide: engine.contentSide }, ...req.styles.map((s) => ({ ...s, needLongSide: engine.styleSide }))],
+    [{ ...req.content, needLongSide: sides.content }, ...req.styles.map((s) => ({ ...s, needLongSide: sides.style }))],
     { maxPixels: req.maxPixels },
   );
-
   const sizeOf = (image: DecodedImage, input: ImageInput) => ({ name: input.name, width: image.raster.width, height: image.raster.height });
   const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
-  // Planned before anything loads, so that images too small for the layers are refused at once; planned again
-  // below with what the backend can hold, which only ever shrinks the scales.
-  planRun(o, ...sizes);
+  // Planned before anything loads, so that images too small for the method are refused at once.
+  const plan = planRun(o, ...sizes);
+  if (plan.method === 'fast') return fastImages(plan, req, content, styles);
+
+  const backendPlan = planBackend(o);
   const weightsPath = await req.weights();
   const failed: BackendName[] = [];
   for (;;) {
-    const backend = await loadEngine(weightsPath, engine, req.onNotice ?? (() => {}), failed);
+    const backend = await loadEngine(weightsPath, backendPlan, req.onNotice ?? (() => {}), failed);
     req.onBackend?.(backend.name, backend.detail);
-    const plan = planRun(o, ...sizes, backend);
+    // Planned again with what the backend can hold, which only ever shrinks the scales.
+    const fitted = planOptimization(o, ...sizes, backend);
     try {
-      return await runOn(backend, plan, req, content, styles);
+      return await runOn(backend, fitted, req, content, styles);
     } catch (e) {
-      const next = backendCandidates(engine.backend).filter((n) => n !== backend.name && !failed.includes(n));
+      const next = backendCandidates(backendPlan.backend).filter((n) => n !== backend.name && !failed.includes(n));
       if (e instanceof UserError || req.signal?.aborted || next.length === 0) throw e;
       failed.push(backend.name);
       releaseEngine();
       req.onNotice?.(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
     }
   }
+}
+
+/** The fast method: one pass of the shipped nets, on ONNX Runtime. */
+async function fastImages(plan: FastPlan, req: StylizeImagesRequest, content: DecodedImage, styles: DecodedImage[]): Promise<ImagesResult> {
+  const t0 = performance.now();
+  const nets = await loadFastEngine();
+  req.onBackend?.('onnx', nets.detail);
+  const { image } = await fastStylize(nets, {
+    content: resized(content.raster, plan), styles: styles.map((s) => s.raster), blendWeights: plan.blend,
+    strength: plan.strength, preserveColors: plan.preserveColors, contentName: req.content.name,
+  });
+  const report: RunReport = { outcome: 'done', steps: 1, stepEquivalents: 0, elapsedMs: performance.now() - t0, width: image.width, height: image.height };
+  return { ...report, bytes: await encodeResult(image, content, req, 'onnx', report), backend: 'onnx' };
 }
 
 async function runOn(
@@ -96,12 +114,20 @@ async function runOn(
     }),
   });
   await Promise.all(previews);
+  return { ...report, bytes: await encodeResult(image, content, req, backend.name, report), backend: backend.name };
+}
+
+/** The picture encoded as asked, with the content's transparency and the run's settings recorded inside. */
+function encodeResult(image: Raster, content: DecodedImage, req: StylizeImagesRequest, backend: BackendName, report: RunReport): Promise<Uint8Array> {
   const alpha = content.alpha && resizeAlpha(content.alpha, content.raster.width, content.raster.height, image.width, image.height);
-  const bytes = await encodeImage(image, {
+  return encodeImage(image, {
     format: req.format,
     quality: req.quality,
     alpha,
-    metadata: runSettings(req.options, req.content.name, req.styles.map((s) => s.name), backend.name, report),
+    metadata: runSettings(req.options, req.content.name, req.styles.map((s) => s.name), backend, report),
   });
-  return { ...report, bytes, backend: backend.name };
+}
+
+function resized(r: Raster, size: { readonly width: number; readonly height: number }): Raster {
+  return r.width === size.width && r.height === size.height ? r : resizeBilinear(r, size.width, size.height);
 }

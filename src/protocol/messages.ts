@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { BACKEND_NAMES, type Losses } from '../engine/backend';
-import { STYLE_OPTION_DEFS, optionProblem, type StyleOptionKey, type StyleOptions } from '../engine/options';
+import { STYLE_OPTION_DEFS, optionProblem, type Method, type StyleOptionKey, type StyleOptions } from '../engine/options';
 import type { Pace } from '../engine/pace';
 import { OUTCOMES, type ImagesResult, type Progress, type RunReport } from '../engine/report';
 import { OUTPUT_FORMATS } from '../output/formats';
@@ -24,12 +24,17 @@ const report = object({
   stepEquivalents: number, width: count, height: count,
 }) satisfies v.GenericSchema<RunReport>;
 
-/** The options named, each within the option table's range (the same check as settings and flags). */
-function options<const K extends StyleOptionKey>(keys: readonly K[]): v.GenericSchema<Pick<StyleOptions, K>> {
-  const entries = Object.fromEntries(
-    keys.map((key) => [key, v.custom((x) => optionProblem(STYLE_OPTION_DEFS[key], x) === undefined, (i) => optionProblem(STYLE_OPTION_DEFS[key], i.input)!)]),
-  );
-  return v.object(entries) as unknown as v.GenericSchema<Pick<StyleOptions, K>>;
+/** One option, within the option table's range (the same check as settings and flags). */
+function option<const K extends StyleOptionKey>(key: K): v.GenericSchema<StyleOptions[K]> {
+  const def = STYLE_OPTION_DEFS[key];
+  return v.custom<StyleOptions[K]>((x) => optionProblem(def, x) === undefined, (i) => optionProblem(def, i.input)!);
+}
+
+/** The options named, each checked; with `partial`, each may be absent. */
+function options<const K extends StyleOptionKey>(keys: readonly K[], partial: true): v.GenericSchema<Partial<Pick<StyleOptions, K>>>;
+function options<const K extends StyleOptionKey>(keys: readonly K[]): v.GenericSchema<Pick<StyleOptions, K>>;
+function options(keys: readonly StyleOptionKey[], partial = false): v.GenericSchema<unknown> {
+  return v.object(Object.fromEntries(keys.map((key) => [key, partial ? v.optional(option(key)) : option(key)])));
 }
 
 const styleOptions = options(Object.keys(STYLE_OPTION_DEFS) as StyleOptionKey[]);
@@ -78,9 +83,14 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /** The statuses a job does not leave. */
 export const ENDED_STATUSES: readonly JobStatus[] = ['done', 'cancelled', 'diverged', 'failed', 'interrupted'];
 
-/** The options a panel lets the user change for "Run again", without visiting the settings. */
-export const EDITABLE_OPTIONS = ['styleWeight', 'contentWeight', 'tvWeight', 'steps', 'maxSize'] as const satisfies readonly StyleOptionKey[];
-export type EditableOptions = Pick<StyleOptions, (typeof EDITABLE_OPTIONS)[number]>;
+/** The options a panel lets the user change for "Run again", without visiting the settings, by method. */
+export const EDITABLE_OPTIONS = {
+  optimize: ['styleWeight', 'contentWeight', 'tvWeight', 'steps', 'maxSize'],
+  fast: ['styleStrength', 'maxSize'],
+} as const satisfies Record<Method, readonly StyleOptionKey[]>;
+type EditableKey = (typeof EDITABLE_OPTIONS)[Method][number] | 'method';
+/** What "Run again" changes: some editable options, and the method (the fast panel's "Optimize" button). */
+export type EditableOptions = Partial<Pick<StyleOptions, EditableKey>>;
 
 const lossPoint = object({ step: count, ...losses.entries });
 export type LossPoint = v.InferOutput<typeof lossPoint>;
@@ -134,8 +144,10 @@ const jobView = object({
   pace: v.optional(pace),
   /** Jobs ahead of this one in the queue. */
   ahead: v.optional(count),
-  /** The encoded best image of a run that stopped early, kept in memory until the user saves it. */
+  /** The encoded best image of a run that stopped early, or a fast job's other strength, until the user saves it. */
   unsaved: v.optional(bytes),
+  /** A fast job that can be rendered again at another strength (its images are at hand), and the strength shown. */
+  strength: v.optional(number),
 });
 export type JobView = v.InferOutput<typeof jobView>;
 
@@ -146,6 +158,8 @@ export const toWebview = tagged([
   message('tick', { progress, pace, points: array(lossPoint) }),
   /** The progress thumbnails after a new one: the strip, the last being the current image. */
   message('previews', { previews: array(preview) }),
+  /** A fast job rendered again at another strength: the new picture, not yet saved. */
+  message('restyled', { strength: number, png: bytes }),
 ]);
 export type ToWebview = v.InferOutput<typeof toWebview>;
 
@@ -155,7 +169,9 @@ export const fromWebview = tagged([
   message('save', {}),
   message('open', {}),
   message('reveal', {}),
-  message('runAgain', { options: options(EDITABLE_OPTIONS) }),
+  message('runAgain', { options: options([...new Set([...EDITABLE_OPTIONS.optimize, ...EDITABLE_OPTIONS.fast, 'method'] as const)], true) }),
+  /** A fast job at another strength (the slider): only the last asked for needs to be shown. */
+  message('restyle', { strength: option('styleStrength') }),
 ]);
 export type FromWebview = v.InferOutput<typeof fromWebview>;
 

@@ -85,7 +85,7 @@ describe('Neural Style in VS Code', function () {
       return new RegExp(m[1], m[2]).test(path.extname(file));
     };
     const titles = menus['explorer/context'].map((m: { command: string }) => m.command);
-    assert.deepStrictEqual(titles, ['neuralStyle.stylizeWith', 'neuralStyle.useAsStyleFor']);
+    assert.deepStrictEqual(titles, ['neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor']);
     for (const item of menus['explorer/context']) {
       for (const f of ['content.png', 'style.jpg', 'X.JPEG', 'y.WebP', 'z.gif', 'scan.TIFF', 'a.avif']) assert.ok(shown(item.when, f), f);
       for (const f of ['notes.txt', 'settings.json', 'image.svg', 'png']) assert.ok(!shown(item.when, f), f);
@@ -169,6 +169,19 @@ describe('Neural Style in VS Code', function () {
     const record = await api.finished(id);
     assert.deepStrictEqual([record.content.name, record.styles.map((s) => s.name)], ['content.png', ['style.jpg']]);
     assert.strictEqual(record.status, 'cancelled');
+  });
+
+  it('refuses a name pattern that would put the result outside the content\'s folder, before any work', async () => {
+    const dots = workspaceFile('...png');
+    await vscode.workspace.fs.copy(workspaceFile('content.png'), dots, { overwrite: true });
+    try {
+      const refused = await withSetting('output.namePattern', '${name}', () => stylize([dots], workspaceFile('style.jpg')));
+      assert.match(refused.refused?.[0] ?? '', /^neuralStyle\.output\.namePattern: the output name pattern "\$\{name\}" gives "\.\." for \.\., which is not a file name/);
+      const dotdot = await withSetting('output.namePattern', '..', () => stylize([workspaceFile('content.png')], workspaceFile('style.jpg')));
+      assert.match(dotdot.refused?.[0] ?? '', /^neuralStyle\.output\.namePattern must be a file name/);
+    } finally {
+      await vscode.workspace.fs.delete(dots);
+    }
   });
 
   it('refuses to start with a bad setting, naming the key and its range', async () => {

@@ -12,7 +12,8 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
   // Lets a developer run part of the suite: NEURAL_STYLE_TEST_GREP='cancel' npm run test:integration
   if (process.env.NEURAL_STYLE_TEST_GREP) mocha.grep(process.env.NEURAL_STYLE_TEST_GREP);
-  mocha.addFile(path.join(__dirname, 'tests.js'));
+  // The harness runs the suite twice: in a trusted workspace (tests.js) and in Restricted Mode (restricted.js).
+  mocha.addFile(path.join(__dirname, process.env.NEURAL_STYLE_TEST_SUITE === 'restricted' ? 'restricted.js' : 'tests.js'));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });

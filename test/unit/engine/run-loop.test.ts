@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Backend, Evaluator, FeatureMap, LossProblem } from '../../../src/engine/backend';
 import { Adam } from '../../../src/engine/optim/adam';
-import { planRun } from '../../../src/engine/plan';
+import { planOptimization } from '../../../src/engine/plan';
 import { resolveOptions, type StyleOptions } from '../../../src/engine/options';
 import type { Progress } from '../../../src/engine/report';
 import { stylizeWithOptions } from '../../helpers/stylize-options';
@@ -177,7 +177,7 @@ describe('the run loop (any backend)', () => {
 
 /** The tutorial preset's Adam, as the plan gives it. */
 function tutorialAdam() {
-  const o = planRun(resolveOptions({ preset: 'tutorial' }), { name: 'c', width: 64, height: 64 }, []).optimizer;
+  const o = planOptimization(resolveOptions({ preset: 'tutorial' }), { name: 'c', width: 64, height: 64 }, []).optimizer;
   assert.equal(o.kind, 'adam');
   return o as Extract<typeof o, { kind: 'adam' }>;
 }

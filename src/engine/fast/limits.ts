@@ -1,0 +1,19 @@
+/**
+ * The sizes fast mode's nets work at, apart from the nets themselves so that planning a run does not load them.
+ * See docs/fast-mode.md.
+ */
+
+/** The predictor's input side: a style image is seen as a square of this side, as the nets were trained. */
+export const STYLE_SIDE = 256;
+
+/**
+ * The smallest content side the transformer runs on: its first layer mirrors 4 pixels out on each side, which
+ * needs at least 5.
+ */
+export const MIN_CONTENT_SIDE = 5;
+
+/**
+ * The longest side fast mode makes whole (there are no tiles: the transformer's instance norms use whole-image
+ * statistics, so tiles would not match at their seams).
+ */
+export const FAST_MAX_SIDE = 4096;

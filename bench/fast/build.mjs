@@ -1,0 +1,12 @@
+// Bundles the fast-mode benchmark like the product's Node bundles into out/bench/, after installing the real TFLite
+// runtime (its peer) into scripts/tflite-reference/ if it is not there.
+import * as esbuild from 'esbuild';
+import { nodeBundle } from '../../scripts/esbuild-node.mjs';
+import { ensureReferenceRuntime } from '../../scripts/tflite-reference/install.mjs';
+
+ensureReferenceRuntime();
+await esbuild.build({
+  ...nodeBundle(),
+  entryPoints: { 'fast-run': 'bench/fast/run.ts', 'fast-onnx': 'bench/fast/onnx-child.ts', 'fast-tflite': 'bench/fast/tflite-child.ts' },
+  outdir: 'out/bench',
+});

@@ -1,0 +1,28 @@
+/** What bench/fast/run.ts asks of one child process, as JSON on its stdin. */
+export interface FastJob {
+  readonly engine: 'onnx' | 'tflite';
+  readonly threads: number;
+  readonly width: number;
+  readonly height: number;
+  /** Timed runs of each net, after one untimed. */
+  readonly runs: number;
+}
+
+/** What the child answers, as the last line of its stdout. */
+export type FastOutcome =
+  | {
+      readonly job: FastJob;
+      readonly detail: string;
+      /** Reading, converting and opening both nets. */
+      readonly loadMs: number;
+      /** The predictor on a 256x256 style image. */
+      readonly predictorMs: readonly number[];
+      /** The content's own vector: the predictor after the content's centre square is resized to 256 (onnx only). */
+      readonly contentVectorMs: readonly number[];
+      readonly transformerMs: readonly number[];
+      /** What a change of the strength slider costs: the vectors mixed, the transformer, colours kept (onnx only). */
+      readonly renderMs: readonly number[];
+      /** The process's peak resident memory. */
+      readonly peakRssMB: number;
+    }
+  | { readonly job: FastJob; readonly skipped: string };

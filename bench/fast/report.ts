@@ -1,0 +1,117 @@
+import type { FastJob, FastOutcome } from './protocol';
+
+/** Everything one run of the fast-mode benchmark measured. */
+export interface FastRun {
+  readonly date: string;
+  readonly machine: string;
+  readonly rounds: number;
+  /** 1-minute load averages at the start and the end: other work on the machine skews everything. */
+  readonly load: readonly [number, number];
+  readonly outcomes: ReadonlyArray<{
+    readonly round: number;
+    /** Share of the cores other programs kept busy in the second before this configuration ran. */
+    readonly busyBefore: number;
+    readonly outcome: FastOutcome;
+  }>;
+}
+
+type Measured = Extract<FastOutcome, { readonly detail: string }>;
+
+/** A configuration's runs over all rounds together. */
+interface Row extends Omit<Measured, 'loadMs'> {
+  readonly loadMs: readonly number[];
+}
+
+const key = (j: FastJob) => `${j.engine} ${j.threads} ${j.width}x${j.height}`;
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+const median = (values: readonly number[]) => quantile(values, 0.5);
+const seconds = (ms: number) => (ms >= 10_000 ? (ms / 1000).toFixed(1) : (ms / 1000).toFixed(3));
+const cell = (values: readonly number[]) => (values.length ? `${seconds(median(values))} s` : '-');
+
+function rows(run: FastRun): Row[] {
+  const byKey = new Map<string, Row>();
+  for (const { outcome: o } of run.outcomes) {
+    if ('skipped' in o) continue;
+    const r = byKey.get(key(o.job));
+    const more = (k: 'predictorMs' | 'contentVectorMs' | 'transformerMs' | 'renderMs') => [...(r?.[k] ?? []), ...o[k]];
+    byKey.set(key(o.job), {
+      ...o,
+      predictorMs: more('predictorMs'),
+      contentVectorMs: more('contentVectorMs'),
+      transformerMs: more('transformerMs'),
+      renderMs: more('renderMs'),
+      loadMs: [...(r?.loadMs ?? []), o.loadMs],
+      peakRssMB: Math.max(r?.peakRssMB ?? 0, o.peakRssMB),
+    });
+  }
+  const pixels = (r: Row) => r.job.width * r.job.height;
+  return [...byKey.values()].sort((a, b) => pixels(a) - pixels(b) || a.job.engine.localeCompare(b.job.engine) || a.job.threads - b.job.threads);
+}
+
+export function markdown(run: FastRun): string {
+  const all = rows(run);
+  const find = (engine: FastJob['engine'], threads: number, width: number, height = width) =>
+    all.find((r) => key(r.job) === key({ engine, threads, width, height, runs: 0 }));
+  const busy = run.outcomes.map((o) => o.busyBefore);
+  const lines = [
+    `Measured ${run.date.slice(0, 10)} on ${run.machine}; load average ${run.load[0].toFixed(1)} at the start, ${run.load[1].toFixed(1)} at the end; ` +
+      `other programs (niced ones included) kept the cores busy ${(median(busy) * 100).toFixed(0)}% (median; largest ` +
+      `${(Math.max(...busy) * 100).toFixed(0)}%) in the second before each configuration ran.`,
+    '',
+    `Content: a generated pattern image of each size; style: a generated 256x256 image. Each configuration runs in its own process ` +
+      `(its peak RSS is its own), ${run.rounds} rounds in changing order (4096x3072 once); medians of all timed runs, after one untimed run per process. ` +
+      'Transformer: one pass at the size (mirrored out to a multiple of 4 and cropped back). Re-render: what a change of the strength ' +
+      'slider costs (vectors mixed, transformer, content colours kept). Content vector: the predictor on the content (its centre square resized to 256 px).',
+    '',
+    '| size | runtime | threads | transformer | middle half | re-render | content vector | predictor (256 px) | peak RSS | runs |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...all.map((r) => {
+      const t = r.transformerMs;
+      const runtime = r.job.engine === 'onnx' ? 'onnxruntime' : 'TFLite wasm';
+      return (
+        `| ${r.job.width}x${r.job.height} | ${runtime} | ${r.job.threads} | ${cell(t)} | ${seconds(quantile(t, 0.25))}-${seconds(quantile(t, 0.75))} s | ` +
+        `${cell(r.renderMs)} | ${cell(r.contentVectorMs)} | ${(median(r.predictorMs)).toFixed(0)} ms | ${(r.peakRssMB / 1024).toFixed(2)} GB | ${t.length} |`
+      );
+    }),
+    '',
+    `Runtimes: ${[...new Set(all.map((r) => r.detail.replace(/, \d threads?$/, '')))].join('; ')}. ` +
+      `Loading both nets (reading, converting to ONNX, opening the sessions): ${[...new Set(all.map((r) => r.job.engine))]
+        .map((e) => `${e} ${seconds(median(all.filter((r) => r.job.engine === e).flatMap((r) => r.loadMs)))} s`)
+        .join(', ')} (median).`,
+  ];
+  const slowerOnTwo = all.filter((r) => {
+    const one = r.job.threads === 2 && find('onnx', 1, r.job.width, r.job.height);
+    return one && median(one.transformerMs) < median(r.transformerMs);
+  });
+  if (slowerOnTwo.length) {
+    lines.push(
+      '',
+      `1 thread beat 2 at ${slowerOnTwo.map((r) => `${r.job.width}x${r.job.height}`).join(', ')}: with the cores shared, a second ` +
+        'thread that has to wait for a core holds up every operator it takes part in, and the transformer is some 240 of them, most on few channels.',
+    );
+  }
+  const skipped = run.outcomes.filter((o) => 'skipped' in o.outcome);
+  if (skipped.length) lines.push('', `Failed: ${skipped.map((o) => `${key(o.outcome.job)} (${'skipped' in o.outcome ? o.outcome.skipped : ''})`).join('; ')}.`);
+
+  const tflite = find('tflite', 1, 384);
+  const targets: Array<[string, string, boolean]> = [];
+  const at512 = find('onnx', 2, 512);
+  if (at512) targets.push(['transformer at 512 px on 2 threads: at most 0.15 s', cell(at512.transformerMs), median(at512.transformerMs) <= 150]);
+  for (const threads of [2, 1]) {
+    const ours = find('onnx', threads, 384);
+    if (ours && tflite) {
+      const ratio = median(tflite.transformerMs) / median(ours.transformerMs);
+      targets.push([`transformer at 384 px, ${threads} thread${threads > 1 ? 's' : ''}: at least 5x faster than TFLite (wasm, 1 thread)`, `${ratio.toFixed(1)}x`, ratio >= 5]);
+    }
+  }
+  const big = find('onnx', 2, 2048, 1536);
+  if (big) targets.push(['2048x1536: under 1 GB peak RSS', `${(big.peakRssMB / 1024).toFixed(2)} GB`, big.peakRssMB < 1024]);
+  if (at512) targets.push(['a strength change re-renders 512 px in under 0.5 s', cell(at512.renderMs), median(at512.renderMs) < 500]);
+  lines.push('', '| target | measured | met |', '|---|---:|---|', ...targets.map(([t, m, ok]) => `| ${t} | ${m} | ${ok ? 'yes' : 'no'} |`), '');
+  return lines.join('\n');
+}

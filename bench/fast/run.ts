@@ -1,0 +1,80 @@
+// The fast-mode benchmark: Magenta's two nets on onnxruntime at 384 to 4096x3072 px with 1 and 2 threads, and the
+// real TFLite runtime (wasm, its fixed 384 px) as the peer, in one run. Every configuration runs in its own
+// process, so that its peak RSS is its own; the rounds go through the configurations in turn, each round in
+// another order, so that other programs' load spreads over all of them. Writes bench/results/fast/: a JSON record
+// per run and the Markdown table of the latest.
+// usage: npm run bench:fast   (BENCH_FAST_ROUNDS=3)
+//        node out/bench/fast-run.js --render <record.json>   writes the table of a recorded run again
+import { spawnSync } from 'child_process';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cpuBusy } from '../speed/idle';
+import type { FastJob, FastOutcome } from './protocol';
+import { markdown, type FastRun } from './report';
+
+const REPO = path.resolve(__dirname, '../..');
+const RESULTS = path.join(REPO, 'bench/results/fast');
+const ROUNDS = Number(process.env.BENCH_FAST_ROUNDS ?? 3);
+
+const SIZES: ReadonlyArray<readonly [width: number, height: number, runs: number]> = [
+  [384, 384, 5],
+  [512, 512, 5],
+  [1024, 1024, 3],
+  [2048, 1536, 2],
+];
+const EVERY_ROUND: readonly FastJob[] = [
+  { engine: 'tflite', threads: 1, width: 384, height: 384, runs: 5 },
+  ...[1, 2].flatMap((threads) => SIZES.map(([width, height, runs]) => ({ engine: 'onnx' as const, threads, width, height, runs }))),
+];
+/** The largest size, for its memory: once, it takes a minute. */
+const ONCE: FastJob = { engine: 'onnx', threads: 2, width: 4096, height: 3072, runs: 1 };
+
+/** One configuration in a child process of its own (synchronously: nothing else may run meanwhile). */
+function runChild(job: FastJob): FastOutcome {
+  const script = path.join(__dirname, job.engine === 'onnx' ? 'fast-onnx.js' : 'fast-tflite.js');
+  const r = spawnSync(process.execPath, [script], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status === 0) return JSON.parse(r.stdout.trim().split('\n').pop()!) as FastOutcome;
+  return { job, skipped: r.signal ? `killed by ${r.signal}` : r.stderr.trim().split('\n').slice(-3).join(' / ') };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--render') {
+    const record = JSON.parse(await fs.readFile(process.argv[3], 'utf8')) as FastRun;
+    await fs.writeFile(path.join(RESULTS, 'fast.md'), markdown(record));
+    return;
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const loadAtStart = os.loadavg()[0];
+  const outcomes: Array<FastRun['outcomes'][number]> = [];
+  const measure = async (round: number, job: FastJob) => {
+    const busyBefore = await cpuBusy(1000);
+    const outcome = runChild(job);
+    outcomes.push({ round, busyBefore, outcome });
+    const what = `${job.engine} ${job.threads}t ${job.width}x${job.height}`;
+    if ('skipped' in outcome) log(`round ${round + 1}: ${what}: ${outcome.skipped}`);
+    else log(`round ${round + 1}: ${what}: transformer ${outcome.transformerMs.map((ms) => ms.toFixed(0)).join(', ')} ms, peak ${outcome.peakRssMB.toFixed(0)} MB`);
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each round starts elsewhere, every other one backwards, so that no configuration always follows the same one.
+    const order = EVERY_ROUND.map((_, i) => EVERY_ROUND[(i + 4 * round) % EVERY_ROUND.length]);
+    for (const job of round % 2 === 0 ? order : order.reverse()) await measure(round, job);
+  }
+  await measure(0, ONCE);
+  const record: FastRun = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.type()} ${os.release()}, Node ${process.version}`,
+    rounds: ROUNDS,
+    load: [loadAtStart, os.loadavg()[0]],
+    outcomes,
+  };
+  await fs.mkdir(RESULTS, { recursive: true });
+  await fs.writeFile(path.join(RESULTS, `fast-${record.date.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(record, null, 1)}\n`);
+  await fs.writeFile(path.join(RESULTS, 'fast.md'), markdown(record));
+  process.stdout.write(markdown(record));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

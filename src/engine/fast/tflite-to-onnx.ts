@@ -1,0 +1,317 @@
+import { UserError } from '../errors';
+import { GraphBuilder, type Dim } from '../onnx/graph-builder';
+import { constantFloats, constantInts } from './dequantize';
+import type { Activation, ConvOptions, TfliteModel, TfliteOperator, TfliteTensor } from './tflite-model';
+
+/** A graph input or output: its ONNX name and its NHWC shape as the .tflite file gives it. */
+export interface NetPort {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
+export interface OnnxNet {
+  /** The serialized ONNX model. */
+  readonly model: Uint8Array;
+  readonly inputs: readonly NetPort[];
+  readonly outputs: readonly NetPort[];
+}
+
+/** Where each NHWC axis goes in NCHW. */
+const NCHW_AXIS_OF_NHWC = [0, 2, 3, 1];
+const TO_NCHW = [0, 3, 1, 2];
+const TO_NHWC = [0, 2, 3, 1];
+
+/**
+ * The TFLite model as an ONNX graph that computes the same in float32. Inputs and outputs stay NHWC, as in the
+ * file, with their height and width left free (the nets are fully convolutional); inside, every activation is
+ * NCHW, which is what ONNX's Conv takes, so that the only transposes are at the graph's edges. Weights are stored
+ * as float32 (dequantized here, see constantFloats) and QUANTIZE/DEQUANTIZE become nothing: `file` names the model
+ * in errors, for anything the conversion does not cover.
+ */
+export function tfliteToOnnx(model: TfliteModel, file: string): OnnxNet {
+  return new Converter(model, file).convert();
+}
+
+class Converter {
+  private readonly g: GraphBuilder;
+  /** The ONNX value (NCHW) of each activation tensor computed so far. */
+  private readonly values = new Map<number, string>();
+  /** Constants reached through QUANTIZE or DEQUANTIZE: the tensor whose data they stand for. */
+  private readonly aliases = new Map<number, number>();
+  private readonly initializers = new Map<number, string>();
+
+  constructor(
+    private readonly m: TfliteModel,
+    private readonly file: string,
+  ) {
+    this.g = new GraphBuilder(file);
+  }
+
+  convert(): OnnxNet {
+    const inputs = this.m.inputs.map((i) => {
+      const port = this.port(i);
+      const x = this.g.input(port.name, freeSpatial(port));
+      this.values.set(i, this.g.op('Transpose', [x], { perm: TO_NCHW }, `${port.name}_nchw`));
+      return port;
+    });
+    this.m.operators.forEach((op, k) => this.operator(op, k));
+    const outputs = this.m.outputs.map((i) => {
+      const port = this.port(i);
+      this.g.output(port.name, this.g.op('Transpose', [this.value(i)], { perm: TO_NHWC }, 'nhwc'), freeSpatial(port));
+      return port;
+    });
+    return { model: this.g.encode(), inputs, outputs };
+  }
+
+  private fail(why: string): UserError {
+    return new UserError(`${this.file} cannot be run by fast mode: ${why}`);
+  }
+
+  private tensor(i: number): TfliteTensor {
+    return this.m.tensors[i];
+  }
+
+  private port(i: number): NetPort {
+    const t = this.tensor(i);
+    if (t.shape.length !== 4 || t.shape[0] !== 1 || t.data) throw this.fail(`graph input or output "${t.name}" is not one NHWC image`);
+    return { name: t.name.replace(/[^A-Za-z0-9_]/g, '_'), shape: t.shape };
+  }
+
+  private value(i: number): string {
+    const v = this.values.get(i);
+    if (v === undefined) throw this.fail(`tensor "${this.tensor(i).name}" is used before it is computed`);
+    return v;
+  }
+
+  private isConstant(i: number): boolean {
+    return this.aliases.has(i) || this.tensor(i).data !== undefined;
+  }
+
+  private constant(i: number): TfliteTensor {
+    const t = this.tensor(this.aliases.get(i) ?? i);
+    if (!t.data) throw this.fail(`tensor "${t.name}" should be a constant`);
+    return t;
+  }
+
+  /** An operand of an elementwise op: an activation, or a constant laid out to broadcast against NCHW ones. */
+  private operand(i: number): string {
+    if (!this.isConstant(i)) return this.value(i);
+    const cached = this.initializers.get(i);
+    if (cached !== undefined) return cached;
+    const t = this.constant(i);
+    const data = constantFloats(t);
+    let name: string;
+    if (data.length === 1) name = this.g.scalar(data[0]);
+    else if (t.shape.length === 1) name = this.g.floats(data, [1, data.length, 1, 1], 'channels');
+    else if (t.shape.length === 4) name = this.g.floats(permute(data, t.shape, TO_NCHW), TO_NCHW.map((a) => t.shape[a]), 'nchw');
+    else throw this.fail(`constant "${t.name}" of shape [${t.shape}] cannot be broadcast against an image`);
+    this.initializers.set(i, name);
+    return name;
+  }
+
+  private ints(i: number): number[] {
+    if (!this.isConstant(i)) throw this.fail(`tensor "${this.tensor(i).name}" should be a constant`);
+    return constantInts(this.constant(i));
+  }
+
+  private operator(op: TfliteOperator, k: number): void {
+    const arity = { CONV_2D: 2, DEPTHWISE_CONV_2D: 2, ADD: 2, SUB: 2, MUL: 2, MEAN: 2, MIRROR_PAD: 2, RESIZE_NEAREST_NEIGHBOR: 2, SQUARED_DIFFERENCE: 2 };
+    const needed = arity[op.op as keyof typeof arity] ?? 1;
+    if (op.inputs.length < needed || op.inputs.slice(0, needed).some((i) => i < 0) || op.outputs.length !== 1) {
+      throw this.fail(`operator ${k} (${op.op}) has ${op.inputs.length} inputs and ${op.outputs.length} outputs`);
+    }
+    const a = op.inputs[0];
+    const out = op.outputs[0];
+    if (op.op === 'QUANTIZE' || op.op === 'DEQUANTIZE') {
+      // Weights are float32 already and activations are computed in float32 throughout.
+      if (this.isConstant(a)) this.aliases.set(out, this.aliases.get(a) ?? a);
+      else this.values.set(out, this.saturated(out, this.value(a)));
+      return;
+    }
+    const shape = this.tensor(out).shape;
+    if (shape.length !== 4) throw this.fail(`operator ${k} (${op.op}) computes a tensor of shape [${shape}], not an NHWC image`);
+    this.values.set(out, this.saturated(out, this.compute(op)));
+  }
+
+  /**
+   * An activation the file stores as 8-bit integers holds only the reals its quantization can express: TFLite
+   * clamps the rest to the ends of that range. Float32 keeps the values between the steps, but must clamp as
+   * well, or an image unlike those the model was calibrated on comes out far from what TFLite computes.
+   */
+  private saturated(i: number, x: string): string {
+    const t = this.tensor(i);
+    const q = t.quantization;
+    if (!q || (t.type !== 'INT8' && t.type !== 'UINT8')) return x;
+    if (q.scale.length !== 1) throw this.fail(`activation "${t.name}" is quantized per channel`);
+    const [lo, hi] = t.type === 'INT8' ? [-128, 127] : [0, 255];
+    const [min, max] = [(lo - q.zeroPoint[0]) * q.scale[0], (hi - q.zeroPoint[0]) * q.scale[0]];
+    return this.g.op('Clip', [x, this.g.scalar(min), this.g.scalar(max)], {}, 'Saturate');
+  }
+
+  private compute(op: TfliteOperator): string {
+    const g = this.g;
+    const [a, b] = op.inputs;
+    switch (op.op) {
+      case 'CONV_2D':
+      case 'DEPTHWISE_CONV_2D':
+        return this.conv(op);
+      case 'ADD':
+        return this.activation(g.op('Add', [this.operand(a), this.operand(b)]), op.options.activation);
+      case 'SUB':
+        return this.activation(g.op('Sub', [this.operand(a), this.operand(b)]), op.options.activation);
+      case 'MUL':
+        return this.activation(g.op('Mul', [this.operand(a), this.operand(b)]), op.options.activation);
+      case 'SQUARED_DIFFERENCE': {
+        const d = g.op('Sub', [this.operand(a), this.operand(b)]);
+        return g.op('Mul', [d, d], {}, 'Square');
+      }
+      case 'RSQRT':
+        return g.op('Reciprocal', [g.op('Sqrt', [this.value(a)])]);
+      case 'LOGISTIC':
+        return g.op('Sigmoid', [this.value(a)]);
+      case 'RELU':
+      case 'RELU6':
+        return this.activation(this.value(a), op.op);
+      case 'MEAN': {
+        if (!op.options.keepDims) throw this.fail('MEAN without keep_dims would leave the NHWC layout');
+        const axes = this.ints(b).map((axis) => NCHW_AXIS_OF_NHWC[axis < 0 ? axis + 4 : axis]);
+        if (axes.some((axis) => axis === undefined)) throw this.fail(`MEAN over axes [${this.ints(b)}] of an image`);
+        return g.op('ReduceMean', [this.value(a)], { axes, keepdims: 1 });
+      }
+      case 'MIRROR_PAD': {
+        if (op.options.mode !== 'REFLECT') throw this.fail('MIRROR_PAD in SYMMETRIC mode has no ONNX counterpart');
+        const p = this.ints(b); // [4, 2]: before and after, per NHWC axis
+        if (p.length !== 8 || p.some((n) => n < 0)) throw this.fail(`MIRROR_PAD paddings [${p}]`);
+        const pads = [...TO_NCHW.map((axis) => p[2 * axis]), ...TO_NCHW.map((axis) => p[2 * axis + 1])];
+        return g.op('Pad', [this.value(a), g.ints(pads, 'pads')], { mode: 'reflect' });
+      }
+      case 'RESIZE_NEAREST_NEIGHBOR':
+        return this.resizeNearest(a, b, op.options);
+      case 'QUANTIZE':
+      case 'DEQUANTIZE':
+        throw new Error(`${op.op} is handled before`);
+    }
+  }
+
+  private conv(op: Extract<TfliteOperator, { op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' }>): string {
+    const [x, w, bias] = op.inputs;
+    if (!this.isConstant(w) || (bias !== undefined && bias >= 0 && !this.isConstant(bias))) {
+      throw this.fail(`${op.op} with weights computed at run time`);
+    }
+    const weights = this.constant(w);
+    const o: ConvOptions = op.options;
+    const [d0, kh, kw, d3] = weights.shape;
+    const inChannels = this.tensor(x).shape[3];
+    let kernel: Float32Array;
+    let group = 1;
+    if (op.op === 'CONV_2D') {
+      // TFLite's filters are [out, kh, kw, in]; ONNX's [out, in, kh, kw].
+      if (d3 !== inChannels) throw this.fail(`CONV_2D of ${inChannels} channels with filters [${weights.shape}]`);
+      kernel = permute(constantFloats(weights), weights.shape, TO_NCHW);
+    } else {
+      // Depthwise filters are [1, kh, kw, in * multiplier]; output channel c * multiplier + m reads input channel c,
+      // which is the order of ONNX's grouped Conv with one group per input channel and weights [in * m, 1, kh, kw].
+      if (d0 !== 1 || d3 % inChannels !== 0) throw this.fail(`DEPTHWISE_CONV_2D of ${inChannels} channels with filters [${weights.shape}]`);
+      kernel = permute(constantFloats(weights), weights.shape, [3, 0, 1, 2]);
+      group = inChannels;
+    }
+    const outChannels = op.op === 'CONV_2D' ? d0 : d3;
+    const inputs = [this.value(x), this.g.floats(kernel, [outChannels, op.op === 'CONV_2D' ? d3 : 1, kh, kw], 'weights')];
+    if (bias !== undefined && bias >= 0) {
+      const values = constantFloats(this.constant(bias));
+      if (values.length !== outChannels) throw this.fail(`${op.op} of ${outChannels} channels with ${values.length} biases`);
+      inputs.push(this.g.floats(values, [outChannels], 'bias'));
+    }
+    const attributes = {
+      kernel_shape: [kh, kw],
+      strides: [o.strideH, o.strideW],
+      dilations: [o.dilationH, o.dilationW],
+      group,
+      ...this.convPadding(o, kh, kw),
+    };
+    return this.activation(this.g.op('Conv', inputs, attributes), o.activation);
+  }
+
+  /**
+   * TF's SAME pads (out - 1) * stride + (k - 1) * dilation + 1 - in pixels in all, the odd one at the bottom and
+   * right. At stride 1 that is (k - 1) * dilation whatever the size, so it is given as is; at larger strides it
+   * depends on the size, which ONNX's SAME_UPPER works out the same way (onnxruntime takes it without dilation
+   * only, as TF itself does at strides over 1).
+   */
+  private convPadding(o: ConvOptions, kh: number, kw: number): { pads: number[] } | { auto_pad: string } {
+    if (o.padding === 'VALID') return { pads: [0, 0, 0, 0] };
+    if (o.strideH === 1 && o.strideW === 1) {
+      const [h, w] = [(kh - 1) * o.dilationH, (kw - 1) * o.dilationW];
+      return { pads: [Math.floor(h / 2), Math.floor(w / 2), h - Math.floor(h / 2), w - Math.floor(w / 2)] };
+    }
+    if (o.dilationH !== 1 || o.dilationW !== 1) throw this.fail('a convolution both strided and dilated');
+    return { auto_pad: 'SAME_UPPER' };
+  }
+
+  /**
+   * The file fixes the output size; kept as the factor over the input size it was made for, the resize follows any
+   * input size. Only whole factors are taken: for them out = factor * in exactly at every size, as TFLite would
+   * have it (a fractional factor in float32 can lose a pixel). TFLite's source pixel is floor(x * in / out) by
+   * default and round(x * (in - 1) / (out - 1)) with aligned corners: ONNX's asymmetric and align_corners
+   * transforms with the rounding given. With half-pixel centres it is floor((x + 0.5) * in / out), which for a
+   * whole factor is the default's pixel again.
+   */
+  private resizeNearest(x: number, size: number, o: { alignCorners: boolean; halfPixelCenters: boolean }): string {
+    if (o.alignCorners && o.halfPixelCenters) throw this.fail('RESIZE_NEAREST_NEIGHBOR with both aligned corners and half-pixel centres');
+    const [outH, outW] = this.ints(size);
+    const [, inH, inW] = this.tensor(x).shape;
+    if (!(outH >= inH && outW >= inW && outH % inH === 0 && outW % inW === 0)) {
+      throw this.fail(`RESIZE_NEAREST_NEIGHBOR from ${inH}x${inW} to ${outH}x${outW} is not by a whole factor`);
+    }
+    const scales = Float32Array.of(1, 1, outH / inH, outW / inW);
+    const [transform, rounding] = o.alignCorners ? ['align_corners', 'round_prefer_ceil'] : ['asymmetric', 'floor'];
+    return this.g.op('Resize', [this.value(x), '', this.g.floats(scales, [4], 'scales')], {
+      mode: 'nearest',
+      coordinate_transformation_mode: transform,
+      nearest_mode: rounding,
+    });
+  }
+
+  private activation(x: string, a: Activation): string {
+    switch (a) {
+      case 'NONE':
+        return x;
+      case 'RELU':
+        return this.g.op('Relu', [x]);
+      case 'RELU6':
+        return this.g.op('Clip', [x, this.g.scalar(0), this.g.scalar(6)], {}, 'Relu6');
+      case 'RELU_N1_TO_1':
+        return this.g.op('Clip', [x, this.g.scalar(-1), this.g.scalar(1)], {}, 'Relu1');
+      case 'TANH':
+        return this.g.op('Tanh', [x]);
+    }
+  }
+}
+
+/** The NHWC dims of a graph input or output: height and width free where the file has more than one pixel. */
+function freeSpatial(port: NetPort): Dim[] {
+  const [n, h, w, c] = port.shape;
+  return [n, h > 1 ? `${port.name}_height` : h, w > 1 ? `${port.name}_width` : w, c];
+}
+
+/** `data` of row-major `shape` with its axes reordered: axis i of the result is axis perm[i] of the input. */
+export function permute(data: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
+  const rank = shape.length;
+  const strides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+  const outShape = perm.map((p) => shape[p]);
+  const step = perm.map((p) => strides[p]);
+  const out = new Float32Array(data.length);
+  const index = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let o = 0; o < out.length; o++) {
+    out[o] = data[src];
+    for (let d = rank - 1; d >= 0; d--) {
+      src += step[d];
+      if (++index[d] < outShape[d]) break;
+      src -= step[d] * outShape[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,267 @@
+import * as assert from 'node:assert/strict';
+import { UserError } from '../../../src/engine/errors';
+import { permute, tfliteToOnnx } from '../../../src/engine/fast/tflite-to-onnx';
+import { readTfliteModel } from '../../../src/engine/fast/tflite-model';
+import { createSession, loadOnnxRuntime } from '../../../src/engine/onnx/session';
+import { seededRandom } from '../../../src/engine/random';
+import { ACT, buildTflite, float32Bytes, int32Bytes, OP, options, TYPE, type OperatorSpec, type TensorSpec } from './tflite-builder';
+
+interface Value {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+}
+
+/** A tiny TFLite graph built op by op; `run` converts it to ONNX and runs it in onnxruntime. */
+class Net {
+  private readonly tensors: TensorSpec[] = [];
+  private readonly operators: OperatorSpec[] = [];
+  private readonly inputs: number[] = [];
+
+  input(shape: number[]): number {
+    this.inputs.push(this.tensor({ shape, type: TYPE.FLOAT32 }));
+    return this.inputs[this.inputs.length - 1];
+  }
+
+  floats(shape: number[], values: readonly number[]): number {
+    return this.tensor({ shape, type: TYPE.FLOAT32, data: float32Bytes(values) });
+  }
+
+  ints(shape: number[], values: readonly number[]): number {
+    return this.tensor({ shape, type: TYPE.INT32, data: int32Bytes(values) });
+  }
+
+  tensor(spec: TensorSpec): number {
+    this.tensors.push(spec);
+    return this.tensors.length - 1;
+  }
+
+  op(code: number, inputs: number[], shape: number[], opts?: OperatorSpec['options'], out: Partial<TensorSpec> = {}): number {
+    const output = this.tensor({ shape, type: TYPE.FLOAT32, ...out });
+    this.operators.push({ code, inputs, outputs: [output], options: opts });
+    return output;
+  }
+
+  async run(output: number, feeds: readonly Value[]): Promise<Value> {
+    const bytes = buildTflite({ tensors: this.tensors, operators: this.operators, inputs: this.inputs, outputs: [output] });
+    const net = tfliteToOnnx(readTfliteModel(bytes, 'net.tflite'), 'net.tflite');
+    const ort = await loadOnnxRuntime();
+    const session = await createSession(ort, net.model, 1);
+    try {
+      const result = await session.run(
+        Object.fromEntries(net.inputs.map((p, i) => [p.name, new ort.Tensor('float32', feeds[i].data, feeds[i].shape)])),
+      );
+      const t = result[net.outputs[0].name];
+      return { data: t.data as Float32Array, shape: t.dims };
+    } finally {
+      await session.release();
+    }
+  }
+}
+
+function random(shape: readonly number[], seed: number, lo = -1, hi = 1): Value {
+  const r = seededRandom(seed);
+  return { data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * r()), shape };
+}
+
+/** NHWC element (n = 0). */
+function at(v: Value, y: number, x: number, c: number): number {
+  const [, , w, ch] = v.shape;
+  return v.data[(y * w + x) * ch + c];
+}
+
+/** Each output element from its coordinates, NHWC. */
+function nhwc(shape: readonly number[], f: (y: number, x: number, c: number) => number): Value {
+  const [, h, w, c] = shape;
+  const data = new Float32Array(h * w * c);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) data[(y * w + x) * c + k] = f(y, x, k);
+  return { data, shape };
+}
+
+function assertClose(actual: Value, expected: Value, tolerance = 1e-5): void {
+  assert.deepEqual(actual.shape, expected.shape);
+  for (let i = 0; i < expected.data.length; i++) {
+    assert.ok(Math.abs(actual.data[i] - expected.data[i]) <= tolerance, `element ${i}: ${actual.data[i]} vs ${expected.data[i]}`);
+  }
+}
+
+/**
+ * TF's convolution by its definition, NHWC with [out, kh, kw, in] filters: SAME pads (out - 1) * stride +
+ * (k - 1) * dilation + 1 - in in total, the smaller half before.
+ */
+function conv2d(x: Value, w: Value, bias: readonly number[], stride: number, padding: 'SAME' | 'VALID', dilation = 1): Value {
+  const [, h, wd] = x.shape;
+  const [o, kh, kw, cin] = w.shape;
+  const size = (n: number, k: number) => (padding === 'SAME' ? Math.ceil(n / stride) : Math.floor((n - (k - 1) * dilation - 1) / stride) + 1);
+  const [oh, ow] = [size(h, kh), size(wd, kw)];
+  const before = (n: number, out: number, k: number) => (padding === 'SAME' ? Math.floor(Math.max((out - 1) * stride + (k - 1) * dilation + 1 - n, 0) / 2) : 0);
+  const [top, left] = [before(h, oh, kh), before(wd, ow, kw)];
+  return nhwc([1, oh, ow, o], (y, xx, c) => {
+    let s = bias[c];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const sy = y * stride + i * dilation - top;
+        const sx = xx * stride + j * dilation - left;
+        if (sy < 0 || sx < 0 || sy >= h || sx >= wd) continue;
+        for (let k = 0; k < cin; k++) s += at(x, sy, sx, k) * w.data[((c * kh + i) * kw + j) * cin + k];
+      }
+    }
+    return s;
+  });
+}
+
+describe('fast mode: TFLite operators as ONNX', () => {
+  it('CONV_2D: VALID with bias and fused RELU', async () => {
+    const net = new Net();
+    const x = net.input([1, 4, 5, 2]);
+    const w = random([3, 2, 3, 2], 2);
+    const bias = [0.1, -0.2, 0.3];
+    const y = net.op(OP.CONV_2D, [x, net.floats([3, 2, 3, 2], Array.from(w.data)), net.floats([3], bias)], [1, 3, 3, 3], options.conv('VALID', 1, ACT.RELU));
+    const input = random([1, 4, 5, 2], 1);
+    const expected = conv2d(input, w, bias, 1, 'VALID');
+    assertClose(await net.run(y, [input]), { ...expected, data: expected.data.map((v) => Math.max(v, 0)) });
+  });
+
+  it('CONV_2D: SAME with stride 2 on odd and even sizes pads like TF (the odd pixel after), RELU6, no bias', async () => {
+    const net = new Net();
+    const x = net.input([1, 5, 5, 1]);
+    const w = random([2, 3, 3, 1], 4, 0, 3);
+    const y = net.op(OP.CONV_2D, [x, net.floats([2, 3, 3, 1], Array.from(w.data)), -1], [1, 3, 3, 2], options.conv('SAME', 2, ACT.RELU6));
+    for (const [h, wd] of [[5, 5], [6, 7]]) {
+      const input = random([1, h, wd, 1], h, 0, 1);
+      const expected = conv2d(input, w, [0, 0], 2, 'SAME');
+      assertClose(await net.run(y, [input]), { ...expected, data: expected.data.map((v) => Math.min(Math.max(v, 0), 6)) });
+    }
+  });
+
+  it('CONV_2D: dilated, with the fused RELU_N1_TO_1', async () => {
+    const net = new Net();
+    const x = net.input([1, 7, 7, 2]);
+    const w = random([2, 3, 3, 2], 6);
+    const y = net.op(OP.CONV_2D, [x, net.floats([2, 3, 3, 2], Array.from(w.data)), -1], [1, 7, 7, 2], options.conv('SAME', 1, ACT.RELU_N1_TO_1, 2));
+    const input = random([1, 7, 7, 2], 5);
+    const expected = conv2d(input, w, [0, 0], 1, 'SAME', 2);
+    assertClose(await net.run(y, [input]), { ...expected, data: expected.data.map((v) => Math.min(Math.max(v, -1), 1)) });
+  });
+
+  it('DEPTHWISE_CONV_2D: output channel c * multiplier + m filters input channel c', async () => {
+    const net = new Net();
+    const x = net.input([1, 5, 4, 2]);
+    const w = random([1, 3, 3, 4], 8); // 2 channels, multiplier 2
+    const bias = [1, 2, 3, 4];
+    const y = net.op(OP.DEPTHWISE_CONV_2D, [x, net.floats([1, 3, 3, 4], Array.from(w.data)), net.floats([4], bias)], [1, 3, 2, 4], options.depthwise('SAME', 2, 2, ACT.NONE));
+    const input = random([1, 5, 4, 2], 7);
+    // As a dense conv: output channel o sees only input channel floor(o / 2).
+    const dense = new Float32Array(4 * 3 * 3 * 2);
+    for (let o = 0; o < 4; o++) for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) dense[((o * 3 + i) * 3 + j) * 2 + Math.floor(o / 2)] = w.data[(i * 3 + j) * 4 + o];
+    assertClose(await net.run(y, [input]), conv2d(input, { data: dense, shape: [4, 3, 3, 2] }, bias, 2, 'SAME'));
+  });
+
+  it('ADD, SUB, MUL: image with image, with a per-channel constant, a [1,1,1,C] constant and a scalar', async () => {
+    const net = new Net();
+    const a = net.input([1, 2, 3, 2]);
+    const b = net.input([1, 1, 1, 2]);
+    const sum = net.op(OP.ADD, [a, b], [1, 2, 3, 2], options.add(ACT.NONE));
+    const scaled = net.op(OP.MUL, [sum, net.floats([2], [2, -3])], [1, 2, 3, 2], options.mul(ACT.NONE));
+    const shifted = net.op(OP.SUB, [scaled, net.floats([1, 1, 1, 2], [0.5, -0.5])], [1, 2, 3, 2], options.sub(ACT.NONE));
+    const y = net.op(OP.MUL, [net.floats([], [0.25]), shifted], [1, 2, 3, 2], options.mul(ACT.RELU));
+    const [ia, ib] = [random([1, 2, 3, 2], 9), random([1, 1, 1, 2], 10)];
+    const expected = nhwc([1, 2, 3, 2], (yy, x, c) => Math.max(0, 0.25 * ((at(ia, yy, x, c) + ib.data[c]) * [2, -3][c] - [0.5, -0.5][c])));
+    assertClose(await net.run(y, [ia, ib]), expected);
+  });
+
+  it('MEAN over height and width, SQUARED_DIFFERENCE and RSQRT: an instance norm', async () => {
+    const net = new Net();
+    const x = net.input([1, 3, 4, 2]);
+    const axes = net.ints([2], [1, 2]);
+    const mean = net.op(OP.MEAN, [x, axes], [1, 1, 1, 2], options.reducer(true));
+    const sq = net.op(OP.SQUARED_DIFFERENCE, [x, mean], [1, 3, 4, 2]);
+    const variance = net.op(OP.MEAN, [sq, axes], [1, 1, 1, 2], options.reducer(true));
+    const y = net.op(OP.RSQRT, [variance], [1, 1, 1, 2]);
+    const input = random([1, 3, 4, 2], 11);
+    const expected = [0, 1].map((c) => {
+      const v = Array.from({ length: 12 }, (_, p) => input.data[2 * p + c]);
+      const m = v.reduce((s, t) => s + t, 0) / 12;
+      return 1 / Math.sqrt(v.reduce((s, t) => s + (t - m) ** 2, 0) / 12);
+    });
+    assertClose(await net.run(y, [input]), { data: Float32Array.from(expected), shape: [1, 1, 1, 2] }, 1e-4);
+    assertClose(await net.run(sq, [input]), nhwc([1, 3, 4, 2], (yy, xx, c) => {
+      const m = Array.from({ length: 12 }, (_, p) => input.data[2 * p + c]).reduce((s, t) => s + t, 0) / 12;
+      return (at(input, yy, xx, c) - m) ** 2;
+    }));
+  });
+
+  it('MIRROR_PAD (REFLECT) with different paddings on each side', async () => {
+    const net = new Net();
+    const x = net.input([1, 3, 4, 1]);
+    const y = net.op(OP.MIRROR_PAD, [x, net.ints([4, 2], [0, 0, 1, 2, 2, 1, 0, 0])], [1, 6, 7, 1], options.mirrorPad('REFLECT'));
+    const input = nhwc([1, 3, 4, 1], (yy, xx) => 10 * yy + xx);
+    const rows = [1, 0, 1, 2, 1, 0];
+    const columns = [2, 1, 0, 1, 2, 3, 2];
+    assertClose(await net.run(y, [input]), nhwc([1, 6, 7, 1], (yy, xx) => 10 * rows[yy] + columns[xx]));
+  });
+
+  it('RESIZE_NEAREST_NEIGHBOR: the size in the file becomes a whole factor, any input size follows', async () => {
+    const source = (h: number, w: number) => nhwc([1, h, w, 1], (yy, xx) => 10 * yy + xx);
+    // TFLite's source pixel of output pixel o, from in to out pixels (for whole factors, half-pixel centres pick
+    // what the default does; aligned corners differ).
+    const floor = (o: number, i: number, n: number) => Math.floor((o * i) / n);
+    const halfPixel = (o: number, i: number, n: number) => Math.min(Math.floor(((o + 0.5) * i) / n), i - 1);
+    const aligned = (o: number, i: number, n: number) => Math.round((o * (i - 1)) / (n - 1));
+    for (const [alignCorners, halfPixelCenters, pick] of [[false, false, floor], [false, true, halfPixel], [true, false, aligned]] as const) {
+      const net = new Net();
+      const x = net.input([1, 2, 3, 1]);
+      const y = net.op(OP.RESIZE_NEAREST_NEIGHBOR, [x, net.ints([2], [4, 9])], [1, 4, 9, 1], options.resizeNearest(alignCorners, halfPixelCenters));
+      for (const [h, w] of [[2, 3], [3, 5]]) {
+        const expected = nhwc([1, 2 * h, 3 * w, 1], (yy, xx) => 10 * pick(yy, h, 2 * h) + pick(xx, w, 3 * w));
+        assertClose(await net.run(y, [source(h, w)]), expected);
+      }
+    }
+    const fractional = new Net();
+    const f = fractional.op(OP.RESIZE_NEAREST_NEIGHBOR, [fractional.input([1, 2, 3, 1]), fractional.ints([2], [3, 5])], [1, 3, 5, 1], options.resizeNearest(false, false));
+    await assert.rejects(fractional.run(f, []), /not by a whole factor/);
+  });
+
+  it('LOGISTIC, RELU and RELU6', async () => {
+    const net = new Net();
+    const x = net.input([1, 2, 2, 3]);
+    const input = random([1, 2, 2, 3], 12, -8, 8);
+    for (const [code, f] of [
+      [OP.LOGISTIC, (v: number) => 1 / (1 + Math.exp(-v))],
+      [OP.RELU, (v: number) => Math.max(v, 0)],
+      [OP.RELU6, (v: number) => Math.min(Math.max(v, 0), 6)],
+    ] as const) {
+      const y = net.op(code, [x], [1, 2, 2, 3]);
+      assertClose(await net.run(y, [input]), { data: input.data.map(f), shape: input.shape }, 1e-6);
+    }
+  });
+
+  it('QUANTIZE and DEQUANTIZE: constants dequantized in place, activations clamped to their 8-bit range', async () => {
+    const net = new Net();
+    const x = net.input([1, 1, 4, 1]);
+    // int8 with scale 0.5 and zero point 10 holds (-128 - 10) * 0.5 = -69 to (127 - 10) * 0.5 = 58.5
+    const q = net.op(OP.QUANTIZE, [x], [1, 1, 4, 1], undefined, { type: TYPE.INT8, quant: { scale: [0.5], zeroPoint: [10] } });
+    const dq = net.op(OP.DEQUANTIZE, [q], [1, 1, 4, 1]);
+    const half = net.tensor({ shape: [1], type: TYPE.FLOAT16, data: new Uint8Array(Uint16Array.of(0x4200).buffer) }); // 3.0
+    const three = net.op(OP.DEQUANTIZE, [half], [1]);
+    const y = net.op(OP.ADD, [dq, three], [1, 1, 4, 1], options.add(ACT.NONE));
+    const input = { data: Float32Array.of(-100, -1.25, 7.3, 80), shape: [1, 1, 4, 1] };
+    assertClose(await net.run(y, [input]), { data: Float32Array.of(-66, 1.75, 10.3, 61.5), shape: [1, 1, 4, 1] });
+  });
+
+  it('refuses what it does not convert, naming the file', async () => {
+    const net = new Net();
+    const x = net.input([1, 3, 3, 1]);
+    const symmetric = net.op(OP.MIRROR_PAD, [x, net.ints([4, 2], [0, 0, 1, 1, 1, 1, 0, 0])], [1, 5, 5, 1], options.mirrorPad('SYMMETRIC'));
+    await assert.rejects(net.run(symmetric, []), (e: unknown) => e instanceof UserError && /net\.tflite.*SYMMETRIC/.test(e.message));
+    const reduced = new Net();
+    const r = reduced.op(OP.MEAN, [reduced.input([1, 3, 3, 1]), reduced.ints([2], [1, 2])], [1, 1], options.reducer(false));
+    await assert.rejects(reduced.run(r, []), (e: unknown) => e instanceof UserError && /net\.tflite/.test(e.message));
+  });
+
+  it('permutes axes as asked', () => {
+    // [2, 3] -> [3, 2]: a transpose
+    assert.deepEqual(Array.from(permute(Float32Array.of(1, 2, 3, 4, 5, 6), [2, 3], [1, 0])), [1, 4, 2, 5, 3, 6]);
+    // NHWC [1, 1, 2, 3] -> NCHW [1, 3, 1, 2]
+    assert.deepEqual(Array.from(permute(Float32Array.of(1, 2, 3, 4, 5, 6), [1, 1, 2, 3], [0, 3, 1, 2])), [1, 4, 2, 5, 3, 6]);
+  });
+});

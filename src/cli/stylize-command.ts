@@ -94,9 +94,10 @@ export function stylizeCommand(): Command {
         throw new UserError(`cannot write ${target.path}: ${fileProblem(e)}`);
       });
       const how = result.outcome === 'done' ? '' : result.outcome === 'cancelled' ? ' (stopped early: the best image so far)' : ` (${result.message})`;
-      process.stdout.write(
-        `wrote ${written}: ${result.width}x${result.height}, ${result.steps} steps in ${duration(result.elapsedMs)} on ${result.backend}${how}\n`,
-      );
+      const work = options.method === 'fast'
+        ? `the fast method in ${(result.elapsedMs / 1000).toFixed(2)} s`
+        : `${result.steps} steps in ${duration(result.elapsedMs)}`;
+      process.stdout.write(`wrote ${written}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
       if (result.outcome === 'diverged') process.exitCode = 1;
       if (result.outcome === 'cancelled') process.exitCode = 130;
     } finally {

@@ -15,3 +15,8 @@ export function createRaster(width: number, height: number, data?: Float32Array)
   }
   return { width, height, data: data ?? new Float32Array(n) };
 }
+
+/** A value clipped to [0, 1], where every pixel of a raster lies (the optimizers clip every proposal, as the tutorial does). */
+export function intoBox(v: number): number {
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}

@@ -3,11 +3,12 @@ import { existsSync, promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type * as Ort from 'onnxruntime-node';
-import { clampUnit, type Raster } from '../../image/raster';
+import { intoBox, type Raster } from '../../image/raster';
 import { resizeBilinear } from '../../image/resize';
 import { errorMessage, UserError } from '../errors';
 import { createSession, loadOnnxRuntime, type OnnxRuntime } from '../onnx/session';
 import { crop } from '../tiles';
+import { MIN_CONTENT_SIDE, STYLE_SIDE } from './limits';
 import { reflectPadToMultiple } from './reflect-pad';
 import { readTfliteModel } from './tflite-model';
 import { tfliteToOnnx, type NetPort, type OnnxNet } from './tflite-to-onnx';
@@ -19,18 +20,11 @@ export const FAST_NET_FILES = {
 } as const;
 
 export const STYLE_VECTOR_LENGTH = 100;
-/** The predictor's input side: a style image is seen as a 256x256 square, as the nets were trained. */
-export const STYLE_SIDE = 256;
 /**
  * The transformer halves the image twice and doubles it back, so it returns sides rounded up to a multiple of 4;
  * content is mirrored out to one and cropped back.
  */
 const SIDE_MULTIPLE = 4;
-/**
- * The smallest content side the transformer runs on: its first layer mirrors 4 pixels out on each side, which
- * needs at least 5 (after the padding to a multiple of 4, a side of 5 to 8 becomes 8; 4 stays 4 and fails).
- */
-export const MIN_CONTENT_SIDE = 5;
 
 export interface FastNets {
   /** The style vector of an image: the predictor run on its styleInput. */
@@ -157,7 +151,7 @@ class OnnxFastNets implements FastNets {
       throw new Error(`the transformer made ${width}x${height} px of ${padded.width}x${padded.height}`);
     }
     const image = padded === content ? { width, height, data: out.data } : crop({ width, height, data: out.data }, { x: 0, y: 0, width: content.width, height: content.height });
-    clampUnit(image.data);
+    for (let i = 0; i < image.data.length; i++) image.data[i] = intoBox(image.data[i]);
     return image;
   }
 

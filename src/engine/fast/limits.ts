@@ -8,7 +8,7 @@ export const STYLE_SIDE = 256;
 
 /**
  * The smallest content side the transformer runs on: its first layer mirrors 4 pixels out on each side, which
- * needs at least 5.
+ * needs at least 5 (after the padding to a multiple of 4, a side of 5 to 8 becomes 8; 4 stays 4 and fails).
  */
 export const MIN_CONTENT_SIDE = 5;
 

@@ -1,4 +1,4 @@
-import { intoBox } from './box';
+import { intoBox } from '../../image/raster';
 import type { Optimizer } from './optimizer';
 
 export interface AdamSettings {

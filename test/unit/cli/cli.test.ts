@@ -236,4 +236,42 @@ describe('neural-style CLI', function () {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /has no layer block3_conv1, which block4_conv1 is computed through/);
   });
+
+  describe('--method fast', () => {
+    /** No weights anywhere: the fast method must not need them (a download would fail offline, and take minutes). */
+    function runFast(...args: string[]) {
+      const r = spawnSync(process.execPath, [CLI, 'stylize', content, style, '--method', 'fast', ...args], {
+        encoding: 'utf8', env: { ...process.env, NEURAL_STYLE_WEIGHTS: '', NEURAL_STYLE_CACHE: path.join(dir, 'empty-cache') },
+      });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    }
+
+    it('makes the picture with the shipped nets, no weights, and records the method and strength', async () => {
+      const out = path.join(dir, 'fast.png');
+      const r = runFast('--max-size', '64', '--style-strength', '0.7', '-o', out);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^wrote .*fast\.png: 64x48, the fast method in [\d.]+ s on onnx\n$/);
+      assert.doesNotMatch(r.stderr, /weights|download/);
+      const recorded = JSON.parse((await readImageMetadata(out))[SETTINGS_KEY]);
+      assert.equal(recorded.options.method, 'fast');
+      assert.equal(recorded.options.styleStrength, 0.7);
+      assert.deepEqual([(await sharp(out).metadata()).width, (await sharp(out).metadata()).height], [64, 48]);
+    });
+
+    it('strength 0 and 1 give different pictures', async () => {
+      const [zero, one] = [path.join(dir, 's0.png'), path.join(dir, 's1.png')];
+      assert.equal(runFast('--max-size', '48', '--style-strength', '0', '-o', zero).status, 0);
+      assert.equal(runFast('--max-size', '48', '--style-strength', '1', '-o', one).status, 0);
+      const pixels = async (f: string) => sharp(f).raw().toBuffer();
+      const [a, b] = [await pixels(zero), await pixels(one)];
+      const differing = a.reduce((n, v, i) => n + (Math.abs(v - b[i]) > 8 ? 1 : 0), 0);
+      assert.ok(differing > a.length / 4, `only ${differing} of ${a.length} values differ`);
+    });
+
+    it('refuses options the method does not use, and sizes it cannot make whole', () => {
+      refuses(['stylize', content, style, '--method', 'fast', '--steps', '4'], /^neural-style: --steps is not used by --method fast; leave it out$/);
+      refuses(['stylize', content, style, '--weights', weights, '--style-strength', '0.5'], /--style-strength is not used by --method optimize/);
+      refuses(['stylize', content, style, '--method', 'fast', '--max-size', '5000'], /the fast method makes pictures up to 4096 px on the longer side, not 5000/);
+    });
+  });
 });

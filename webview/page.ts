@@ -81,6 +81,7 @@ export class JobPage {
     if (!this.job) return;
     this.job = { ...this.job, strength, unsaved: png };
     this.drawPictures();
+    this.drawStats();
     this.drawButtons();
   }
 

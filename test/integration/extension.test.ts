@@ -160,6 +160,24 @@ describe('Neural Style in VS Code', function () {
     assert.notStrictEqual(api.workerPid(), pid);
   });
 
+  it('makes a fast picture in a fraction of a second once the worker runs, and saves it beside the content', async () => {
+    const fast = async () => {
+      const t0 = performance.now();
+      const started = await vscode.commands.executeCommand<StartResult>('neuralStyle.stylizeFastWith', workspaceFile('content.png'), [workspaceFile('content.png')], [workspaceFile('style.jpg')]);
+      const record = await api.finished(started!.jobIds![0]);
+      return { record, seconds: (performance.now() - t0) / 1000 };
+    };
+    const first = await fast();
+    assert.strictEqual(first.record.status, 'done', first.record.message);
+    assert.strictEqual(first.record.options.method, 'fast');
+    assert.match(first.record.message ?? '', /^$|The fast method does not use your neuralStyle\./);
+    const warm = await fast();
+    console.log(`      fast job, from the command to the saved picture: ${first.seconds.toFixed(2)} s, then ${warm.seconds.toFixed(2)} s with the worker running`);
+    assert.ok(warm.seconds < 0.5, `${warm.seconds} s with the worker running`);
+    assert.notStrictEqual(warm.record.output?.name, first.record.output?.name, 'the second took the next free name');
+    for (const r of [first, warm]) await vscode.workspace.fs.delete(vscode.Uri.parse(r.record.output!.uri));
+  });
+
   it('"Use as Style for…" makes the chosen image the style of the others', async () => {
     const style = workspaceFile('style.jpg');
     const started = await vscode.commands.executeCommand<StartResult>('neuralStyle.useAsStyleFor', style, [style], [workspaceFile('content.png')]);

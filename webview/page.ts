@@ -150,7 +150,7 @@ export class JobPage {
       ['Strength', fast && job.strength !== undefined ? job.strength.toFixed(2) : undefined],
       ['Step', fast ? undefined : total ? `${step} of ${total}` : step > 0 ? `${step}` : undefined],
       ['Speed', running && job.pace ? rate(job.pace.stepsPerSecond) : undefined],
-      ['Elapsed', elapsedMs !== undefined ? duration(elapsedMs) : undefined],
+      ['Elapsed', elapsedMs === undefined ? undefined : fast ? `${(elapsedMs / 1000).toFixed(2)} s` : duration(elapsedMs)],
       ['Left', running && job.pace?.etaMs !== undefined ? `about ${duration(job.pace.etaMs)}` : undefined],
       ['Size', width && height ? `${width}×${height}${running && p ? whereInRun(p) : ''}` : undefined],
       ['Loss', !fast && lastLoss !== undefined ? loss(lastLoss) : undefined],

@@ -25,7 +25,7 @@ export async function concludeJob(job: Job, outcome: JobOutcome, log: vscode.Log
       if (report.outcome === 'done') {
         job.keepUnsaved(bytes);
         await saveResult(job, log);
-        job.setStatus('done', job.unsaved ? job.message : undefined);
+        job.setStatus('done', job.unsaved ? job.message : job.note);
         break;
       }
       const total = job.progress?.totalSteps;

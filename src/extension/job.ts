@@ -159,6 +159,8 @@ export interface NamedBytes {
  */
 export class Job extends JobState {
   inputs?: { readonly content: NamedBytes; readonly styles: readonly NamedBytes[] };
+  /** Something about the job's settings worth saying while it runs and once it is done (see JobService.start). */
+  note?: string;
 
   constructor(id: string, content: Resource, styles: readonly Resource[], options: StyleOptions, readonly settings: RunSettings) {
     super(id, content, styles, options);

@@ -94,7 +94,7 @@ export class JobService implements vscode.Disposable {
       if (naming) return this.refuse([naming]);
       ignored.push(...reading.ignored);
       const job = new Job(randomUUID(), resourceOf(content), styles.map(resourceOf), reading.value.options, reading.value);
-      if (reading.unused.length > 0) job.message = `The ${job.options.method} method does not use your ${reading.unused.join(', ')}.`;
+      if (reading.unused.length > 0) job.note = job.message = `The ${job.options.method} method does not use your ${reading.unused.join(', ')}.`;
       jobs.push(job);
     }
     this.restricted.notice(ignored);

@@ -17,6 +17,8 @@ export interface NeuralStyleApi {
   readonly activationMs: number;
   /** A job as its panel shows it now. */
   job(jobId: string): JobRecord | undefined;
+  /** The steps of a job's progress thumbnails so far (0: the fast method's picture before an optimisation starts). */
+  previewSteps(jobId: string): number[] | undefined;
   /** Resolves with a job's record once it has ended (done, cancelled, diverged, failed). */
   finished(jobId: string): Promise<JobRecord>;
   /** The worker's process id while it runs. */
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   return {
     activationMs,
     job: (id) => service.job(id)?.record(),
+    previewSteps: (id) => service.job(id)?.previews.map((p) => p.step),
     finished: (id) => service.finished(id),
     workerPid: () => service.workerPid,
   };

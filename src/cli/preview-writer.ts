@@ -21,6 +21,8 @@ export class PreviewWriter {
 
   /** The folder, created if need be; a path that cannot be a folder of previews is refused before the run. */
   static async open(dir: string, note: (message: string) => void): Promise<PreviewWriter> {
+    const existing = await fs.stat(dir).catch(() => undefined);
+    if (existing && !existing.isDirectory()) throw new UserError(`cannot write previews into ${dir}: it is not a folder`);
     try {
       await fs.mkdir(dir, { recursive: true });
       const trial = path.join(dir, `.neural-style-check-${process.pid}`);

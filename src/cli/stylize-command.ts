@@ -43,6 +43,8 @@ export function stylizeCommand(): Command {
     const options = resolveOptions(explicit);
     const [unused] = unusedOptions(options.method, Object.keys(explicit) as StyleOptionKey[]);
     if (unused) throw new UserError(`${flagName(unused)} is not used by --method ${options.method}; leave it out`);
+    // One pass has no progress to preview.
+    if (flags.previewDir && options.method === 'fast') throw new UserError('--preview-dir is not used by --method fast; leave it out');
     const problems = crossOptionProblems(options, styles.length, flagName);
     if (problems.length > 0) throw new UserError(problems[0]);
     const quality = Number(flags.quality);

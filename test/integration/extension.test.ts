@@ -179,6 +179,23 @@ describe('Neural Style in VS Code', function () {
     for (const r of [first, warm]) await vscode.workspace.fs.delete(vscode.Uri.parse(r.record.output!.uri));
   });
 
+  it('shows the fast method\'s picture while an optimisation waits for its weights', async () => {
+    const saved = process.env.NEURAL_STYLE_WEIGHTS;
+    // A weights file that is not there: the job asks for one (and waits) after showing the fast picture.
+    process.env.NEURAL_STYLE_WEIGHTS = '/nonexistent/vgg19.h5';
+    try {
+      const id = (await stylize([workspaceFile('content.png')], workspaceFile('style.jpg'))).jobIds![0];
+      for (let i = 0; i < 200 && !api.previewSteps(id)?.length; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.deepStrictEqual(api.previewSteps(id), [0]);
+      await vscode.commands.executeCommand('neuralStyle.cancel', id);
+      const record = await api.finished(id);
+      assert.strictEqual(record.status, 'cancelled');
+      assert.strictEqual(record.options.method, 'optimize');
+    } finally {
+      process.env.NEURAL_STYLE_WEIGHTS = saved;
+    }
+  });
+
   it('"Use as Style for…" makes the chosen image the style of the others', async () => {
     const style = workspaceFile('style.jpg');
     const started = await vscode.commands.executeCommand<StartResult>('neuralStyle.useAsStyleFor', style, [style], [workspaceFile('content.png')]);

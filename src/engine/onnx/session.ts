@@ -10,9 +10,16 @@ let runtime: Promise<OnnxRuntime> | undefined;
  * platform the package does not ship) is an error the backend selector catches and falls back from.
  */
 export function loadOnnxRuntime(): Promise<OnnxRuntime> {
-  runtime ??= import('onnxruntime-node').catch((e: unknown) => {
-    throw new Error(`onnxruntime-node cannot be loaded: ${errorMessage(e).split('\n')[0]}`);
-  });
+  runtime ??= import('onnxruntime-node').then(
+    (ort) => {
+      // Its own warnings (a home folder it cannot write its telemetry id to, say) would land in the CLI's output.
+      ort.env.logLevel = 'error';
+      return ort;
+    },
+    (e: unknown) => {
+      throw new Error(`onnxruntime-node cannot be loaded: ${errorMessage(e).split('\n')[0]}`);
+    },
+  );
   return runtime;
 }
 

@@ -1,4 +1,4 @@
-import { fitLongSide, resizeBilinear } from '../image/resize';
+import { atSize, fitLongSide } from '../image/resize';
 import type { Raster } from '../image/raster';
 import type { Backend, LossProblem } from './backend';
 import type { LossTerms, StyleTargetPlan } from './plan';
@@ -27,7 +27,7 @@ export async function styleTargets(
     if (t.blend[i] === 0) continue;
     const s = styles[i];
     const size = fitLongSide(s.height, s.width, styleLongSide(longSide, t.scale));
-    const resized = size.height === s.height && size.width === s.width ? s : resizeBilinear(s, size.width, size.height);
+    const resized = atSize(s, size);
     const parts = partition(resized.width, resized.height, t.partSide);
     const positions = (layer: string, h: number, w: number) => {
       const f = featureSize(layer, h, w);

@@ -1,5 +1,5 @@
 import { createRaster, type Raster } from '../image/raster';
-import { resizeBilinear } from '../image/resize';
+import { atSize, resizeBilinear } from '../image/resize';
 import type { Backend, Evaluator, Losses } from './backend';
 import { luminanceOnly, matchedLuminance, withContentColors } from './colors';
 import { createOptimizer, type Optimizer } from './optim/optimizer';
@@ -91,7 +91,7 @@ class Run {
         image = resample(image);
         optimizer?.resize(resample);
       }
-      const content = resized(this.content, stage);
+      const content = atSize(this.content, stage);
       const grams = await styleTargets(backend, this.styles, this.plan.styleTargets, stage.longSide);
       const lossOf = (c: Raster, terms = loss) => async () => backend.createEvaluator(await lossProblem(backend, c, grams, terms));
       const asRaster = (pixels: Float32Array) => createRaster(stage.width, stage.height, pixels);
@@ -162,7 +162,7 @@ class Run {
 
   private finish(outcome: Outcome, pixels: Float32Array, stage: Stage, message?: string): StylizeResult {
     let image = createRaster(stage.width, stage.height, pixels);
-    if (this.plan.preserveColors) image = withContentColors(image, resized(this.req.content, stage));
+    if (this.plan.preserveColors) image = withContentColors(image, atSize(this.req.content, stage));
     return {
       image, outcome, message, losses: this.lastLosses, steps: this.step, elapsedMs: performance.now() - this.t0,
       stepEquivalents: this.equivalents, width: image.width, height: image.height,
@@ -195,12 +195,9 @@ function evaluatorWhenDue(first: () => Promise<Evaluator>, then?: () => Promise<
   };
 }
 
-function resized(r: Raster, size: { width: number; height: number }): Raster {
-  return r.width === size.width && r.height === size.height ? r : resizeBilinear(r, size.width, size.height);
-}
 
 function initialImage(init: InitPlan, content: Raster, stage: Stage): Float32Array {
-  if (init.kind === 'content') return resized(content, stage).data.slice();
+  if (init.kind === 'content') return atSize(content, stage).data.slice();
   const random = seededRandom(init.seed);
   const a = new Float32Array(stage.width * stage.height * 3);
   for (let i = 0; i < a.length; i++) a[i] = random();

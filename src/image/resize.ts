@@ -73,3 +73,8 @@ export function fitLongSide(height: number, width: number, maxSide: number): { h
   const side = (n: number): number => Math.max(1, Math.trunc(f32(f32(n) * scale)));
   return { height: side(height), width: side(width) };
 }
+
+/** `r` at `size`: itself when it is that size already (no resampling), else resized bilinearly. */
+export function atSize(r: Raster, size: { readonly width: number; readonly height: number }): Raster {
+  return r.width === size.width && r.height === size.height ? r : resizeBilinear(r, size.width, size.height);
+}

@@ -11,7 +11,7 @@ import { readJobImages, type DecodedImage } from '../image/decode';
 import { encodeImage, encodePreview } from '../image/encode';
 import type { OutputFormat } from '../output/formats';
 import type { Raster } from '../image/raster';
-import { resizeBilinear } from '../image/resize';
+import { atSize } from '../image/resize';
 import { loadEngine, loadFastEngine, releaseEngine } from './engine-cache';
 import { runSettings } from './run-settings';
 
@@ -86,7 +86,7 @@ async function fastImages(plan: FastPlan, req: StylizeImagesRequest, content: De
   const nets = await loadFastEngine();
   req.onBackend?.('onnx', nets.detail);
   const { image } = await fastStylize(nets, {
-    content: resized(content.raster, plan), styles: styles.map((s) => s.raster), blendWeights: plan.blend,
+    content: atSize(content.raster, plan), styles: styles.map((s) => s.raster), blendWeights: plan.blend,
     strength: plan.strength, preserveColors: plan.preserveColors, contentName: req.content.name,
   });
   const report: RunReport = { outcome: 'done', steps: 1, stepEquivalents: 0, elapsedMs: performance.now() - t0, width: image.width, height: image.height };
@@ -128,6 +128,3 @@ function encodeResult(image: Raster, content: DecodedImage, req: StylizeImagesRe
   });
 }
 
-function resized(r: Raster, size: { readonly width: number; readonly height: number }): Raster {
-  return r.width === size.width && r.height === size.height ? r : resizeBilinear(r, size.width, size.height);
-}

@@ -3,6 +3,7 @@ import { errorMessage } from '../engine/errors';
 import type { ImagesResult } from '../engine/report';
 import type { Resource } from '../protocol/messages';
 import type { StyleOptions } from '../engine/options';
+import { MAX_IMAGE_FILE_BYTES } from '../image/input-file';
 import type { RunMessage } from '../protocol/messages';
 import type { Job } from './job';
 import { withProgressNotification } from './progress-notification';
@@ -85,10 +86,22 @@ async function showFastPicture(job: Job, runner: JobRunner): Promise<void> {
   if (end?.type === 'result') job.addPreview(0, end.result.bytes);
 }
 
+/** An image's bytes, through the workspace's file system; only a file (no pipe or device), and no larger than the CLI reads. */
 async function readImage(r: Resource): Promise<{ name: string; bytes: Uint8Array }> {
+  const uri = vscode.Uri.parse(r.uri);
+  let stat: vscode.FileStat;
   try {
-    return { name: r.name, bytes: await vscode.workspace.fs.readFile(vscode.Uri.parse(r.uri)) };
+    stat = await vscode.workspace.fs.stat(uri);
   } catch (e) {
-    throw new Error(`cannot read ${vscode.Uri.parse(r.uri).toString(true)}: ${errorMessage(e)}`);
+    throw new Error(`cannot read ${uri.toString(true)}: ${errorMessage(e)}`);
+  }
+  if (!(stat.type & vscode.FileType.File)) throw new Error(`cannot read ${uri.toString(true)}: it is not a file`);
+  if (stat.size > MAX_IMAGE_FILE_BYTES) {
+    throw new Error(`cannot read ${uri.toString(true)}: it is larger than ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB, the limit for an image file`);
+  }
+  try {
+    return { name: r.name, bytes: await vscode.workspace.fs.readFile(uri) };
+  } catch (e) {
+    throw new Error(`cannot read ${uri.toString(true)}: ${errorMessage(e)}`);
   }
 }

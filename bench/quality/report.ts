@@ -34,6 +34,8 @@ export interface Row {
   readonly reached?: number;
   /** Step equivalents the recipe spent to first get as low as this run's final loss, if it did. */
   readonly recipeNeeds?: number;
+  /** Step equivalents between the probes of the curve: where a loss was reached is known to this much. */
+  readonly probeEvery: number;
   readonly wallS: number;
 }
 
@@ -45,7 +47,8 @@ export function rows(runs: readonly RunFile[]): Row[] {
       out.push({
         pair: r.pair, size: r.size, schedule: r.name, options: r.options, spent: last.eq, final: r.final.total,
         reached: r.curve.find((p) => p.total <= recipe.final.total)?.eq,
-        recipeNeeds: recipe.curve.find((p) => p.total <= r.final.total)?.eq, wallS: last.wallMs / 1000,
+        recipeNeeds: recipe.curve.find((p) => p.total <= r.final.total)?.eq,
+        probeEvery: r.curve[2].eq - r.curve[1].eq, wallS: last.wallMs / 1000,
       });
     }
   }
@@ -81,8 +84,8 @@ function median(values: readonly number[]): number {
  */
 function spread(table: readonly Row[], recipeOf: (r: Row) => Row): string {
   const lines = [
-    '| size | schedule | settings | pairs | reached the recipe\'s final loss at: median | worst | final loss vs the recipe\'s: median | worst |',
-    '|---|---|---|---:|---:|---:|---:|---:|',
+    '| size | schedule | settings | pairs | reached the recipe\'s final loss at: median | worst | final loss vs the recipe\'s: median | worst | probed every |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   const groups = new Map<string, Row[]>();
   for (const r of table.filter((x) => x.schedule !== 'recipe')) groups.set(`${r.size} ${r.schedule}`, [...(groups.get(`${r.size} ${r.schedule}`) ?? []), r]);
@@ -95,24 +98,25 @@ function spread(table: readonly Row[], recipeOf: (r: Row) => Row): string {
     const at = (eq: number) => (eq === Infinity ? 'not reached' : `${eq.toFixed(0)} eq. (${((eq / recipeOf(group[0]).spent) * 100).toFixed(0)}%)`);
     lines.push(
       `| ${size} px | ${schedule} | ${settings(options)} | ${group.length} | ${at(median(reached))} | ` +
-        `${missed > 0 ? `not reached on ${missed}` : at(Math.max(...reached))} | ${signed(median(gaps))} | ${signed(Math.max(...gaps))} |`,
+        `${missed > 0 ? `not reached on ${missed}` : at(Math.max(...reached))} | ${signed(median(gaps))} | ${signed(Math.max(...gaps))} | ` +
+        `${Math.max(...group.map((r) => r.probeEvery)).toFixed(0)} eq. |`,
     );
   }
   return lines.join('\n') + '\n';
 }
 
-/** Schedules tried by hand, one column each: the final loss against the recipe's, and where it reached it. */
+/** Schedules tried by hand, one row each, a column per pair: the final loss against the recipe's, and where it reached it. */
 function triedTable(table: readonly Row[], recipeOf: (r: Row) => Row): string {
   const tried = table.filter((r) => !PRESET_ROWS.includes(r.schedule));
-  const names = [...new Set(tried.map((r) => r.schedule))].sort(order);
-  const lines = [`| pair | size | ${names.join(' | ')} |`, `|---|---|${names.map(() => '---:|').join('')}`];
-  for (const key of new Set(tried.map((r) => `${r.pair} ${r.size}`))) {
-    const cells = names.map((n) => {
-      const r = tried.find((x) => `${x.pair} ${x.size}` === key && x.schedule === n);
-      return r ? `${signed(gapPercent(r, recipeOf(r)))}, ${r.reached !== undefined ? `${r.reached.toFixed(0)} eq.` : 'not reached'}` : '';
+  const pairs = [...new Set(tried.map((r) => r.pair))].sort();
+  const lines = [`| size | schedule | ${pairs.join(' | ')} |`, `|---|---|${pairs.map(() => '---:|').join('')}`];
+  const keys = [...new Set(tried.map((r) => `${r.size} ${r.schedule}`))];
+  for (const [size, schedule] of keys.map((k) => k.split(' ')).sort((a, b) => Number(a[0]) - Number(b[0]) || order(a[1], b[1]))) {
+    const cells = pairs.map((pair) => {
+      const r = tried.find((x) => x.pair === pair && x.size === Number(size) && x.schedule === schedule);
+      return r ? `${signed(gapPercent(r, recipeOf(r)))}${r.reached !== undefined ? ` @${r.reached.toFixed(0)}` : ''}` : '';
     });
-    const [pair, size] = key.split(' ');
-    lines.push(`| ${pair} | ${size} px | ${cells.join(' | ')} |`);
+    lines.push(`| ${size} px | ${schedule} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -126,7 +130,9 @@ function markdown(table: readonly Row[]): string {
     spread(table, recipeOf),
     '## Per pair\n',
     perPair(presets, recipeOf),
-    ...(tried ? ['## Schedules tried by hand, per pair (final loss vs the recipe\'s, reached its final loss at)\n', triedTable(table, recipeOf)] : []),
+    ...(tried
+      ? ['## Schedules tried by hand, per pair\n\nThe final loss against the recipe\'s, and @ the step equivalents at which it reached the recipe\'s final loss.\n', triedTable(table, recipeOf)]
+      : []),
   ].join('\n');
 }
 

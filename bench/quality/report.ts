@@ -95,7 +95,7 @@ function spread(table: readonly Row[], recipeOf: (r: Row) => Row): string {
     const reached = group.map((r) => r.reached ?? Infinity);
     const gaps = group.map((r) => gapPercent(r, recipeOf(r)));
     const missed = reached.filter((e) => e === Infinity).length;
-    const at = (eq: number) => (eq === Infinity ? 'not reached' : `${eq.toFixed(0)} eq. (${((eq / recipeOf(group[0]).spent) * 100).toFixed(0)}%)`);
+    const at = (eq: number) => (eq === Infinity ? 'not reached' : `${eq.toFixed(0)} eq. (${((eq / recipeOf(group[0]).spent) * 100).toFixed(1)}%)`);
     lines.push(
       `| ${size} px | ${schedule} | ${settings(options)} | ${group.length} | ${at(median(reached))} | ` +
         `${missed > 0 ? `not reached on ${missed}` : at(Math.max(...reached))} | ${signed(median(gaps))} | ${signed(Math.max(...gaps))} | ` +
@@ -126,6 +126,10 @@ function markdown(table: readonly Row[]): string {
   const presets = table.filter((r) => PRESET_ROWS.includes(r.schedule));
   const tried = table.some((r) => !PRESET_ROWS.includes(r.schedule));
   return [
+    '# Schedules against the tutorial\'s recipe\n',
+    'Compute is in step equivalents: each loss-and-gradient evaluation weighted by its pixels over the output\'s. Every ' +
+      'loss is the total loss of the image at the output size. "Reached at" is the first probe at or below the recipe\'s ' +
+      'final loss; a pair where it is not reached counts as the worst.\n',
     '## Spread over the pairs\n',
     spread(table, recipeOf),
     '## Per pair\n',

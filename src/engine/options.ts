@@ -79,7 +79,7 @@ export const STYLE_OPTION_DEFS = {
     description: 'Keep Adam\'s step size, or lower it to 0 along a half cosine over each scale\'s steps (settles finer).',
   },
   steps: {
-    for: 'optimize', kind: 'number', min: 1, max: 100000, integer: true, default: 250,
+    for: 'optimize', kind: 'number', min: 1, max: 100000, integer: true, default: 270,
     description: 'Optimisation steps (loss and gradient evaluations) at the output size; each smaller scale of a multi-scale run takes a quarter as many.',
   },
   maxSize: {

@@ -88,7 +88,10 @@ function spread(table: readonly Row[], recipeOf: (r: Row) => Row): string {
     '|---|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   const groups = new Map<string, Row[]>();
-  for (const r of table.filter((x) => x.schedule !== 'recipe')) groups.set(`${r.size} ${r.schedule}`, [...(groups.get(`${r.size} ${r.schedule}`) ?? []), r]);
+  for (const r of table.filter((x) => x.schedule !== 'recipe')) {
+    const key = `${r.size} ${r.schedule}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
   const sorted = [...groups.values()].sort((a, b) => a[0].size - b[0].size || order(a[0].schedule, b[0].schedule));
   for (const group of sorted) {
     const { size, schedule, options } = group[0];

@@ -5,7 +5,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Evaluator, Losses } from '../../src/engine/backend';
-import { resolveOptions, type StyleOptions } from '../../src/engine/options';
+import type { StyleOptions } from '../../src/engine/options';
 import { planOptimization, type OptimizePlan } from '../../src/engine/plan';
 import { lossProblem, styleTargets } from '../../src/engine/problem';
 import { stylize } from '../../src/engine/run';
@@ -15,7 +15,7 @@ import { loadVggWeights } from '../../src/engine/weights/keras-h5';
 import { readImage } from '../../src/image/decode';
 import { encodeImage } from '../../src/image/encode';
 import { fitLongSide, resizeBilinear } from '../../src/image/resize';
-import { PAIRS, BLOCKS_1_3, WEIGHTS } from './pairs';
+import { PAIRS, WEIGHTS, benchOptions } from './pairs';
 
 export interface CurvePoint extends Losses {
   /** Compute so far in output-size step equivalents. */
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   if (!pair) throw new Error(`unknown pair ${pairName}: ${Object.keys(PAIRS).join(', ')}`);
   const size = Number(sizeArg);
   const { stageSteps, ...given } = JSON.parse(json) as Partial<StyleOptions> & { stageSteps?: number[] };
-  const options: StyleOptions = resolveOptions({ ...BLOCKS_1_3, maxSize: size, ...given });
+  const options = benchOptions(size, given);
   const weights = await loadVggWeights(WEIGHTS, layersUpTo([...options.styleLayers, ...options.contentLayers]));
   const backend = await loadBackend('onnx', weights);
   const [content, style] = await Promise.all([readImage(pair.content), readImage(pair.style)]);
@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   await fs.mkdir(outDir, { recursive: true });
   const stem = path.join(outDir, `${pairName}-${size}-${name}`);
   const curve: CurvePoint[] = [];
-  const probeEvery = Number(process.env.PROBE_EVERY ?? 10);
+  // Where a run first reaches a loss is read off these probes: at every step it is exact (a single-scale probe is
+  // free; at a smaller scale each costs an evaluation at the output size, left out of the wall time).
+  const probeEvery = Number(process.env.PROBE_EVERY ?? 1);
   // The picture at these amounts of compute, for the contact sheet that compares schedules at equal cost.
   const snapshots = [50, 100, 200, 400, 1000];
   const saves: Promise<void>[] = [];

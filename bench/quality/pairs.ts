@@ -1,21 +1,32 @@
 import * as path from 'path';
-import type { StyleOptions } from '../../src/engine/options';
+import { resolveOptions, type StyleOptions } from '../../src/engine/options';
 
 /** The shared test data, read in place (never copied into the repository). */
 const DATA = process.env.NEURAL_STYLE_SHARED_DATA ?? path.resolve(__dirname, '../../../shared/data');
 
 export const WEIGHTS = path.join(DATA, 'vgg19/vgg19_partial_blocks1-3_notop.h5');
 
-export const PAIRS: Record<string, { content: string; style: string }> = {
-  'dog-kandinsky': {
-    content: path.join(DATA, 'images/content/YellowLabradorLooking_new.jpg'),
-    style: path.join(DATA, 'images/style/kandinsky_composition_7.jpg'),
-  },
-  'bridge-starry': {
-    content: path.join(DATA, 'images/content/golden_gate.jpg'),
-    style: path.join(DATA, 'images/style/starry_night.jpg'),
-  },
+const CONTENTS = { dog: 'YellowLabradorLooking_new.jpg', bridge: 'golden_gate.jpg' };
+const STYLES = {
+  kandinsky: 'kandinsky_composition_7.jpg',
+  starry: 'starry_night.jpg',
+  shipwreck: 'shipwreck.jpg',
+  scream: 'the_scream.jpg',
+  wave: 'great_wave.jpg',
 };
+
+/** Each content photo with each style, named `<content>-<style>`. */
+export const PAIRS: Record<string, { content: string; style: string }> = Object.fromEntries(
+  Object.entries(CONTENTS).flatMap(([c, content]) =>
+    Object.entries(STYLES).map(([s, style]) => [
+      `${c}-${s}`,
+      { content: path.join(DATA, 'images/content', content), style: path.join(DATA, 'images/style', style) },
+    ]),
+  ),
+);
+
+/** Also measured at 512 px: the two pairs the schedules were first tuned on, and the one hardest at 256 px. */
+export const LARGE_PAIRS = ['dog-kandinsky', 'bridge-starry', 'bridge-scream'];
 
 /** Layers the partial weights hold, with the content weight that balances them (docs/algorithm.md, "Runs on the weights of blocks 1-3 only"). */
 export const BLOCKS_1_3: Partial<StyleOptions> = {
@@ -24,4 +35,16 @@ export const BLOCKS_1_3: Partial<StyleOptions> = {
   contentWeight: 1e2,
   styleWeight: 1e-2,
   tvWeight: 30,
+};
+
+/** The options a run of the benchmark resolves to: the blocks 1-3 layers and weights at `size`, then `given`. */
+export const benchOptions = (size: number, given: Partial<StyleOptions>): StyleOptions =>
+  resolveOptions({ ...BLOCKS_1_3, maxSize: size, ...given });
+
+/** What `npm run bench:quality` runs, in the order the report shows them: the reference, then the presets. */
+export const SCHEDULES: Record<string, Partial<StyleOptions>> = {
+  recipe: { preset: 'tutorial' },
+  quick: { preset: 'quick' },
+  balanced: { preset: 'balanced' },
+  best: { preset: 'best' },
 };

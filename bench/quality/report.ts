@@ -1,34 +1,41 @@
-// Reads the runs measure.ts wrote and makes the quality report: a table of compute ratios against the tutorial's
-// recipe, a chart of loss against compute, and contact sheets of the pictures at equal compute.
+// Reads the runs measure.ts wrote and makes the quality report: the spread of each schedule over the pairs against the
+// tutorial's recipe, the table per pair, a chart of loss against compute, and contact sheets of the pictures at equal
+// compute. Runs under other names than the presets' (schedules tried by hand) get the spread and a table of their own.
 // usage: node out/bench/quality-report.js [dir]
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
+import type { StyleOptions } from '../../src/engine/options';
 import type { CurvePoint } from './measure';
+import { SCHEDULES } from './pairs';
 
 interface RunFile {
   readonly pair: string;
   readonly size: number;
   readonly name: string;
+  readonly options: StyleOptions;
   readonly final: { total: number };
   readonly curve: CurvePoint[];
 }
 
-/** The order schedules are shown in: the reference first. */
-const SCHEDULES = ['recipe', 'quick', 'balanced', 'best'];
+/** What `npm run bench:quality` runs: the reference and the presets. */
+const PRESET_ROWS = Object.keys(SCHEDULES);
 const SNAPSHOTS = [50, 100, 200, 400, 1000];
 
 export interface Row {
   readonly pair: string;
   readonly size: number;
   readonly schedule: string;
+  readonly options: StyleOptions;
   readonly spent: number;
   readonly final: number;
   /** Step equivalents at which the run first reached the recipe's final loss, if it did. */
   readonly reached?: number;
   /** Step equivalents the recipe spent to first get as low as this run's final loss, if it did. */
   readonly recipeNeeds?: number;
+  /** Step equivalents between the probes of the curve: where a loss was reached is known to this much. */
+  readonly probeEvery: number;
   readonly wallS: number;
 }
 
@@ -38,27 +45,114 @@ export function rows(runs: readonly RunFile[]): Row[] {
     for (const r of runs.filter((x) => x.pair === recipe.pair && x.size === recipe.size)) {
       const last = r.curve[r.curve.length - 1];
       out.push({
-        pair: r.pair, size: r.size, schedule: r.name, spent: last.eq, final: r.final.total,
+        pair: r.pair, size: r.size, schedule: r.name, options: r.options, spent: last.eq, final: r.final.total,
         reached: r.curve.find((p) => p.total <= recipe.final.total)?.eq,
-        recipeNeeds: recipe.curve.find((p) => p.total <= r.final.total)?.eq, wallS: last.wallMs / 1000,
+        recipeNeeds: recipe.curve.find((p) => p.total <= r.final.total)?.eq,
+        probeEvery: r.curve[2].eq - r.curve[1].eq, wallS: last.wallMs / 1000,
       });
     }
   }
-  return out.sort((a, b) => a.pair.localeCompare(b.pair) || a.size - b.size || SCHEDULES.indexOf(a.schedule) - SCHEDULES.indexOf(b.schedule));
+  return out.sort((a, b) => a.pair.localeCompare(b.pair) || a.size - b.size || order(a.schedule, b.schedule));
+}
+
+/** The reference and the presets first, in their order, then the schedules tried by hand by name. */
+function order(a: string, b: string): number {
+  const rank = (s: string) => (PRESET_ROWS.includes(s) ? PRESET_ROWS.indexOf(s) : PRESET_ROWS.length);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+const gapPercent = (r: Row, recipe: Row) => (r.final / recipe.final - 1) * 100;
+const signed = (percent: number) => `${percent > 0 ? '+' : ''}${percent.toFixed(2)}%`;
+
+function settings(o: StyleOptions): string {
+  const optimizer = o.optimizer === 'adam'
+    ? `Adam ${o.learningRate}, β1 ${o.beta1}, β2 ${o.beta2}${o.learningRateDecay === 'cosine' ? ', cosine' : ''}`
+    : 'L-BFGS';
+  return `${optimizer}, ${o.steps} steps${o.multiScale ? `, multi-scale from ${o.minSize} px` : ''}`;
+}
+
+/** Middle of the sorted values (the mean of the two middle ones for an even count); Infinity stands for "not reached". */
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const m = v.length / 2;
+  return v.length % 2 === 1 ? v[Math.floor(m)] : (v[m - 1] + v[m]) / 2;
+}
+
+/**
+ * Per schedule and size, over the pairs: the compute at which the recipe's final loss is reached (a pair where it is
+ * not counts as the worst) and the final loss against the recipe's.
+ */
+function spread(table: readonly Row[], recipeOf: (r: Row) => Row): string {
+  const lines = [
+    '| size | schedule | settings | pairs | reached the recipe\'s final loss at: median | worst | final loss vs the recipe\'s: median | worst | probed every |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const groups = new Map<string, Row[]>();
+  for (const r of table.filter((x) => x.schedule !== 'recipe')) {
+    const key = `${r.size} ${r.schedule}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const sorted = [...groups.values()].sort((a, b) => a[0].size - b[0].size || order(a[0].schedule, b[0].schedule));
+  for (const group of sorted) {
+    const { size, schedule, options } = group[0];
+    const reached = group.map((r) => r.reached ?? Infinity);
+    const gaps = group.map((r) => gapPercent(r, recipeOf(r)));
+    const missed = reached.filter((e) => e === Infinity).length;
+    const at = (eq: number) => (eq === Infinity ? 'not reached' : `${eq.toFixed(0)} eq. (${((eq / recipeOf(group[0]).spent) * 100).toFixed(1)}%)`);
+    lines.push(
+      `| ${size} px | ${schedule} | ${settings(options)} | ${group.length} | ${at(median(reached))} | ` +
+        `${missed > 0 ? `not reached on ${missed}` : at(Math.max(...reached))} | ${signed(median(gaps))} | ${signed(Math.max(...gaps))} | ` +
+        `${Math.max(...group.map((r) => r.probeEvery)).toFixed(0)} eq. |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Schedules tried by hand, one row each, a column per pair: the final loss against the recipe's, and where it reached it. */
+function triedTable(table: readonly Row[], recipeOf: (r: Row) => Row): string {
+  const tried = table.filter((r) => !PRESET_ROWS.includes(r.schedule));
+  const pairs = [...new Set(tried.map((r) => r.pair))].sort();
+  const lines = [`| size | schedule | ${pairs.join(' | ')} |`, `|---|---|${pairs.map(() => '---:|').join('')}`];
+  const keys = [...new Set(tried.map((r) => `${r.size} ${r.schedule}`))];
+  for (const [size, schedule] of keys.map((k) => k.split(' ')).sort((a, b) => Number(a[0]) - Number(b[0]) || order(a[1], b[1]))) {
+    const cells = pairs.map((pair) => {
+      const r = tried.find((x) => x.pair === pair && x.size === Number(size) && x.schedule === schedule);
+      return r ? `${signed(gapPercent(r, recipeOf(r)))}${r.reached !== undefined ? ` @${r.reached.toFixed(0)}` : ''}` : '';
+    });
+    lines.push(`| ${size} px | ${schedule} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 function markdown(table: readonly Row[]): string {
   const recipeOf = (r: Row) => table.find((x) => x.pair === r.pair && x.size === r.size && x.schedule === 'recipe')!;
+  const presets = table.filter((r) => PRESET_ROWS.includes(r.schedule));
+  const tried = table.some((r) => !PRESET_ROWS.includes(r.schedule));
+  return [
+    '# Schedules against the tutorial\'s recipe\n',
+    'Compute is in step equivalents: each loss-and-gradient evaluation weighted by its pixels over the output\'s. Every ' +
+      'loss is the total loss of the image at the output size. "Reached at" is the first probe at or below the recipe\'s ' +
+      'final loss; a pair where it is not reached counts as the worst.\n',
+    '## Spread over the pairs\n',
+    spread(table, recipeOf),
+    '## Per pair\n',
+    perPair(presets, recipeOf),
+    ...(tried
+      ? ['## Schedules tried by hand, per pair\n\nThe final loss against the recipe\'s, and @ the step equivalents at which it reached the recipe\'s final loss.\n', triedTable(table, recipeOf)]
+      : []),
+  ].join('\n');
+}
+
+function perPair(table: readonly Row[], recipeOf: (r: Row) => Row): string {
   const lines = [
     '| pair | size | schedule | compute spent (step eq.) | final loss | vs recipe\'s final | reached the recipe\'s final loss at | compute ratio | the recipe needs for this loss | saving at this loss | wall time |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of table) {
     const recipe = recipeOf(r);
-    const gap = ((r.final / recipe.final - 1) * 100).toFixed(2);
     lines.push(
       `| ${r.pair} | ${r.size} px | ${r.schedule} | ${r.spent.toFixed(0)} | ${r.final.toExponential(4)} | ` +
-        `${r.schedule === 'recipe' ? '-' : `${Number(gap) > 0 ? '+' : ''}${gap}%`} | ${r.reached !== undefined ? `${r.reached.toFixed(0)} eq.` : 'not reached'} | ` +
+        `${r.schedule === 'recipe' ? '-' : signed(gapPercent(r, recipe))} | ${r.reached !== undefined ? `${r.reached.toFixed(0)} eq.` : 'not reached'} | ` +
         `${r.reached !== undefined ? `${((r.reached / recipe.spent) * 100).toFixed(0)}%` : `> ${((r.spent / recipe.spent) * 100).toFixed(0)}%`} | ` +
         `${r.schedule === 'recipe' ? '-' : r.recipeNeeds !== undefined ? `${r.recipeNeeds.toFixed(0)} eq.` : `> ${recipe.spent.toFixed(0)} eq.`} | ` +
         `${r.schedule === 'recipe' ? '-' : `${r.recipeNeeds !== undefined ? '' : '> '}${((r.recipeNeeds ?? recipe.spent) / r.spent).toFixed(1)}x`} | ${r.wallS.toFixed(0)} s |`,
@@ -73,7 +167,7 @@ const FLOOR_PERCENT = 0.05;
 async function chart(runs: readonly RunFile[], file: string): Promise<void> {
   // Loss as the percentage above the recipe's final: on a log scale the last few percent, where the schedules
   // differ, get as much room as the first descent.
-  const values = runs.flatMap((r) => {
+  const values = runs.filter((r) => PRESET_ROWS.includes(r.name)).flatMap((r) => {
     const recipe = runs.find((x) => x.name === 'recipe' && x.pair === r.pair && x.size === r.size);
     if (!recipe) return [];
     return r.curve.filter((p) => p.eq >= 1).map((p) => ({
@@ -86,14 +180,14 @@ async function chart(runs: readonly RunFile[], file: string): Promise<void> {
     title: `Total loss at the output size, % above the tutorial recipe's final loss (floor ${FLOOR_PERCENT}%), against compute`,
     data: { values },
     facet: { field: 'panel', type: 'nominal', title: null },
-    columns: 2,
+    columns: 3,
     spec: {
-      width: 420, height: 260,
+      width: 300, height: 190,
       mark: { type: 'line', strokeWidth: 1.8 },
       encoding: {
         x: { field: 'eq', type: 'quantitative', scale: { type: 'log' }, title: 'step equivalents (log)' },
         y: { field: 'above', type: 'quantitative', scale: { type: 'log' }, title: '% above the recipe\'s final loss (log)' },
-        color: { field: 'schedule', type: 'nominal', sort: SCHEDULES },
+        color: { field: 'schedule', type: 'nominal', sort: PRESET_ROWS },
       },
     },
     config: { background: 'white' },
@@ -114,7 +208,7 @@ async function contactSheet(dir: string, pair: string, size: number, file: strin
   const cell = 200;
   const head = 22;
   const side = 90;
-  const present = SCHEDULES.filter((s) => existsSync(path.join(dir, `${pair}-${size}-${s}.json`)));
+  const present = PRESET_ROWS.filter((s) => existsSync(path.join(dir, `${pair}-${size}-${s}.json`)));
   if (present.length < 2) return false;
   const tiles: sharp.OverlayOptions[] = [];
   for (const [j, eq] of SNAPSHOTS.entries()) tiles.push({ input: label(`${eq} eq.`, cell, head), left: side + j * cell, top: 0 });

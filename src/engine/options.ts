@@ -63,7 +63,7 @@ export const STYLE_OPTION_DEFS = {
     for: 'optimize', kind: 'enum', values: ['adam', 'lbfgs'], default: 'adam',
     description: 'Adam (the tutorial\'s; its step can be decayed to 0 along a cosine) or L-BFGS (the paper\'s, with a line search).',
   },
-  learningRate: { for: 'optimize', kind: 'number', min: 1e-6, max: 10, default: 0.08, description: 'Adam\'s step size (the tutorial uses 0.02).' },
+  learningRate: { for: 'optimize', kind: 'number', min: 1e-6, max: 10, default: 0.05, description: 'Adam\'s step size (the tutorial uses 0.02).' },
   beta1: {
     for: 'optimize', kind: 'number', min: 0, max: 0.9999, default: 0.9,
     description: 'Adam\'s momentum (beta_1); the tutorial uses 0.99.',
@@ -79,7 +79,7 @@ export const STYLE_OPTION_DEFS = {
     description: 'Keep Adam\'s step size, or lower it to 0 along a half cosine over each scale\'s steps (settles finer).',
   },
   steps: {
-    for: 'optimize', kind: 'number', min: 1, max: 100000, integer: true, default: 200,
+    for: 'optimize', kind: 'number', min: 1, max: 100000, integer: true, default: 270,
     description: 'Optimisation steps (loss and gradient evaluations) at the output size; each smaller scale of a multi-scale run takes a quarter as many.',
   },
   maxSize: {

@@ -33,7 +33,7 @@ describe('Neural Style in Restricted Mode', function () {
       assert.ok(id, `not started: ${started?.refused}`);
       const record = api.job(id)!;
       // The fixture's workspace settings: steps 20, maxSize 96 (costs: ignored), contentWeight 100 (kept).
-      assert.strictEqual(record.options.steps, 200);
+      assert.strictEqual(record.options.steps, 270);
       assert.strictEqual(record.options.maxSize, 512);
       assert.strictEqual(record.options.tileSize, 512);
       assert.strictEqual(record.options.contentWeight, 100);

@@ -27,7 +27,7 @@ describe('settings read when a job starts', () => {
   it('without any setting, the balanced preset\'s run and a PNG beside the content', () => {
     const s = settingsOf({});
     assert.equal(s.options.preset, 'balanced');
-    assert.equal(s.options.steps, 200);
+    assert.equal(s.options.steps, 270);
     assert.equal(s.options.optimizer, 'adam');
     assert.equal(s.options.learningRateDecay, 'cosine');
     assert.deepEqual(s.output, { format: 'png', namePattern: '${name}.${style}.stylized.${ext}', folder: '' });
@@ -75,7 +75,7 @@ describe('settings read when a job starts', () => {
     const workspace = { steps: 100000, maxSize: 8192, tileSize: 4096, 'output.folder': '/tmp/elsewhere', styleWeight: 5 };
     const untrusted = readJobSettings(config(workspace, 'workspaceValue'), 1, false);
     assert.ok(untrusted.value, `refused: ${untrusted.problems}`);
-    assert.equal(untrusted.value.options.steps, 200);
+    assert.equal(untrusted.value.options.steps, 270);
     assert.equal(untrusted.value.options.maxSize, 512);
     assert.equal(untrusted.value.options.tileSize, 512);
     assert.equal(untrusted.value.output.folder, '');

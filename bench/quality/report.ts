@@ -222,7 +222,7 @@ async function contactSheet(dir: string, pair: string, size: number, file: strin
     }
   }
   await sharp({ create: { width: side + SNAPSHOTS.length * cell, height: head + present.length * cell, channels: 3, background: '#ffffff' } })
-    .composite(tiles).png().toFile(file);
+    .composite(tiles).png({ palette: true }).toFile(file);
   return true;
 }
 

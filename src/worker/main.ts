@@ -18,13 +18,16 @@ async function run(m: RunMessage): Promise<void> {
   const { jobId } = m;
   const controller = new AbortController();
   running.set(jobId, controller);
-  console.log(`job ${jobId}: weights: ${m.weightsPath}`);
   try {
     const r = await stylizeImages({
       content: m.content,
       styles: m.styles,
       options: m.options,
-      weights: async () => m.weightsPath,
+      // Asked for only by the optimisation, once its inputs have passed their checks.
+      weights: async () => {
+        console.log(`job ${jobId}: weights: ${m.weightsPath}`);
+        return m.weightsPath;
+      },
       format: m.format,
       quality: m.quality,
       previewSize: m.previewSize,

@@ -56,10 +56,30 @@ async function installCodeServer(): Promise<void> {
       // code-server's install script refuses root without unsafe_perm; node-pty's runs npx, which asks unless yes.
       npm_config_unsafe_perm: 'true',
       npm_config_yes: 'true',
+      ...nodeHeaders(),
     },
   });
   rmSync(tmp, { recursive: true, force: true });
   writeFileSync(MARKER, `${CODE_SERVER_VERSION}\n`);
+}
+
+/**
+ * node-gyp builds code-server's native modules against Node's headers, which it downloads unless told where they
+ * are; offline that download fails. Debian's nodejs-dev (and Node installed under a prefix) puts them in
+ * <prefix>/include/node: use them when their version is this Node's.
+ */
+function nodeHeaders(): Record<string, string> {
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  const header = path.join(prefix, 'include', 'node', 'node_version.h');
+  if (!existsSync(header)) {
+    console.log(`[setup] no Node headers at ${header}: node-gyp will try to download them (it cannot offline)`);
+    return {};
+  }
+  const text = readFileSync(header, 'utf8');
+  const part = (name: string) => text.match(new RegExp(`#define NODE_${name}_VERSION (\\d+)`))?.[1];
+  const version = ['MAJOR', 'MINOR', 'PATCH'].map(part).join('.');
+  if (`v${version}` !== process.version) return {};
+  return { npm_config_nodedir: prefix };
 }
 
 /**

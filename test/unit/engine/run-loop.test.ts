@@ -152,8 +152,9 @@ describe('the run loop (any backend)', () => {
     const previews: Progress[] = [];
     await stylizeWithOptions({ backend, content: flat(16, 12), styles: [flat(8, 8)], options: options({ steps: 40, previewInterval: 0.5 }), onPreview: (_img, p) => void previews.push(p) });
     assert.equal(previews[0].step, 1);
-    assert.ok(previews.length >= 3 && previews.length <= 6, `${previews.length} previews over ~2 s`);
+    // However slow or busy the machine, no two previews are closer than the interval; a 2 s run has several.
     for (let i = 1; i < previews.length; i++) assert.ok(previews[i].elapsedMs - previews[i - 1].elapsedMs >= 500);
+    assert.ok(previews.length >= 2, `${previews.length} previews`);
   });
 
   it('runs coarse to fine, growing by sqrt(2), and ends at the output size', async () => {

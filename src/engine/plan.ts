@@ -2,10 +2,10 @@ import { fitLongSide } from '../image/resize';
 import type { BackendChoice } from './backend';
 import { UserError } from './errors';
 import { FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE } from './fast/limits';
-import type { AdamSettings } from './optim/adam';
-import { DEFAULT_LBFGS, type LbfgsSettings } from './optim/lbfgs';
+import type { OptimizerPlan } from './optim/create-optimizer';
+import { DEFAULT_LBFGS } from './optim/lbfgs';
 import type { StyleOptions } from './options';
-import { styleLongSide } from './problem';
+import { styleLongSide, type LossTerms, type StyleTargetPlan } from './problem';
 import { planStages, type Stage } from './schedule';
 import { layersUpTo, type ConvLayer } from './vgg19';
 
@@ -24,31 +24,6 @@ export interface Size {
 export interface NamedSize extends Size {
   readonly name: string;
 }
-
-/** One VGG19 layer's loss term with its final coefficient (see LossProblem). */
-export interface LayerTerm {
-  readonly layer: string;
-  readonly weight: number;
-}
-
-export interface LossTerms {
-  readonly style: readonly LayerTerm[];
-  readonly content: readonly LayerTerm[];
-  readonly tvWeight: number;
-}
-
-/** How the style images become Gram-matrix targets at each scale (see styleTargets). */
-export interface StyleTargetPlan {
-  readonly layers: readonly string[];
-  /** A style image's longer side relative to the scale's. */
-  readonly scale: number;
-  /** Each style image's share of the targets, summing to 1. */
-  readonly blend: readonly number[];
-  /** Style images longer than this are measured in parts, to bound memory. */
-  readonly partSide: number;
-}
-
-export type OptimizerPlan = ({ readonly kind: 'adam' } & AdamSettings) | ({ readonly kind: 'lbfgs' } & LbfgsSettings);
 
 export type InitPlan = { readonly kind: 'content' } | { readonly kind: 'noise'; readonly seed: number };
 
@@ -124,7 +99,37 @@ export function planRun(o: StyleOptions, content: NamedSize, styles: readonly Na
 
 /** The optimisation's plan whatever `o.method` says (benchmarks and tests of the optimisation call this). */
 export function planOptimization(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], limits: BackendLimits = {}): OptimizePlan {
-  const plan = planOptimize(o, content, styles.length, limits);
+  const tileSide = Math.min(o.tileSize, limits.maxSide ?? Infinity);
+  const layerWeights = normalised(o.styleLayerWeights.length > 0 ? o.styleLayerWeights : o.styleLayers.map(() => 1), o.styleLayers.length);
+  const plan: OptimizePlan = {
+    method: 'optimize',
+    stages: planStages(
+      { maxSize: o.maxSize, multiScale: o.multiScale, minSize: o.minSize, steps: o.steps, tileSide, tileSteps: o.tileSteps },
+      content.height, content.width,
+    ),
+    init: o.init === 'noise' ? { kind: 'noise', seed: o.seed } : { kind: 'content' },
+    styleTargets: {
+      layers: o.styleLayers,
+      scale: o.styleScale,
+      blend: normalised(o.styleBlendWeights.length > 0 ? o.styleBlendWeights : styles.map(() => 1), 1),
+      partSide: tileSide,
+    },
+    // The reference's `weight / number of layers`, times a per-layer weight normalised to average 1.
+    loss: {
+      style: o.styleLayers.map((layer, i) => ({ layer, weight: (o.styleWeight / o.styleLayers.length) * layerWeights[i] })),
+      content: o.contentLayers.map((layer) => ({ layer, weight: o.contentWeight / o.contentLayers.length })),
+      tvWeight: o.tvWeight,
+    },
+    optimizer:
+      o.optimizer === 'lbfgs'
+        ? { kind: 'lbfgs', ...DEFAULT_LBFGS }
+        : {
+            kind: 'adam', learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: ADAM_EPSILON,
+            cosineDecay: o.learningRateDecay === 'cosine',
+          },
+    preserveColors: o.preserveColors,
+    previewIntervalMs: o.previewInterval * 1000,
+  };
   checkSizes(plan, content, styles);
   return plan;
 }
@@ -143,40 +148,6 @@ function planFast(o: StyleOptions, content: NamedSize, styleCount: number): Fast
   return {
     method: 'fast', width, height, strength: o.styleStrength, preserveColors: o.preserveColors,
     blend: normalised(o.styleBlendWeights.length > 0 ? o.styleBlendWeights : Array.from({ length: styleCount }, () => 1), 1),
-  };
-}
-
-function planOptimize(o: StyleOptions, content: Size, styleCount: number, limits: BackendLimits): OptimizePlan {
-  const tileSide = Math.min(o.tileSize, limits.maxSide ?? Infinity);
-  const layerWeights = normalised(o.styleLayerWeights.length > 0 ? o.styleLayerWeights : o.styleLayers.map(() => 1), o.styleLayers.length);
-  return {
-    method: 'optimize',
-    stages: planStages(
-      { maxSize: o.maxSize, multiScale: o.multiScale, minSize: o.minSize, steps: o.steps, tileSide, tileSteps: o.tileSteps },
-      content.height, content.width,
-    ),
-    init: o.init === 'noise' ? { kind: 'noise', seed: o.seed } : { kind: 'content' },
-    styleTargets: {
-      layers: o.styleLayers,
-      scale: o.styleScale,
-      blend: normalised(o.styleBlendWeights.length > 0 ? o.styleBlendWeights : Array.from({ length: styleCount }, () => 1), 1),
-      partSide: tileSide,
-    },
-    // The reference's `weight / number of layers`, times a per-layer weight normalised to average 1.
-    loss: {
-      style: o.styleLayers.map((layer, i) => ({ layer, weight: (o.styleWeight / o.styleLayers.length) * layerWeights[i] })),
-      content: o.contentLayers.map((layer) => ({ layer, weight: o.contentWeight / o.contentLayers.length })),
-      tvWeight: o.tvWeight,
-    },
-    optimizer:
-      o.optimizer === 'lbfgs'
-        ? { kind: 'lbfgs', ...DEFAULT_LBFGS }
-        : {
-            kind: 'adam', learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: ADAM_EPSILON,
-            cosineDecay: o.learningRateDecay === 'cosine',
-          },
-    preserveColors: o.preserveColors,
-    previewIntervalMs: o.previewInterval * 1000,
   };
 }
 

@@ -1,9 +1,31 @@
 import { atSize, fitLongSide } from '../image/resize';
 import type { Raster } from '../image/raster';
 import type { Backend, LossProblem } from './backend';
-import type { LossTerms, StyleTargetPlan } from './plan';
 import { crop, partition } from './tiles';
 import { featureSize } from './vgg19';
+
+/** One VGG19 layer's loss term with its final coefficient (see LossProblem). */
+export interface LayerTerm {
+  readonly layer: string;
+  readonly weight: number;
+}
+
+export interface LossTerms {
+  readonly style: readonly LayerTerm[];
+  readonly content: readonly LayerTerm[];
+  readonly tvWeight: number;
+}
+
+/** How the style images become Gram-matrix targets at each scale (see styleTargets). */
+export interface StyleTargetPlan {
+  readonly layers: readonly string[];
+  /** A style image's longer side relative to the scale's. */
+  readonly scale: number;
+  /** Each style image's share of the targets, summing to 1. */
+  readonly blend: readonly number[];
+  /** Style images longer than this are measured in parts, to bound memory. */
+  readonly partSide: number;
+}
 
 /** The longer side a style image is measured at for a scale whose longer side is `longSide`. */
 export function styleLongSide(longSide: number, styleScale: number): number {

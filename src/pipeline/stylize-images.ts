@@ -13,7 +13,7 @@ import type { OutputFormat } from '../output/formats';
 import type { Raster } from '../image/raster';
 import { atSize } from '../image/resize';
 import { loadEngine, loadFastEngine, releaseEngine } from './engine-cache';
-import { runSettings } from './run-settings';
+import { recordedSettings } from './recorded-settings';
 
 /** An image handed over as bytes: the extension reads through vscode.workspace.fs, so it may not be a local file. */
 export interface ImageInput {
@@ -124,7 +124,7 @@ function encodeResult(image: Raster, content: DecodedImage, req: StylizeImagesRe
     format: req.format,
     quality: req.quality,
     alpha,
-    metadata: runSettings(req.options, req.content.name, req.styles.map((s) => s.name), backend, report),
+    metadata: recordedSettings(req.options, req.content.name, req.styles.map((s) => s.name), backend, report),
   });
 }
 

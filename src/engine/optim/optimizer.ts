@@ -1,7 +1,3 @@
-import type { OptimizerPlan } from '../plan';
-import { Adam } from './adam';
-import { Lbfgs } from './lbfgs';
-
 /**
  * An optimizer over the image's pixels as a plain array, so that every backend shares it. The run loop evaluates
  * the loss and gradient at `x`, then calls `step`, which moves `x` (in place) to the next point to evaluate and
@@ -13,9 +9,4 @@ export interface Optimizer {
   beginStage?(steps: number): void;
   /** Carries the state over to the next scale of a multi-scale run: `resample` maps an image-shaped array. */
   resize(resample: (a: Float32Array) => Float32Array): void;
-}
-
-/** An optimizer for an image of `size` values. */
-export function createOptimizer(plan: OptimizerPlan, size: number): Optimizer {
-  return plan.kind === 'lbfgs' ? new Lbfgs(plan) : new Adam(plan, size);
 }

@@ -10,7 +10,7 @@ export const SETTINGS_KEY = 'neural-style';
  * What an output image records about the run that made it: every option (so that the run can be repeated), the
  * inputs' file names, the backend and how the run ended.
  */
-export function runSettings(
+export function recordedSettings(
   o: StyleOptions,
   content: string,
   styles: readonly string[],

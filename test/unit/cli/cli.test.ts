@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { crc32 } from 'zlib';
 import { OFFICIAL_VGG19_WEIGHTS } from '../../../src/engine/weights/official';
 import { readImageMetadata } from '../../../src/image/metadata';
-import { SETTINGS_KEY } from '../../../src/pipeline/run-settings';
+import { SETTINGS_KEY } from '../../../src/pipeline/recorded-settings';
 import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
 import { DOG, REAL_WEIGHTS, requireShared } from '../../helpers/shared-data';
 

@@ -24,6 +24,13 @@ interface StylizeFlags {
   quiet?: boolean;
 }
 
+/** Flags of the optimisation alone: the fast method loads no VGG19 weights, and its one pass has no progress to preview. */
+const OPTIMIZE_ONLY_FLAGS = [
+  { key: 'weights', flag: '--weights' },
+  { key: 'cacheDir', flag: '--cache-dir' },
+  { key: 'previewDir', flag: '--preview-dir' },
+] as const;
+
 export function stylizeCommand(): Command {
   const cmd = new Command('stylize')
     .description('repaint CONTENT in the style of STYLE (several styles are blended)')
@@ -43,8 +50,8 @@ export function stylizeCommand(): Command {
     const options = resolveOptions(explicit);
     const [unused] = unusedOptions(options.method, Object.keys(explicit) as StyleOptionKey[]);
     if (unused) throw new UserError(`${flagName(unused)} is not used by --method ${options.method}; leave it out`);
-    // One pass has no progress to preview.
-    if (flags.previewDir && options.method === 'fast') throw new UserError('--preview-dir is not used by --method fast; leave it out');
+    const notForFast = OPTIMIZE_ONLY_FLAGS.find((f) => cmd.getOptionValueSource(f.key) === 'cli');
+    if (notForFast && options.method === 'fast') throw new UserError(`${notForFast.flag} is not used by --method fast; leave it out`);
     const problems = crossOptionProblems(options, styles.length, flagName);
     if (problems.length > 0) throw new UserError(problems[0]);
     const quality = Number(flags.quality);
@@ -52,6 +59,9 @@ export function stylizeCommand(): Command {
       throw new UserError(`--quality must be a whole number from 1 to 100, got "${flags.quality}"`);
     }
     const target = await outputTarget(flags, content, styles);
+    if (target.format === 'png' && cmd.getOptionValueSource('quality') === 'cli') {
+      throw new UserError('--quality is not used by PNG output, which is lossless; leave it out or write .jpg or .webp');
+    }
 
     const err = process.stderr;
     const view = progressView(err, !!flags.quiet);

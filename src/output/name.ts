@@ -52,10 +52,13 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 const expand = (pattern: string, values: Record<string, string>) => pattern.replace(/\$\{([^}]*)\}/g, (_, v: string) => values[v]);
 
+export const NAME_FIT_HELP =
+  `A name longer than ${PATTERN_NAME_MAX_BYTES} bytes (UTF-8; file systems take 255, and -1, -2, ... need room) is ` +
+  `shortened: the longer of \`\${name}\` and \`\${style}\` loses characters at its end first, and a cut ends in ${CUT}.`;
+
 /**
- * The pattern expanded, with the content's and the styles' names cut at their ends (a character at a time, never
- * inside one, the longer of the two first, each cut marked with ~) until the whole name fits in
- * PATTERN_NAME_MAX_BYTES; undefined if even the pattern's own text does not.
+ * The pattern expanded, with the content's and the styles' names cut as NAME_FIT_HELP says (whole characters,
+ * never inside one); undefined if even the pattern's own text does not fit.
  */
 function fittedName(pattern: string, values: Record<string, string>): string | undefined {
   const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

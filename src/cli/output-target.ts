@@ -35,7 +35,7 @@ export async function outputTarget(flags: OutputFlags, content: string, styles: 
     const target = path.resolve(given);
     const length = Buffer.byteLength(path.basename(target));
     if (length > NAME_MAX_BYTES) {
-      throw new UserError(`-o names a file of ${length} bytes, over the ${NAME_MAX_BYTES} a file name can have; choose a shorter name`);
+      throw new UserError(`the file name of -o is ${length} bytes long, over the ${NAME_MAX_BYTES} a file system takes; choose a shorter name`);
     }
     await checkFolder(path.dirname(target));
     if (!flags.overwrite && (await lstat(target))) {

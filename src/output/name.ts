@@ -53,7 +53,7 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const expand = (pattern: string, values: Record<string, string>) => pattern.replace(/\$\{([^}]*)\}/g, (_, v: string) => values[v]);
 
 export const NAME_FIT_HELP =
-  `A name longer than ${PATTERN_NAME_MAX_BYTES} bytes (UTF-8; file systems take 255, and -1, -2, ... need room) is ` +
+  `A name longer than ${PATTERN_NAME_MAX_BYTES} bytes (UTF-8; file systems take ${NAME_MAX_BYTES}, and -1, -2, ... need room) is ` +
   `shortened: the longer of \`\${name}\` and \`\${style}\` loses characters at its end first, and a cut ends in ${CUT}.`;
 
 /**

@@ -151,7 +151,7 @@ describe('the CLI against hostile input', function () {
       const r = run(['stylize', content, style, ...fast(), '-q', '-o', longest]);
       assert.equal(r.status, 0, r.stderr);
       assert.ok(existsSync(longest));
-      refused(run(['stylize', content, style, ...fast(), '-o', path.join(dir, `${'o'.repeat(252)}.png`)]), /^neural-style: -o names a file of 256 bytes, over the 255 a file name can have; choose a shorter name$/);
+      refused(run(['stylize', content, style, ...fast(), '-o', path.join(dir, `${'o'.repeat(252)}.png`)]), /^neural-style: the file name of -o is 256 bytes long, over the 255 a file system takes; choose a shorter name$/);
       refused(run(['stylize', content, style, ...fast(), '-o', '']), /^neural-style: -o is empty; give a file name \(\.png, \.jpg, \.webp\) or a folder$/);
       assert.deepEqual(files(), [path.basename(longest), 'c.png', 's.jpg', 'weights.h5'].sort());
     });

@@ -154,6 +154,14 @@ describe('writing the output', () => {
     assert.equal(await fs.readFile(target, 'utf8'), 'other writer');
   });
 
+  it('saves the result of a content image with a long name, shortened, numbered when taken', async () => {
+    const target = path.join(dir, outputFileName(PATTERN, `/w/${'ü'.repeat(120)}.jpg`, ['/w/kandinsky.jpg'], 'png'));
+    assert.equal(await writeOutput(localFs(), target, Buffer.from('one')), target);
+    const second = await writeOutput(localFs(), target, Buffer.from('two'));
+    assert.match(path.basename(second), /^ü+~\.kandinsky\.stylized-1\.png$/);
+    assert.deepEqual((await fs.readdir(dir)).sort(), [path.basename(second), path.basename(target)].sort());
+  });
+
   it('a failed write leaves no temporary file', async () => {
     const failing = localFs({ publish: async () => { throw new Error('disk full'); } });
     await assert.rejects(writeOutput(failing, path.join(dir, 'dog.png'), Buffer.from('x')), /disk full/);

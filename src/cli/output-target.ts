@@ -28,7 +28,6 @@ const code = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
  */
 export async function outputTarget(flags: OutputFlags, content: string, styles: readonly string[]): Promise<OutputTarget> {
   const given = flags.output;
-  if (given?.trim() === '') throw new UserError('-o is empty; give a file name (.png, .jpg, .webp) or a folder');
   const intoFolder = given !== undefined && (/[/\\]$/.test(given) || (await isFolder(given)));
   if (given !== undefined && !intoFolder) {
     const format = formatFromName(given, flags.format);

@@ -7,7 +7,7 @@ import { localOutputFs } from '../output/local-fs';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
 import { TargetExistsError, writeOutput } from '../output/write';
 import { stylizeImages } from '../pipeline/stylize-images';
-import { addStyleOptionFlags, explicitStyleOptions, flagName } from './option-flags';
+import { addStyleOptionFlags, explicitStyleOptions, flagName, pathOption } from './option-flags';
 import { outputTarget } from './output-target';
 import { PreviewWriter } from './preview-writer';
 import { duration, progressView } from './progress';
@@ -36,13 +36,13 @@ export function stylizeCommand(): Command {
     .description('repaint CONTENT in the style of STYLE (several styles are blended)')
     .argument('<content>', 'the image to repaint')
     .argument('<style...>', 'one or more style images')
-    .option('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)')
+    .addOption(pathOption('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)', 'a file name (.png, .jpg, .webp) or a folder'))
     .option('--overwrite', 'replace the output file if it exists')
     .addOption(new Option('--format <format>', 'output format, when the output\'s name does not say (default: png)').choices(OUTPUT_FORMATS))
     .option('--quality <1-100>', 'JPEG/WebP quality', String(DEFAULT_QUALITY))
-    .option('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download')
-    .option('--cache-dir <dir>', 'where downloaded weights are kept (else $NEURAL_STYLE_CACHE or the user cache)')
-    .option('--preview-dir <dir>', 'write a preview image there at every preview interval')
+    .addOption(pathOption('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download', 'a weights file (.h5)'))
+    .addOption(pathOption('--cache-dir <dir>', 'where downloaded weights are kept (else $NEURAL_STYLE_CACHE or the user cache)', 'a folder'))
+    .addOption(pathOption('--preview-dir <dir>', 'write a preview image there at every preview interval', 'a folder'))
     .option('-q, --quiet', 'no progress output');
   addStyleOptionFlags(cmd);
   return cmd.action(async (content: string, styles: string[], flags: StylizeFlags) => {

@@ -274,6 +274,9 @@ describe('the CLI against hostile input', function () {
       refused(run(['stylize', content, style, ...fast(), '--steps', '0x10']), /--steps must be an integer from 1 to 100000, got "0x10"/);
       refused(run(['stylize', content, style, ...fast(), '--style-blend-weights', '1,2']), /^neural-style: --style-blend-weights has 2 entries but 1 style image was given$/);
       refused(run(['stylize', content, style, ...fast(), '--style-layer-weights', '1']), /--style-layer-weights has 1 entry but --style-layers has 2 layers/);
+      refused(run(['stylize', content, style, ...fast(), '--weights', '']), /^neural-style: --weights is empty; give a weights file \(\.h5\)$/);
+      refused(run(['stylize', content, style, ...fast(), '--preview-dir', ' ']), /^neural-style: --preview-dir is empty; give a folder$/);
+      refused(run(['inspect', content, '--cache-dir', '']), /^neural-style: --cache-dir is empty; give a folder$/);
       const r = run(['stylize', content, style, '--bogus']);
       assert.equal(r.status, 2);
       assert.match(r.stderr, /^neural-style: unknown option '--bogus'/);

@@ -6,6 +6,7 @@ import { layersUpTo } from '../engine/vgg19';
 import { loadVggWeights } from '../engine/weights/keras-h5';
 import { readImage } from '../image/decode';
 import { fitLongSide, resizeBilinear } from '../image/resize';
+import { pathOption } from './option-flags';
 import { weightsForCli } from './weights';
 
 interface InspectFlags {
@@ -41,8 +42,8 @@ export function inspectCommand(): Command {
   return new Command('inspect')
     .description('print per-layer statistics of VGG19 activations (or Gram matrices) of IMAGE')
     .argument('<image>', 'the image, loaded as the reference does (longer side scaled to --max-size)')
-    .option('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download')
-    .option('--cache-dir <dir>', 'where downloaded weights are kept')
+    .addOption(pathOption('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download', 'a weights file (.h5)'))
+    .addOption(pathOption('--cache-dir <dir>', 'where downloaded weights are kept', 'a folder'))
     .option('--layers <layer,...>', 'layers to report', STYLE_OPTION_DEFS.styleLayers.default.join(','))
     .option('--max-size <int>', 'longer side of the image fed to the network', '512')
     .option('--raw', 'feed the image x255 without the caffe preprocessing (the tutorial\'s first table)')

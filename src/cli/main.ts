@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, UserError } from '../engine/errors';
 import { inspectCommand } from './inspect-command';
+import { tolerateClosedOutput } from './standard-streams';
 import { stylizeCommand } from './stylize-command';
 
 /** Status for problems the user can fix: a bad flag, a missing file, a layer the weights lack. */
 const USER_ERROR = 2;
 
 async function main(argv: string[]): Promise<void> {
+  tolerateClosedOutput(USER_ERROR);
   const program = new Command('neural-style')
     .description('Neural style transfer (Gatys et al.) on VGG19: the engine of Neural Style for VS Code')
     .showHelpAfterError('(run with --help for usage)')

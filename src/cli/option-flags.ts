@@ -17,6 +17,18 @@ function placeholder(def: OptionDef): string {
   }
 }
 
+/**
+ * A flag that names a file or folder. Given empty (`-o ""`, `--weights "$UNSET"`) it is refused while the command
+ * line is read, rather than taken as not given (the default, a download) or found wrong after the work.
+ */
+export function pathOption(flags: string, description: string, what: string): Option {
+  const name = flags.split(/[ ,]+/)[0];
+  return new Option(flags, description).argParser((value: string) => {
+    if (value.trim() === '') throw new UserError(`${name} is empty; give ${what}`);
+    return value;
+  });
+}
+
 /** Adds one flag per run option (booleans get --x and --no-x), described and defaulted from the option table. */
 export function addStyleOptionFlags(cmd: Command): Command {
   for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as Array<[StyleOptionKey, OptionDef]>) {

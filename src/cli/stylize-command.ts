@@ -7,7 +7,7 @@ import { localOutputFs } from '../output/local-fs';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
 import { TargetExistsError, writeOutput } from '../output/write';
 import { stylizeImages } from '../pipeline/stylize-images';
-import { addStyleOptionFlags, explicitStyleOptions, flagName } from './option-flags';
+import { addStyleOptionFlags, explicitStyleOptions, flagName, pathOption } from './option-flags';
 import { outputTarget } from './output-target';
 import { PreviewWriter } from './preview-writer';
 import { duration, progressView } from './progress';
@@ -24,18 +24,25 @@ interface StylizeFlags {
   quiet?: boolean;
 }
 
+/** Flags of the optimisation alone: the fast method loads no VGG19 weights, and its one pass has no progress to preview. */
+const OPTIMIZE_ONLY_FLAGS = [
+  { key: 'weights', flag: '--weights' },
+  { key: 'cacheDir', flag: '--cache-dir' },
+  { key: 'previewDir', flag: '--preview-dir' },
+] as const;
+
 export function stylizeCommand(): Command {
   const cmd = new Command('stylize')
     .description('repaint CONTENT in the style of STYLE (several styles are blended)')
     .argument('<content>', 'the image to repaint')
     .argument('<style...>', 'one or more style images')
-    .option('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)')
+    .addOption(pathOption('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)', 'a file name (.png, .jpg, .webp) or a folder'))
     .option('--overwrite', 'replace the output file if it exists')
     .addOption(new Option('--format <format>', 'output format, when the output\'s name does not say (default: png)').choices(OUTPUT_FORMATS))
     .option('--quality <1-100>', 'JPEG/WebP quality', String(DEFAULT_QUALITY))
-    .option('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download')
-    .option('--cache-dir <dir>', 'where downloaded weights are kept (else $NEURAL_STYLE_CACHE or the user cache)')
-    .option('--preview-dir <dir>', 'write a preview image there at every preview interval')
+    .addOption(pathOption('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download', 'a weights file (.h5)'))
+    .addOption(pathOption('--cache-dir <dir>', 'where downloaded weights are kept (else $NEURAL_STYLE_CACHE or the user cache)', 'a folder'))
+    .addOption(pathOption('--preview-dir <dir>', 'write a preview image there at every preview interval', 'a folder'))
     .option('-q, --quiet', 'no progress output');
   addStyleOptionFlags(cmd);
   return cmd.action(async (content: string, styles: string[], flags: StylizeFlags) => {
@@ -43,8 +50,8 @@ export function stylizeCommand(): Command {
     const options = resolveOptions(explicit);
     const [unused] = unusedOptions(options.method, Object.keys(explicit) as StyleOptionKey[]);
     if (unused) throw new UserError(`${flagName(unused)} is not used by --method ${options.method}; leave it out`);
-    // One pass has no progress to preview.
-    if (flags.previewDir && options.method === 'fast') throw new UserError('--preview-dir is not used by --method fast; leave it out');
+    const notForFast = OPTIMIZE_ONLY_FLAGS.find((f) => cmd.getOptionValueSource(f.key) === 'cli');
+    if (notForFast && options.method === 'fast') throw new UserError(`${notForFast.flag} is not used by --method fast; leave it out`);
     const problems = crossOptionProblems(options, styles.length, flagName);
     if (problems.length > 0) throw new UserError(problems[0]);
     const quality = Number(flags.quality);
@@ -52,6 +59,9 @@ export function stylizeCommand(): Command {
       throw new UserError(`--quality must be a whole number from 1 to 100, got "${flags.quality}"`);
     }
     const target = await outputTarget(flags, content, styles);
+    if (target.format === 'png' && cmd.getOptionValueSource('quality') === 'cli') {
+      throw new UserError('--quality is not used by PNG output, which is lossless; leave it out or write .jpg or .webp');
+    }
 
     const err = process.stderr;
     const view = progressView(err, !!flags.quiet);

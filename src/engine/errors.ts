@@ -32,6 +32,8 @@ export function fileProblem(e: unknown): string {
       return 'the disk quota is used up';
     case 'EROFS':
       return 'the file system is read-only';
+    case 'ENAMETOOLONG':
+      return 'the name is too long for the file system';
     default:
       return errorMessage(e).split('\n')[0];
   }

@@ -3,7 +3,7 @@ import {
   type StyleOptionKey, type StyleOptions,
 } from '../engine/options';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
-import { DEFAULT_NAME_PATTERN, NAME_PATTERN_HELP, namePatternProblem } from '../output/name';
+import { DEFAULT_NAME_PATTERN, NAME_FIT_HELP, NAME_PATTERN_HELP, namePatternProblem } from '../output/name';
 
 /** The prefix of every setting. */
 export const SECTION = 'neuralStyle';
@@ -27,7 +27,7 @@ export const OWN_SETTING_DEFS = {
   },
   'output.namePattern': {
     kind: 'string', default: DEFAULT_NAME_PATTERN, scope: 'resource', problem: namePatternProblem,
-    description: `File name of the stylized image, from ${NAME_PATTERN_HELP}. A name already taken gets -1, -2, ...`,
+    description: `File name of the stylized image, from ${NAME_PATTERN_HELP}. A name already taken gets -1, -2, ... ${NAME_FIT_HELP}`,
   },
   'output.folder': {
     kind: 'string', default: '', scope: 'resource',

@@ -273,6 +273,8 @@ describe('neural-style CLI', function () {
       refuses(['stylize', content, style, '--weights', weights, '--style-strength', '0.5'], /--style-strength is not used by --method optimize/);
       refuses(['stylize', content, style, '--method', 'fast', '--max-size', '5000'], /the fast method makes pictures up to 4096 px on the longer side, not 5000/);
       refuses(['stylize', content, style, '--method', 'fast', '--preview-dir', dir], /--preview-dir is not used by --method fast/);
+      refuses(['stylize', content, style, '--method', 'fast', '--weights', weights], /^neural-style: --weights is not used by --method fast; leave it out$/);
+      refuses(['stylize', content, style, '--method', 'fast', '--cache-dir', dir], /^neural-style: --cache-dir is not used by --method fast; leave it out$/);
     });
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
@@ -146,6 +146,39 @@ describe('the CLI against hostile input', function () {
       assert.deepEqual(files(folder), ['c.s.stylized.png']);
     });
 
+    it('named by -o as long as a file system takes is written; one byte more, or none, is refused before the work', () => {
+      const longest = path.join(dir, `${'o'.repeat(251)}.png`);
+      const r = run(['stylize', content, style, ...fast(), '-q', '-o', longest]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(existsSync(longest));
+      refused(run(['stylize', content, style, ...fast(), '-o', path.join(dir, `${'o'.repeat(252)}.png`)]), /^neural-style: the file name of -o is 256 bytes long, over the 255 a file system takes; choose a shorter name$/);
+      refused(run(['stylize', content, style, ...fast(), '-o', '']), /^neural-style: -o is empty; give a file name \(\.png, \.jpg, \.webp\) or a folder$/);
+      assert.deepEqual(files(), [path.basename(longest), 'c.png', 's.jpg', 'weights.h5'].sort());
+    });
+
+    it('named by default after a long content name or many styles is shortened to fit, numbered if taken', async () => {
+      const long = path.join(dir, `${'é'.repeat(118)}.png`);
+      await sharp(content).toFile(long);
+      for (let i = 0; i < 2; i++) assert.equal(run(['stylize', long, style, ...fast(), '-q']).status, 0);
+      const styles = Array.from({ length: 20 }, (_, i) => path.join(dir, `a-style-image-with-a-long-name-${i}.jpg`));
+      for (const s of styles) writeFileSync(s, readFileSync(style));
+      const r = run(['stylize', content, ...styles, ...fast(), '-q']);
+      assert.equal(r.status, 0, r.stderr);
+      const results = files().filter((f) => f.includes('.stylized'));
+      assert.equal(results.length, 3, results.join('\n'));
+      assert.ok(results.some((f) => /^é+~\.s\.stylized\.png$/.test(f)));
+      assert.ok(results.some((f) => /^é+~\.s\.stylized-1\.png$/.test(f)));
+      assert.ok(results.some((f) => /^c\.a-style-image-with-a-long-name-0\+.*~\.stylized\.png$/.test(f)));
+      assert.ok(!files().some((f) => f.endsWith('.tmp')));
+    });
+
+    it('refuses --quality for a PNG, which is lossless, and takes it for a JPEG', () => {
+      refused(run(['stylize', content, style, ...fast(), '--quality', '50', '-o', path.join(dir, 'q.png')]), /^neural-style: --quality is not used by PNG output/);
+      refused(run(['stylize', content, style, ...fast(), '--quality', '50']), /^neural-style: --quality is not used by PNG output/);
+      assert.equal(run(['stylize', content, style, ...fast(), '-q', '--quality', '50', '-o', path.join(dir, 'q.jpg')]).status, 0);
+      assert.deepEqual(files().filter((f) => f.startsWith('q.') || f.includes('stylized')), ['q.jpg']);
+    });
+
     it('takes its format from its name, and refuses a name and --format that disagree', () => {
       const jpg = path.join(dir, 'out.JPG');
       assert.equal(run(['stylize', content, style, ...fast(), '-o', jpg]).status, 0);
@@ -183,16 +216,55 @@ describe('the CLI against hostile input', function () {
       assert.ok(!files().some((f) => f.includes('stylized')));
     });
 
-    it('removes temporary files that a killed writer left in the output folder an hour ago, and only those', () => {
-      const old = path.join(dir, '.c.s.stylized.png.0123456789ab.tmp');
-      const fresh = path.join(dir, '.c.s.stylized.png.ba9876543210.tmp');
+    it('removes its own temporary files that a killed writer left in the output folder an hour ago, and no one else\'s', () => {
+      const old = path.join(dir, '.neural-style-0123456789abcdef.tmp');
+      const fresh = path.join(dir, '.neural-style-fedcba9876543210.tmp');
+      const notes = path.join(dir, '.my-notes.txt.0123456789ab.tmp');
       writeFileSync(old, 'partial');
       writeFileSync(fresh, 'being written');
-      const hourAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
-      utimesSync(old, hourAgo, hourAgo);
+      writeFileSync(notes, 'a user\'s file');
+      const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      utimesSync(old, hoursAgo, hoursAgo);
+      utimesSync(notes, hoursAgo, hoursAgo);
       assert.equal(run(['stylize', content, style, ...fast(), '-q']).status, 0);
       assert.ok(!existsSync(old), 'the abandoned one is gone');
       assert.ok(existsSync(fresh), 'a live writer\'s is kept');
+      assert.equal(readFileSync(notes, 'utf8'), 'a user\'s file', 'a file that only looks like one is kept');
+    });
+  });
+
+  describe('a standard output that is closed or full', () => {
+    /** Runs the CLI with its standard output closed by the reader before anything is written to it. */
+    function readerGone(args: string[]): Promise<Ran> {
+      const r = start(args);
+      r.child.stdout!.destroy();
+      return r.done;
+    }
+
+    it('is no failure when the reader leaves: the work is done, status 0, no stack', async () => {
+      const out = path.join(dir, 'out.png');
+      const stylized = await readerGone(['stylize', content, style, ...fast(), '-o', out]);
+      assert.equal(stylized.status, 0, stylized.stderr);
+      assert.doesNotMatch(stylized.stderr, /EPIPE|\n\s+at /);
+      assert.ok(existsSync(out));
+      for (const json of [[], ['--json']]) {
+        const inspected = await readerGone(['inspect', content, '--weights', weights, '--layers', 'block1_conv1,block2_conv1', '--max-size', '32', ...json]);
+        assert.equal(inspected.status, 0, inspected.stderr);
+        assert.doesNotMatch(inspected.stderr, /EPIPE|\n\s+at /);
+      }
+    });
+
+    it('that is full is said in one line; the picture is still written', function () {
+      if (!existsSync('/dev/full')) this.skip();
+      const out = path.join(dir, 'out.png');
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [CLI, 'stylize', content, style, ...fast(), '-q', '-o', out], { env, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        refused({ status: r.status, stdout: '', stderr: r.stderr }, /^neural-style: cannot write to the standard output: the disk is full$/);
+      } finally {
+        closeSync(full);
+      }
+      assert.ok(existsSync(out));
     });
   });
 
@@ -202,6 +274,9 @@ describe('the CLI against hostile input', function () {
       refused(run(['stylize', content, style, ...fast(), '--steps', '0x10']), /--steps must be an integer from 1 to 100000, got "0x10"/);
       refused(run(['stylize', content, style, ...fast(), '--style-blend-weights', '1,2']), /^neural-style: --style-blend-weights has 2 entries but 1 style image was given$/);
       refused(run(['stylize', content, style, ...fast(), '--style-layer-weights', '1']), /--style-layer-weights has 1 entry but --style-layers has 2 layers/);
+      refused(run(['stylize', content, style, ...fast(), '--weights', '']), /^neural-style: --weights is empty; give a weights file \(\.h5\)$/);
+      refused(run(['stylize', content, style, ...fast(), '--preview-dir', ' ']), /^neural-style: --preview-dir is empty; give a folder$/);
+      refused(run(['inspect', content, '--cache-dir', '']), /^neural-style: --cache-dir is empty; give a folder$/);
       const r = run(['stylize', content, style, '--bogus']);
       assert.equal(r.status, 2);
       assert.match(r.stderr, /^neural-style: unknown option '--bogus'/);

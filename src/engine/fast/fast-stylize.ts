@@ -103,7 +103,8 @@ export const DEFAULT_CONTROLS: FastControls = {
 /** The whole of fast mode on rasters: the vectors, then the picture. */
 export async function fastStylize(nets: FastNets, req: FastStylizeRequest): Promise<FastStylizeResult> {
   const controls = { ...DEFAULT_CONTROLS, ...req.controls };
-  const vectors = await fastVectors(nets, req.content, req.styles, controls.colors);
   const size = req.size ?? { width: req.content.width, height: req.content.height };
+  // The content's vector and colours as the picture shows it, at its size.
+  const vectors = await fastVectors(nets, atSize(req.content, size), req.styles, controls.colors);
   return { vectors, image: await fastPicture(nets, { ...req, size, vectors, controls }) };
 }

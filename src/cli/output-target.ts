@@ -2,6 +2,7 @@ import { constants, promises as fs } from 'fs';
 import * as path from 'path';
 import { UserError, fileProblem } from '../engine/errors';
 import { OUTPUT_FORMATS, extensionOf, formatOfName, type OutputFormat } from '../output/formats';
+import { maskFileOf } from '../output/mask-file';
 import { DEFAULT_NAME_PATTERN, NAME_MAX_BYTES, outputFileName } from '../output/name';
 import type { WriteMode } from '../output/write';
 
@@ -24,9 +25,9 @@ const code = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
  * The output of `stylize`, checked before minutes of work rather than after: `-o FILE` (its extension decides the
  * format; a --format that disagrees is refused; a name too long is refused), `-o FOLDER/` or an existing folder
  * (the default name inside it), or the default name beside the content image (shortened if too long), numbered at
- * write time if taken.
+ * write time if taken. With `masked`, the mask is saved beside the file (see maskFileOf), which must not exist either.
  */
-export async function outputTarget(flags: OutputFlags, content: string, styles: readonly string[]): Promise<OutputTarget> {
+export async function outputTarget(flags: OutputFlags, content: string, styles: readonly string[], masked = false): Promise<OutputTarget> {
   const given = flags.output;
   const intoFolder = given !== undefined && (/[/\\]$/.test(given) || (await isFolder(given)));
   if (given !== undefined && !intoFolder) {
@@ -37,8 +38,8 @@ export async function outputTarget(flags: OutputFlags, content: string, styles: 
       throw new UserError(`the file name of -o is ${length} bytes long, over the ${NAME_MAX_BYTES} a file system takes; choose a shorter name`);
     }
     await checkFolder(path.dirname(target));
-    if (!flags.overwrite && (await lstat(target))) {
-      throw new UserError(`${target} already exists; choose another name or pass --overwrite`);
+    for (const file of masked ? [target, maskFileOf(path, target)] : [target]) {
+      if (!flags.overwrite && (await lstat(file))) throw new UserError(`${file} already exists; choose another name or pass --overwrite`);
     }
     return { path: target, format, mode: flags.overwrite ? 'overwrite' : 'exact' };
   }

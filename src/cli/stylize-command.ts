@@ -4,6 +4,7 @@ import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey
 import { DEFAULT_QUALITY } from '../image/encode';
 import { readImageBytes } from '../image/input-file';
 import { localOutputFs } from '../output/local-fs';
+import { writeWithMask } from '../output/mask-file';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
 import { TargetExistsError, writeOutput } from '../output/write';
 import { stylizeImages } from '../pipeline/stylize-images';
@@ -21,6 +22,7 @@ interface StylizeFlags {
   weights?: string;
   cacheDir?: string;
   previewDir?: string;
+  mask?: string;
   quiet?: boolean;
 }
 
@@ -43,6 +45,12 @@ export function stylizeCommand(): Command {
     .addOption(pathOption('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download', 'a weights file (.h5)'))
     .addOption(pathOption('--cache-dir <dir>', 'where downloaded weights are kept (else $NEURAL_STYLE_CACHE or the user cache)', 'a folder'))
     .addOption(pathOption('--preview-dir <dir>', 'write a preview image there at every preview interval', 'a folder'))
+    .addOption(pathOption(
+      '--mask <file>',
+      'where to style: a greyscale image resized to the picture, white styled, black the content kept (with two ' +
+        'styles: white the first, black the second); saved beside the result as <result>.mask.png',
+      'a greyscale image',
+    ))
     .option('-q, --quiet', 'no progress output');
   addStyleOptionFlags(cmd);
   return cmd.action(async (content: string, styles: string[], flags: StylizeFlags) => {
@@ -52,13 +60,14 @@ export function stylizeCommand(): Command {
     if (unused) throw new UserError(`${flagName(unused)} is not used by --method ${options.method}; leave it out`);
     const notForFast = OPTIMIZE_ONLY_FLAGS.find((f) => cmd.getOptionValueSource(f.key) === 'cli');
     if (notForFast && options.method === 'fast') throw new UserError(`${notForFast.flag} is not used by --method fast; leave it out`);
-    const problems = crossOptionProblems(options, styles.length, flagName);
+    const maskLabel = flags.mask === undefined ? undefined : `--mask ${flags.mask}`;
+    const problems = crossOptionProblems(options, styles.length, flagName, maskLabel);
     if (problems.length > 0) throw new UserError(problems[0]);
     const quality = Number(flags.quality);
     if (!(/^\s*\d+\s*$/.test(flags.quality) && quality >= 1 && quality <= 100)) {
       throw new UserError(`--quality must be a whole number from 1 to 100, got "${flags.quality}"`);
     }
-    const target = await outputTarget(flags, content, styles);
+    const target = await outputTarget(flags, content, styles, flags.mask !== undefined);
     if (target.format === 'png' && cmd.getOptionValueSource('quality') === 'cli') {
       throw new UserError('--quality is not used by PNG output, which is lossless; leave it out or write .jpg or .webp');
     }
@@ -68,6 +77,7 @@ export function stylizeCommand(): Command {
     const previews = flags.previewDir ? await PreviewWriter.open(flags.previewDir, (m) => view.note(m)) : undefined;
     const contentInput = { name: content, bytes: await readImageBytes(content) };
     const styleInputs = await Promise.all(styles.map(async (s) => ({ name: s, bytes: await readImageBytes(s) })));
+    const maskInput = flags.mask === undefined ? undefined : { name: flags.mask, label: maskLabel, bytes: await readMaskBytes(flags.mask) };
 
     // Ctrl-C stops between steps and keeps the best image so far; a second one, or SIGTERM, leaves at once (the
     // temporary files being written are removed on the way out).
@@ -82,7 +92,7 @@ export function stylizeCommand(): Command {
     process.on('SIGTERM', onSigterm);
     try {
       const result = await stylizeImages({
-        content: contentInput, styles: styleInputs, options, format: target.format, quality,
+        content: contentInput, styles: styleInputs, mask: maskInput, options, format: target.format, quality,
         weights: () => weightsForCli(flags.weights, flags.cacheDir, err, !!flags.quiet, abort.signal),
         signal: abort.signal,
         onBackend: (name, detail) => view.note(`backend: ${name} (${detail})`),
@@ -101,7 +111,11 @@ export function stylizeCommand(): Command {
         process.exitCode = 130;
         return;
       }
-      const written = await writeOutput(localOutputFs, target.path, result.bytes, target.mode).catch((e: unknown) => {
+      const { mask } = result;
+      const written = await (mask
+        ? writeWithMask(localOutputFs, target.path, result.bytes, mask, target.mode)
+        : writeOutput(localOutputFs, target.path, result.bytes, target.mode).then((picture) => ({ picture, mask: undefined }))
+      ).catch((e: unknown) => {
         if (e instanceof TargetExistsError) throw new UserError(`${e.target} already exists; choose another name or pass --overwrite`);
         throw new UserError(`cannot write ${target.path}: ${fileProblem(e)}`);
       });
@@ -109,7 +123,8 @@ export function stylizeCommand(): Command {
       const work = options.method === 'fast'
         ? `the fast method in ${(result.elapsedMs / 1000).toFixed(2)} s`
         : `${result.steps} steps in ${duration(result.elapsedMs)}`;
-      process.stdout.write(`wrote ${written}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
+      process.stdout.write(`wrote ${written.picture}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
+      if (written.mask) process.stdout.write(`wrote ${written.mask}: the mask it was made with\n`);
       if (result.outcome === 'diverged') process.exitCode = 1;
       if (result.outcome === 'cancelled') process.exitCode = 130;
     } finally {
@@ -118,4 +133,13 @@ export function stylizeCommand(): Command {
       process.off('SIGTERM', onSigterm);
     }
   });
+}
+
+/** The mask file's bytes; a problem reading it names the flag. */
+async function readMaskBytes(file: string): Promise<Buffer> {
+  try {
+    return await readImageBytes(file);
+  } catch (e) {
+    throw e instanceof UserError ? new UserError(`--mask: ${e.message}`) : e;
+  }
 }

@@ -1,10 +1,10 @@
 import { fitLongSide } from '../image/resize';
 import type { BackendChoice } from './backend';
 import { UserError } from './errors';
-import { FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE } from './fast/limits';
+import { FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE, paintLongSide, paintSize } from './fast/limits';
 import type { OptimizerPlan } from './optim/create-optimizer';
 import { DEFAULT_LBFGS } from './optim/lbfgs';
-import type { StyleOptions } from './options';
+import type { ColorMode, StyleOptions } from './options';
 import { styleLongSide, type LossTerms, type StyleTargetPlan } from './problem';
 import { planStages, type Stage } from './schedule';
 import { layersUpTo, type ConvLayer } from './vgg19';
@@ -36,8 +36,11 @@ export interface OptimizePlan {
   readonly styleTargets: StyleTargetPlan;
   readonly loss: LossTerms;
   readonly optimizer: OptimizerPlan;
-  /** Optimise luminance only and put the content's colours back at the end. */
-  readonly preserveColors: boolean;
+  /**
+   * "luminance": optimise luminance only and put the content's colours back at the end; "histogram": recolour the
+   * style images to the content's colour statistics before their targets are measured.
+   */
+  readonly colors: ColorMode;
   /** A preview after the first step, then at most this often. */
   readonly previewIntervalMs: number;
 }
@@ -52,7 +55,9 @@ export interface FastPlan {
   readonly strength: number;
   /** Each style image's share of the blended style, summing to 1. */
   readonly blend: readonly number[];
-  readonly preserveColors: boolean;
+  /** Stroke size: the picture is painted at its size divided by this (see paintSize). */
+  readonly styleScale: number;
+  readonly colors: ColorMode;
 }
 
 export type RunPlan = OptimizePlan | FastPlan;
@@ -80,8 +85,9 @@ export const ADAM_EPSILON = 0.1;
 /** How large the inputs must be decoded, at most: larger ones are decoded already shrunk. */
 export function planInputs(o: StyleOptions): InputSides {
   // The fast method crops a style image to its centre square before the predictor sees it at STYLE_SIDE: an
-  // elongated one's longer side may be needed at several times that.
-  if (o.method === 'fast') return { content: o.maxSize, style: 4 * STYLE_SIDE };
+  // elongated one's longer side may be needed at several times that. It paints larger than the output for a
+  // stroke size under 1.
+  if (o.method === 'fast') return { content: Math.max(o.maxSize, paintLongSide(o.maxSize, o.styleScale)), style: 4 * STYLE_SIDE };
   return { content: o.maxSize, style: styleLongSide(o.maxSize, o.styleScale) };
 }
 
@@ -127,7 +133,7 @@ export function planOptimization(o: StyleOptions, content: NamedSize, styles: re
             kind: 'adam', learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: ADAM_EPSILON,
             cosineDecay: o.learningRateDecay === 'cosine',
           },
-    preserveColors: o.preserveColors,
+    colors: o.colors,
     previewIntervalMs: o.previewInterval * 1000,
   };
   checkSizes(plan, content, styles);
@@ -139,14 +145,16 @@ function planFast(o: StyleOptions, content: NamedSize, styleCount: number): Fast
     throw new UserError(`the fast method makes pictures up to ${FAST_MAX_SIDE} px on the longer side, not ${o.maxSize}; choose a smaller size`);
   }
   const { width, height } = fitLongSide(content.height, content.width, o.maxSize);
-  if (Math.min(width, height) < MIN_CONTENT_SIDE) {
+  const paint = paintSize({ width, height }, o.styleScale);
+  if (Math.min(width, height, paint.width, paint.height) < MIN_CONTENT_SIDE) {
+    const painted = paint.width === width && paint.height === height ? '' : ` (painted at ${paint.width}x${paint.height} for style scale ${o.styleScale})`;
     throw new UserError(
-      `${content.name} is too small for the fast method: at ${width}x${height} px it must be at least ${MIN_CONTENT_SIDE} px on ` +
-        'each side; choose a larger size',
+      `${content.name} is too small for the fast method: at ${width}x${height} px${painted} it must be at least ${MIN_CONTENT_SIDE} ` +
+        'px on each side; choose a larger size',
     );
   }
   return {
-    method: 'fast', width, height, strength: o.styleStrength, preserveColors: o.preserveColors,
+    method: 'fast', width, height, strength: o.styleStrength, styleScale: o.styleScale, colors: o.colors,
     blend: normalised(o.styleBlendWeights.length > 0 ? o.styleBlendWeights : Array.from({ length: styleCount }, () => 1), 1),
   };
 }

@@ -48,4 +48,6 @@ export interface RunReport {
 export interface ImagesResult extends RunReport {
   readonly bytes: Uint8Array;
   readonly backend: BackendName;
+  /** The mask the picture was made with, as it was used (at the picture's size), as a greyscale PNG. */
+  readonly mask?: Uint8Array;
 }

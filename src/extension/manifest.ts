@@ -57,7 +57,8 @@ function configuration(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   let order = 0;
   for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as [StyleOptionKey, OptionDef][]) {
-    properties[`${SECTION}.${key}`] = { ...optionSchema(key, def), scope: 'resource', order: order++ };
+    const deprecation = def.deprecated !== undefined && { deprecationMessage: def.deprecated };
+    properties[`${SECTION}.${key}`] = { ...optionSchema(key, def), ...deprecation, scope: 'resource', order: order++ };
   }
   for (const [key, def] of Object.entries(OWN_SETTING_DEFS)) {
     const type = def.kind === 'enum' ? { type: 'string', enum: [...def.values] } : { type: 'string' };

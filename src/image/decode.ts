@@ -45,6 +45,8 @@ export interface ImageHeader {
   readonly height: number;
   /** The size once EXIF orientation is applied: that of the decoded image. */
   readonly oriented: Size;
+  /** Frames of an animation (1 for a still image); only the first is decoded. */
+  readonly frames: number;
   /** PNG text chunks. */
   readonly comments: ReadonlyArray<{ readonly keyword: string; readonly text: string }>;
   readonly xmp?: string;
@@ -89,6 +91,7 @@ export async function readImageHeader(bytes: Uint8Array, name: string): Promise<
     width: meta.width,
     height: meta.height,
     oriented: { width: meta.autoOrient.width, height: meta.autoOrient.height },
+    frames: meta.pages ?? 1,
     comments: meta.comments ?? [],
     xmp: meta.xmpAsString,
   };

@@ -1,6 +1,7 @@
 import type { Backend, BackendName } from '../engine/backend';
 import { errorMessage, UserError } from '../engine/errors';
-import type { StyleOptions } from '../engine/options';
+import { composite, resizeMask, uniformMask, type Mask } from '../engine/mask';
+import { crossOptionProblems, type StyleOptions } from '../engine/options';
 import { fastStylize } from '../engine/fast/fast-stylize';
 import { planBackend, planInputs, planOptimization, planRun, type FastPlan, type OptimizePlan } from '../engine/plan';
 import type { ImagesResult, Progress, RunReport } from '../engine/report';
@@ -9,6 +10,7 @@ import { backendCandidates } from '../engine/select-backend';
 import { resizeAlpha } from '../image/alpha';
 import { readJobImages, type DecodedImage } from '../image/decode';
 import { encodeImage, encodePreview } from '../image/encode';
+import { encodeMask, readMask } from '../image/mask-image';
 import type { OutputFormat } from '../output/formats';
 import type { Raster } from '../image/raster';
 import { atSize } from '../image/resize';
@@ -25,7 +27,12 @@ export interface ImageInput {
 export interface StylizeImagesRequest {
   readonly content: ImageInput;
   readonly styles: readonly ImageInput[];
-  /** Resolved options (defaults, preset, then the user's), already checked together (crossOptionProblems). */
+  /**
+   * Where the picture is styled (see Mask): an image resized to the picture. `label` names it in messages as the
+   * user knows it (`--mask regions.png`; default "mask <name>").
+   */
+  readonly mask?: ImageInput & { readonly label?: string };
+  /** Resolved options (defaults, preset, then the user's), already checked together (crossOptionProblems, with the mask). */
   readonly options: StyleOptions;
   /** The local VGG19 weights file (see resolveWeightsFile), asked for once the inputs have passed their checks. */
   readonly weights: () => Promise<string>;
@@ -58,7 +65,9 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
   const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the method are refused at once.
   const plan = planRun(o, ...sizes);
-  if (plan.method === 'fast') return fastImages(plan, req, content, styles);
+  const out = plan.method === 'fast' ? plan : plan.stages[plan.stages.length - 1];
+  const mask = req.mask && (await jobMask(req, plan.method, out));
+  if (plan.method === 'fast') return fastImages(plan, req, content, styles, mask);
 
   const backendPlan = planBackend(o);
   const weightsPath = await req.weights();
@@ -69,7 +78,7 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
     // Planned again with what the backend can hold, which only ever shrinks the scales.
     const fitted = planOptimization(o, ...sizes, backend);
     try {
-      return await runOn(backend, fitted, req, content, styles);
+      return await runOn(backend, fitted, req, content, styles, mask);
     } catch (e) {
       const next = backendCandidates(backendPlan.backend).filter((n) => n !== backend.name && !failed.includes(n));
       if (e instanceof UserError || req.signal?.aborted || next.length === 0) throw e;
@@ -80,17 +89,45 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
   }
 }
 
+/**
+ * The job's mask at the picture's size, after checking that it goes with the job; what was done to fit it, or that
+ * it leaves one region only, is said in a notice. A mask that would leave the optimisation's minutes unused is refused.
+ */
+async function jobMask(req: StylizeImagesRequest, method: 'fast' | 'optimize', size: { width: number; height: number }): Promise<Mask> {
+  const input = req.mask!;
+  const label = input.label ?? `mask ${input.name}`;
+  const [problem] = crossOptionProblems(req.options, req.styles.length, (key) => key, label);
+  if (problem) throw new UserError(problem);
+  const { mask, notes } = await readMask(input.bytes, label, size, req.maxPixels);
+  const uniform = uniformMask(mask);
+  if (uniform === 'black' && req.styles.length === 1) {
+    if (method === 'optimize') throw new UserError(`${label} is black all over: nothing would be styled; paint white where the style goes`);
+    notes.push(`${label} is black all over: nothing is styled, the picture is the content`);
+  } else if (uniform && req.styles.length === 2) {
+    notes.push(`${label} is ${uniform} all over: only the ${uniform === 'white' ? 'first' : 'second'} style shows`);
+  }
+  if (method === 'optimize') notes.push(`${label}: the optimisation styles the whole picture, then the content is kept where the mask is black`);
+  for (const note of notes) req.onNotice?.(note);
+  return mask;
+}
+
 /** The fast method: one pass of the shipped nets, on ONNX Runtime. */
-async function fastImages(plan: FastPlan, req: StylizeImagesRequest, content: DecodedImage, styles: DecodedImage[]): Promise<ImagesResult> {
+async function fastImages(
+  plan: FastPlan,
+  req: StylizeImagesRequest,
+  content: DecodedImage,
+  styles: DecodedImage[],
+  mask: Mask | undefined,
+): Promise<ImagesResult> {
   const t0 = performance.now();
   const nets = await loadFastEngine();
   req.onBackend?.('onnx', nets.detail);
   const { image } = await fastStylize(nets, {
-    content: atSize(content.raster, plan), styles: styles.map((s) => s.raster), blendWeights: plan.blend,
-    strength: plan.strength, preserveColors: plan.preserveColors, contentName: req.content.name,
+    content: content.raster, size: plan, styles: styles.map((s) => s.raster), mask, contentName: req.content.name,
+    controls: { strength: plan.strength, styleScale: plan.styleScale, colors: plan.colors, blend: plan.blend },
   });
   const report: RunReport = { outcome: 'done', steps: 1, stepEquivalents: 0, elapsedMs: performance.now() - t0, width: image.width, height: image.height };
-  return { ...report, bytes: await encodeResult(image, content, req, 'onnx', report), backend: 'onnx' };
+  return { ...report, ...(await encodeResult(image, content, req, 'onnx', report, mask)), backend: 'onnx' };
 }
 
 async function runOn(
@@ -99,6 +136,7 @@ async function runOn(
   req: StylizeImagesRequest,
   content: DecodedImage,
   styles: DecodedImage[],
+  mask: Mask | undefined,
 ): Promise<ImagesResult> {
   const previewSize = req.previewSize ?? 256;
   const previews: Promise<void>[] = [];
@@ -114,17 +152,30 @@ async function runOn(
     }),
   });
   await Promise.all(previews);
-  return { ...report, bytes: await encodeResult(image, content, req, backend.name, report), backend: backend.name };
+  // A run stopped early may have stopped at a smaller scale.
+  const masked = mask ? composite(image, atSize(content.raster, image), resizeMask(mask, image.width, image.height)) : image;
+  return { ...report, ...(await encodeResult(masked, content, req, backend.name, report, mask)), backend: backend.name };
 }
 
-/** The picture encoded as asked, with the content's transparency and the run's settings recorded inside. */
-function encodeResult(image: Raster, content: DecodedImage, req: StylizeImagesRequest, backend: BackendName, report: RunReport): Promise<Uint8Array> {
+/**
+ * The picture encoded as asked, with the content's transparency and the run's settings recorded inside, and the
+ * mask it was made with as a PNG.
+ */
+async function encodeResult(
+  image: Raster,
+  content: DecodedImage,
+  req: StylizeImagesRequest,
+  backend: BackendName,
+  report: RunReport,
+  mask: Mask | undefined,
+): Promise<{ bytes: Uint8Array; mask?: Uint8Array }> {
   const alpha = content.alpha && resizeAlpha(content.alpha, content.raster.width, content.raster.height, image.width, image.height);
-  return encodeImage(image, {
+  const bytes = await encodeImage(image, {
     format: req.format,
     quality: req.quality,
     alpha,
-    metadata: recordedSettings(req.options, req.content.name, req.styles.map((s) => s.name), backend, report),
+    metadata: recordedSettings(req.options, { content: req.content.name, styles: req.styles.map((s) => s.name), mask: req.mask?.name }, backend, report),
   });
+  return mask ? { bytes, mask: await encodeMask(mask) } : { bytes };
 }
 

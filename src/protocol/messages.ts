@@ -48,6 +48,7 @@ export const toWorker = tagged([
     jobId: string,
     content: namedBytes,
     styles: v.pipe(array(namedBytes), v.minLength(1, 'must hold at least one style image')),
+    mask: v.optional(namedBytes),
     options: styleOptions,
     weightsPath: string,
     format: oneOf(OUTPUT_FORMATS),
@@ -59,7 +60,7 @@ export const toWorker = tagged([
 export type ToWorker = v.InferOutput<typeof toWorker>;
 export type RunMessage = Extract<ToWorker, { type: 'run' }>;
 
-const imagesResult = object({ ...report.entries, bytes, backend: oneOf(BACKEND_NAMES) }) satisfies v.GenericSchema<ImagesResult>;
+const imagesResult = object({ ...report.entries, bytes, backend: oneOf(BACKEND_NAMES), mask: v.optional(bytes) }) satisfies v.GenericSchema<ImagesResult>;
 
 export const fromWorker = tagged([
   message('backend', { jobId: string, name: oneOf(BACKEND_NAMES), detail: string }),

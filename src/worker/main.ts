@@ -22,6 +22,7 @@ async function run(m: RunMessage): Promise<void> {
     const r = await stylizeImages({
       content: m.content,
       styles: m.styles,
+      mask: m.mask,
       options: m.options,
       // Asked for only by the optimisation, once its inputs have passed their checks.
       weights: async () => {

@@ -1,3 +1,5 @@
+import { fitLongSide } from '../../image/resize';
+
 /**
  * The sizes fast mode's nets work at, apart from the nets themselves so that planning a run does not load them.
  * See docs/fast-mode.md.
@@ -17,3 +19,18 @@ export const MIN_CONTENT_SIDE = 5;
  * statistics, so tiles would not match at their seams).
  */
 export const FAST_MAX_SIDE = 4096;
+
+/**
+ * The longer side the transformer paints at for a picture whose longer side is `side`, at stroke size `styleScale`.
+ * Its strokes have a fixed size in the pixels it paints, so painting smaller and enlarging the picture makes them
+ * larger (and softer), painting larger and shrinking it makes them smaller.
+ */
+export function paintLongSide(side: number, styleScale: number): number {
+  return Math.max(1, Math.round(side / styleScale));
+}
+
+/** The size the transformer paints a picture of `size` at, for stroke size `styleScale` (the size itself at 1). */
+export function paintSize(size: { readonly width: number; readonly height: number }, styleScale: number): { width: number; height: number } {
+  if (styleScale === 1) return { width: size.width, height: size.height };
+  return fitLongSide(size.height, size.width, paintLongSide(Math.max(size.width, size.height), styleScale));
+}

@@ -27,6 +27,12 @@ describe('messages checked on arrival', () => {
     assert.equal(m.type, 'run');
   });
 
+  it('carries a job’s optional mask as named bytes', () => {
+    const m = parse(toWorker, run({ mask: image }), 'message');
+    assert.deepEqual(m.type === 'run' && m.mask, image);
+    assert.throws(() => parse(toWorker, run({ mask: { name: 'm.png' } }), 'message'), refusal(/^message\.mask\.bytes is missing$/));
+  });
+
   it('says which field of which message is wrong', () => {
     assert.throws(() => parse(toWorker, run({ styles: [{ name: 's.png' }] }), 'message'),
       refusal(/^message\.styles\[0\]\.bytes is missing$/));

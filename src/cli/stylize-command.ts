@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { UserError, fileProblem } from '../engine/errors';
+import { UserError, fileProblem, printable } from '../engine/errors';
 import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../engine/options';
 import { DEFAULT_QUALITY } from '../image/encode';
 import { readImageBytes } from '../image/input-file';
@@ -36,7 +36,7 @@ export function stylizeCommand(): Command {
     .option('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download')
     .option('--cache-dir <dir>', 'where downloaded weights are kept (else $NEURAL_STYLE_CACHE or the user cache)')
     .option('--preview-dir <dir>', 'write a preview image there at every preview interval')
-    .option('-q, --quiet', 'no progress output');
+    .option('-q, --quiet', 'no progress or information output, only notes on the picture, errors and the result');
   addStyleOptionFlags(cmd);
   return cmd.action(async (content: string, styles: string[], flags: StylizeFlags) => {
     const explicit = explicitStyleOptions(cmd);
@@ -75,8 +75,10 @@ export function stylizeCommand(): Command {
         content: contentInput, styles: styleInputs, options, format: target.format, quality,
         weights: () => weightsForCli(flags.weights, flags.cacheDir, err, !!flags.quiet, abort.signal),
         signal: abort.signal,
-        onBackend: (name, detail) => view.note(`backend: ${name} (${detail})`),
+        // What the run loads is information, which quiet leaves out; notes are about the picture, and stay.
+        onBackend: flags.quiet ? undefined : (name, detail) => view.note(`backend: ${name} (${detail})`),
         onNotice: (m) => view.note(`note: ${m}`),
+        optionName: flagName,
         onProgress: (p) => view.update(p),
         onPreview: previews && ((png, p) => previews.write(png, p)),
       }).catch((e: unknown) => {
@@ -99,7 +101,7 @@ export function stylizeCommand(): Command {
       const work = options.method === 'fast'
         ? `the fast method in ${(result.elapsedMs / 1000).toFixed(2)} s`
         : `${result.steps} steps in ${duration(result.elapsedMs)}`;
-      process.stdout.write(`wrote ${written}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
+      process.stdout.write(`wrote ${printable(written)}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
       if (result.outcome === 'diverged') process.exitCode = 1;
       if (result.outcome === 'cancelled') process.exitCode = 130;
     } finally {

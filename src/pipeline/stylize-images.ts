@@ -1,6 +1,6 @@
 import type { Backend, BackendName } from '../engine/backend';
-import { errorMessage, UserError } from '../engine/errors';
-import type { StyleOptions } from '../engine/options';
+import { errorMessage, printable, UserError } from '../engine/errors';
+import { settingName, type OptionName, type StyleOptions } from '../engine/options';
 import { fastStylize } from '../engine/fast/fast-stylize';
 import { planBackend, planInputs, planOptimization, planRun, type FastPlan, type OptimizePlan } from '../engine/plan';
 import type { ImagesResult, Progress, RunReport } from '../engine/report';
@@ -38,8 +38,13 @@ export interface StylizeImagesRequest {
   readonly onBackend?: (name: BackendName, detail: string) => void;
   readonly onProgress?: (p: Progress) => void;
   readonly onPreview?: (png: Uint8Array, p: Progress) => void;
-  /** Things the user should know that do not stop the run (a backend that failed and was replaced). */
+  /**
+   * Things the user should know that do not stop the run (a backend that failed and was replaced, an animation's
+   * frames left out, transparency that the format cannot keep).
+   */
   readonly onNotice?: (message: string) => void;
+  /** How messages spell an option: a flag on the command line (default: a setting, as in VS Code). */
+  readonly optionName?: OptionName;
 }
 
 /**
@@ -49,22 +54,29 @@ export interface StylizeImagesRequest {
  */
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
+  // The names of files in notices could hold control characters, as in errors (see UserError).
+  const notice = (message: string) => req.onNotice?.(printable(message));
   const sides = planInputs(o);
   const [content, ...styles] = await readJobImages(
     [{ ...req.content, needLongSide: sides.content }, ...req.styles.map((s) => ({ ...s, needLongSide: sides.style }))],
-    { maxPixels: req.maxPixels },
+    { maxPixels: req.maxPixels, onNotice: notice },
   );
-  const sizeOf = (image: DecodedImage, input: ImageInput) => ({ name: input.name, width: image.raster.width, height: image.raster.height });
+  if (content.alpha && req.format === 'jpeg') {
+    notice(`${req.content.name} is transparent, and JPEG cannot be: the picture is flattened onto white (PNG and WebP keep the transparency)`);
+  }
+  const sizeOf = (image: DecodedImage, input: ImageInput) => ({
+    name: input.name, width: image.raster.width, height: image.raster.height, source: image.source,
+  });
   const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the method are refused at once.
-  const plan = planRun(o, ...sizes);
+  const plan = planRun(o, ...sizes, req.optionName ?? settingName);
   if (plan.method === 'fast') return fastImages(plan, req, content, styles);
 
   const backendPlan = planBackend(o);
   const weightsPath = await req.weights();
   const failed: BackendName[] = [];
   for (;;) {
-    const backend = await loadEngine(weightsPath, backendPlan, req.onNotice ?? (() => {}), failed);
+    const backend = await loadEngine(weightsPath, backendPlan, notice, failed);
     req.onBackend?.(backend.name, backend.detail);
     // Planned again with what the backend can hold, which only ever shrinks the scales.
     const fitted = planOptimization(o, ...sizes, backend);
@@ -75,7 +87,7 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
       if (e instanceof UserError || req.signal?.aborted || next.length === 0) throw e;
       failed.push(backend.name);
       releaseEngine();
-      req.onNotice?.(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
+      notice(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
     }
   }
 }

@@ -47,7 +47,10 @@ function parseValue(def: OptionDef, raw: unknown): unknown {
   switch (def.kind) {
     case 'number': return parseNumber(raw);
     // An entry that is no finite number stays text, so that the message quotes it rather than showing NaN.
-    case 'numbers': return list().map((s) => (Number.isFinite(parseNumber(s)) ? parseNumber(s) : s));
+    case 'numbers': return list().map((s) => {
+      const n = parseNumber(s);
+      return Number.isFinite(n) ? n : s;
+    });
     case 'layers': return list();
     default: return raw;
   }

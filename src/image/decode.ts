@@ -17,7 +17,7 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
  * the shrunk size: JPEG and WebP shrink while they load, and other formats stream through the resize in strips
  * (12000x12000 to 1024 px takes 0.13 GB). Its own size still costs the time to read every pixel, which this bounds.
  */
-export const MAX_SHRUNK_SOURCE_PIXELS = 0x3fff * 0x3fff;
+const MAX_SHRUNK_SOURCE_PIXELS = 0x3fff * 0x3fff;
 
 /**
  * The pixels a whole job (content and every style) may hold once decoded: as many as one image may have. Each

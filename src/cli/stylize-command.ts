@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { UserError, fileProblem } from '../engine/errors';
+import { UserError, fileProblem, printable } from '../engine/errors';
 import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../engine/options';
 import { DEFAULT_QUALITY } from '../image/encode';
 import { readImageBytes } from '../image/input-file';
@@ -51,7 +51,7 @@ export function stylizeCommand(): Command {
         'styles: white the first, black the second); saved beside the result as <result>.mask.png',
       'a greyscale image',
     ))
-    .option('-q, --quiet', 'no progress output');
+    .option('-q, --quiet', 'no progress or information output, only notes on the picture, errors and the result');
   addStyleOptionFlags(cmd);
   return cmd.action(async (content: string, styles: string[], flags: StylizeFlags) => {
     const explicit = explicitStyleOptions(cmd);
@@ -95,8 +95,10 @@ export function stylizeCommand(): Command {
         content: contentInput, styles: styleInputs, mask: maskInput, options, format: target.format, quality,
         weights: () => weightsForCli(flags.weights, flags.cacheDir, err, !!flags.quiet, abort.signal),
         signal: abort.signal,
-        onBackend: (name, detail) => view.note(`backend: ${name} (${detail})`),
+        // What the run loads is information, which quiet leaves out; notes are about the picture, and stay.
+        onBackend: flags.quiet ? undefined : (name, detail) => view.note(`backend: ${name} (${detail})`),
         onNotice: (m) => view.note(`note: ${m}`),
+        optionName: flagName,
         onProgress: (p) => view.update(p),
         onPreview: previews && ((png, p) => previews.write(png, p)),
       }).catch((e: unknown) => {
@@ -123,8 +125,8 @@ export function stylizeCommand(): Command {
       const work = options.method === 'fast'
         ? `the fast method in ${(result.elapsedMs / 1000).toFixed(2)} s`
         : `${result.steps} steps in ${duration(result.elapsedMs)}`;
-      process.stdout.write(`wrote ${written.picture}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
-      if (written.mask) process.stdout.write(`wrote ${written.mask}: the mask it was made with\n`);
+      process.stdout.write(`wrote ${printable(written.picture)}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
+      if (written.mask) process.stdout.write(`wrote ${printable(written.mask)}: the mask it was made with\n`);
       if (result.outcome === 'diverged') process.exitCode = 1;
       if (result.outcome === 'cancelled') process.exitCode = 130;
     } finally {

@@ -5,9 +5,34 @@
  */
 export class UserError extends Error {
   constructor(message: string) {
-    super(message);
+    // The names in it (of files, of what was typed) could hold a newline or a terminal's escape sequence.
+    super(printable(message));
     this.name = 'UserError';
   }
+}
+
+/**
+ * `text` with its control characters escaped (\n, \x1b, \u202e ...): a file name may hold newlines, a terminal's
+ * escape sequences or bidirectional overrides, which shown raw would break a message's one line, recolour the
+ * terminal or show another name than the real one.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (c) => {
+    const named = ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' } as Record<string, string>)[c];
+    const code = c.charCodeAt(0);
+    return named ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
+/**
+ * Why a file that `path` names was not found, when the name itself is the reason: Node.js decodes command-line
+ * arguments as UTF-8 and puts U+FFFD for bytes that are not, so a name in another encoding (Latin-1, say) arrives
+ * as a different name, which no file has. Empty otherwise.
+ */
+export function nameNotUtf8(path: unknown): string {
+  return typeof path === 'string' && path.includes('\ufffd')
+    ? ' (\ufffd stands for bytes of the name that are not UTF-8, which this program cannot open; rename the file)'
+    : '';
 }
 
 export function errorMessage(e: unknown): string {
@@ -18,7 +43,7 @@ export function errorMessage(e: unknown): string {
 export function fileProblem(e: unknown): string {
   switch ((e as { code?: unknown } | undefined)?.code) {
     case 'ENOENT':
-      return 'no such file or folder';
+      return `no such file or folder${nameNotUtf8((e as { path?: unknown }).path)}`;
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';

@@ -252,12 +252,19 @@ export function unusedOptions(method: Method, keys: readonly StyleOptionKey[]): 
   });
 }
 
+/** How messages spell an option, the way its user set it: a setting (`neuralStyle.maxSize`) or a flag (`--max-size`). */
+export type OptionName = (key: StyleOptionKey) => string;
+
+/** The prefix of every VS Code setting: the options are settings under it. */
+export const SETTINGS_SECTION = 'neuralStyle';
+
+export const settingName: OptionName = (key) => `${SETTINGS_SECTION}.${key}`;
+
 /**
- * Checks that go across options (each one alone being valid). `name` spells an option the way its user set it: a
- * setting (`neuralStyle.styleLayerWeights`) or a flag (`--style-layer-weights`); `mask` names the job's mask, if it
- * has one (`--mask regions.png`).
+ * Checks that go across options (each one alone being valid). `name` spells an option as its user set it; `mask`
+ * names the job's mask, if it has one (`--mask regions.png`).
  */
-export function crossOptionProblems(o: StyleOptions, styleCount: number, name: (key: StyleOptionKey) => string, mask?: string): string[] {
+export function crossOptionProblems(o: StyleOptions, styleCount: number, name: OptionName, mask?: string): string[] {
   const problems: string[] = [];
   const entries = (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'}`;
   if (o.styleLayerWeights.length > 0 && o.styleLayerWeights.length !== o.styleLayers.length) {

@@ -1,10 +1,10 @@
 import { fitLongSide } from '../image/resize';
 import type { BackendChoice } from './backend';
 import { UserError } from './errors';
-import { FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE, paintLongSide, paintSize } from './fast/limits';
+import { FAST_MAX_PIXELS, FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE, paintLongSide, paintSize } from './fast/limits';
 import type { OptimizerPlan } from './optim/create-optimizer';
 import { DEFAULT_LBFGS } from './optim/lbfgs';
-import type { ColorMode, StyleOptions } from './options';
+import { STYLE_OPTION_DEFS, type ColorMode, type OptionName, type StyleOptions } from './options';
 import { styleLongSide, type LossTerms, type StyleTargetPlan } from './problem';
 import { planStages, type Stage } from './schedule';
 import { layersUpTo, type ConvLayer } from './vgg19';
@@ -23,6 +23,8 @@ export interface Size {
 /** An image a run reads, with the name the user knows it by (for messages). */
 export interface NamedSize extends Size {
   readonly name: string;
+  /** The image's own size, when it was decoded smaller (see decode-size.ts): its shape at other sizes. */
+  readonly source?: Size;
 }
 
 export type InitPlan = { readonly kind: 'content' } | { readonly kind: 'noise'; readonly seed: number };
@@ -97,10 +99,11 @@ export function planBackend(o: StyleOptions): BackendPlan {
 
 /**
  * The run for a content image and style images of these sizes, on a backend with `limits`. An image too small for
- * the deepest layer used is refused here, on every backend, before anything is computed.
+ * the deepest layer used is refused here, on every backend, before anything is computed; `name` spells an option
+ * in such messages as its user set it (see crossOptionProblems).
  */
-export function planRun(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], limits: BackendLimits = {}): RunPlan {
-  return o.method === 'fast' ? planFast(o, content, styles.length) : planOptimization(o, content, styles, limits);
+export function planRun(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], name: OptionName, limits: BackendLimits = {}): RunPlan {
+  return o.method === 'fast' ? planFast(o, content, styles.length, name) : planOptimization(o, content, styles, limits);
 }
 
 /** The optimisation's plan whatever `o.method` says (benchmarks and tests of the optimisation call this). */
@@ -136,21 +139,44 @@ export function planOptimization(o: StyleOptions, content: NamedSize, styles: re
     colors: o.colors,
     previewIntervalMs: o.previewInterval * 1000,
   };
-  checkSizes(plan, content, styles);
+  // The first scale is optimised whole, so it is at most the largest tile a backend takes.
+  const largestFirst = Math.min(STYLE_OPTION_DEFS.maxSize.max, STYLE_OPTION_DEFS.tileSize.max, limits.maxSide ?? Infinity);
+  checkSizes(plan, content, styles, largestFirst);
   return plan;
 }
 
-function planFast(o: StyleOptions, content: NamedSize, styleCount: number): FastPlan {
+const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} megapixels`;
+
+function planFast(o: StyleOptions, content: NamedSize, styleCount: number, name: OptionName): FastPlan {
+  const size = name('maxSize');
   if (o.maxSize > FAST_MAX_SIDE) {
-    throw new UserError(`the fast method makes pictures up to ${FAST_MAX_SIDE} px on the longer side, not ${o.maxSize}; choose a smaller size`);
+    throw new UserError(`the fast method makes pictures up to ${FAST_MAX_SIDE} px on the longer side; choose ${size} ${FAST_MAX_SIDE} or less, not ${o.maxSize}`);
   }
   const { width, height } = fitLongSide(content.height, content.width, o.maxSize);
   const paint = paintSize({ width, height }, o.styleScale);
   if (Math.min(width, height, paint.width, paint.height) < MIN_CONTENT_SIDE) {
-    const painted = paint.width === width && paint.height === height ? '' : ` (painted at ${paint.width}x${paint.height} for style scale ${o.styleScale})`;
+    const painted = paint.width === width && paint.height === height ? '' : ` (painted at ${paint.width}x${paint.height} for ${name('styleScale')} ${o.styleScale})`;
+    throw (
+      tooThin(content, 'the fast method', MIN_CONTENT_SIDE, FAST_MAX_SIDE) ??
+      new UserError(
+        `${content.name} is too small for the fast method: at ${width}x${height} px${painted} it must be at least ${MIN_CONTENT_SIDE} ` +
+          'px on each side; choose a larger size',
+      )
+    );
+  }
+  if (width * height > FAST_MAX_PIXELS) {
+    let fits = o.maxSize - 1;
+    while (pixelsAt(content, fits) > FAST_MAX_PIXELS) fits--;
     throw new UserError(
-      `${content.name} is too small for the fast method: at ${width}x${height} px${painted} it must be at least ${MIN_CONTENT_SIDE} ` +
-        'px on each side; choose a larger size',
+      `${content.name} at ${size} ${o.maxSize} would be ${width}x${height} = ${megapixels(width * height)}, over the ` +
+        `${megapixels(FAST_MAX_PIXELS)} the fast method makes at most (its memory grows with the pixels); choose ${size} ${fits} or less`,
+    );
+  }
+  if (paint.width * paint.height > FAST_MAX_PIXELS) {
+    throw new UserError(
+      `${name('styleScale')} ${o.styleScale} paints ${content.name} at ${paint.width}x${paint.height} = ` +
+        `${megapixels(paint.width * paint.height)}, over the ${megapixels(FAST_MAX_PIXELS)} the fast method makes at most; ` +
+        `choose a larger ${name('styleScale')} or a smaller ${size}`,
     );
   }
   return {
@@ -159,17 +185,40 @@ function planFast(o: StyleOptions, content: NamedSize, styleCount: number): Fast
   };
 }
 
+/** The pixels of `image` fitted to `longSide`. */
+function pixelsAt(image: Size, longSide: number): number {
+  const { width, height } = fitLongSide(image.height, image.width, longSide);
+  return width * height;
+}
+
+/**
+ * The refusal of `image` when no size up to `largest` (longer side) gives it `side` px on each side, as `what` needs:
+ * then "choose a larger size" would not help. Undefined when some size does.
+ */
+function tooThin(image: NamedSize, what: string, side: number, largest: number): UserError | undefined {
+  const own = image.source ?? image;
+  const at = fitLongSide(own.height, own.width, largest);
+  if (Math.min(at.width, at.height) >= side) return undefined;
+  return new UserError(
+    `${image.name} is ${own.width}x${own.height} px, too thin for ${what} at any size: it must be at least ${side} px on ` +
+      `each side, and even at ${largest} px on its longer side it is ${at.width}x${at.height}; crop it to a less elongated shape`,
+  );
+}
+
 /**
  * Each 2x2 pool before a layer halves (and floors) the image, and a layer's features need at least one position, so
  * an image must have 2^(pools) pixels on each side for the deepest layer it is measured at; total variation needs 2.
  */
-function checkSizes(plan: OptimizePlan, content: NamedSize, styles: readonly NamedSize[]): void {
+function checkSizes(plan: OptimizePlan, content: NamedSize, styles: readonly NamedSize[], largestFirst: number): void {
   const first = plan.stages[0];
   const all = minimumFor([...plan.loss.style, ...plan.loss.content].map((t) => t.layer));
   if (Math.min(first.width, first.height) < all.side) {
-    throw new UserError(
-      `${content.name} is too small for ${all.layer}: at ${first.width}x${first.height} px (its size at the first scale) it ` +
-        `must be at least ${all.side} px on each side; choose a larger size`,
+    throw (
+      tooThin(content, all.layer, all.side, largestFirst) ??
+      new UserError(
+        `${content.name} is too small for ${all.layer}: at ${first.width}x${first.height} px (its size at the first scale) it ` +
+          `must be at least ${all.side} px on each side; choose a larger size`,
+      )
     );
   }
   const { layers, scale, blend } = plan.styleTargets;

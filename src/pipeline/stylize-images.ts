@@ -1,7 +1,7 @@
 import type { Backend, BackendName } from '../engine/backend';
-import { errorMessage, UserError } from '../engine/errors';
+import { errorMessage, printable, UserError } from '../engine/errors';
 import { composite, resizeMask, uniformMask, type Mask } from '../engine/mask';
-import { crossOptionProblems, type StyleOptions } from '../engine/options';
+import { crossOptionProblems, settingName, type OptionName, type StyleOptions } from '../engine/options';
 import { fastStylize } from '../engine/fast/fast-stylize';
 import { planBackend, planInputs, planOptimization, planRun, type FastPlan, type OptimizePlan } from '../engine/plan';
 import type { ImagesResult, Progress, RunReport } from '../engine/report';
@@ -45,8 +45,13 @@ export interface StylizeImagesRequest {
   readonly onBackend?: (name: BackendName, detail: string) => void;
   readonly onProgress?: (p: Progress) => void;
   readonly onPreview?: (png: Uint8Array, p: Progress) => void;
-  /** Things the user should know that do not stop the run (a backend that failed and was replaced). */
+  /**
+   * Things the user should know that do not stop the run (a backend that failed and was replaced, an animation's
+   * frames left out, transparency that the format cannot keep).
+   */
   readonly onNotice?: (message: string) => void;
+  /** How messages spell an option: a flag on the command line (default: a setting, as in VS Code). */
+  readonly optionName?: OptionName;
 }
 
 /**
@@ -56,15 +61,22 @@ export interface StylizeImagesRequest {
  */
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
+  // The names of files in notices could hold control characters, as in errors (see UserError).
+  const notice = (message: string) => req.onNotice?.(printable(message));
   const sides = planInputs(o);
   const [content, ...styles] = await readJobImages(
     [{ ...req.content, needLongSide: sides.content }, ...req.styles.map((s) => ({ ...s, needLongSide: sides.style }))],
-    { maxPixels: req.maxPixels },
+    { maxPixels: req.maxPixels, onNotice: notice },
   );
-  const sizeOf = (image: DecodedImage, input: ImageInput) => ({ name: input.name, width: image.raster.width, height: image.raster.height });
+  if (content.alpha && req.format === 'jpeg') {
+    notice(`${req.content.name} is transparent, and JPEG cannot be: the picture is flattened onto white (PNG and WebP keep the transparency)`);
+  }
+  const sizeOf = (image: DecodedImage, input: ImageInput) => ({
+    name: input.name, width: image.raster.width, height: image.raster.height, source: image.source,
+  });
   const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the method are refused at once.
-  const plan = planRun(o, ...sizes);
+  const plan = planRun(o, ...sizes, req.optionName ?? settingName);
   const out = plan.method === 'fast' ? plan : plan.stages[plan.stages.length - 1];
   const mask = req.mask && (await jobMask(req, plan.method, out));
   if (plan.method === 'fast') return fastImages(plan, req, content, styles, mask);
@@ -73,7 +85,7 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
   const weightsPath = await req.weights();
   const failed: BackendName[] = [];
   for (;;) {
-    const backend = await loadEngine(weightsPath, backendPlan, req.onNotice ?? (() => {}), failed);
+    const backend = await loadEngine(weightsPath, backendPlan, notice, failed);
     req.onBackend?.(backend.name, backend.detail);
     // Planned again with what the backend can hold, which only ever shrinks the scales.
     const fitted = planOptimization(o, ...sizes, backend);
@@ -84,7 +96,7 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
       if (e instanceof UserError || req.signal?.aborted || next.length === 0) throw e;
       failed.push(backend.name);
       releaseEngine();
-      req.onNotice?.(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
+      notice(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
     }
   }
 }
@@ -96,7 +108,7 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
 async function jobMask(req: StylizeImagesRequest, method: 'fast' | 'optimize', size: { width: number; height: number }): Promise<Mask> {
   const input = req.mask!;
   const label = input.label ?? `mask ${input.name}`;
-  const [problem] = crossOptionProblems(req.options, req.styles.length, (key) => key, label);
+  const [problem] = crossOptionProblems(req.options, req.styles.length, req.optionName ?? settingName, label);
   if (problem) throw new UserError(problem);
   const { mask, notes } = await readMask(input.bytes, label, size, req.maxPixels);
   const uniform = uniformMask(mask);

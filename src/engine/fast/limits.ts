@@ -34,3 +34,9 @@ export function paintSize(size: { readonly width: number; readonly height: numbe
   if (styleScale === 1) return { width: size.width, height: size.height };
   return fitLongSide(size.height, size.width, paintLongSide(Math.max(size.width, size.height), styleScale));
 }
+
+/**
+ * The most pixels fast mode makes, since its memory grows with them: a whole job at 4096x3072 peaks at 3.0 GB, at
+ * 4096x4096 at 5.7 GB (README, "Fast mode"), too much beside an editor on a machine of 16-24 GB.
+ */
+export const FAST_MAX_PIXELS = 4096 * 3072;

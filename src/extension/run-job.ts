@@ -46,7 +46,7 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
     const weights = await runner.weights.ensure(job.settings.weightsPath, signal);
     if ('problem' in weights) {
       // The weights provider has told the user already.
-      return signal.aborted ? { kind: 'cancelled', message: weights.problem } : { kind: 'failed', message: weights.problem };
+      return { kind: weights.cancelled ? 'cancelled' : 'failed', message: weights.problem };
     }
     weightsPath = weights.path;
   }

@@ -34,7 +34,7 @@ function option<const K extends StyleOptionKey>(key: K): v.GenericSchema<StyleOp
 function options<const K extends StyleOptionKey>(keys: readonly K[], partial: true): v.GenericSchema<Partial<Pick<StyleOptions, K>>>;
 function options<const K extends StyleOptionKey>(keys: readonly K[]): v.GenericSchema<Pick<StyleOptions, K>>;
 function options(keys: readonly StyleOptionKey[], partial = false): v.GenericSchema<unknown> {
-  return v.object(Object.fromEntries(keys.map((key) => [key, partial ? v.optional(option(key)) : option(key)])));
+  return object(Object.fromEntries(keys.map((key) => [key, partial ? v.optional(option(key)) : option(key)])));
 }
 
 const styleOptions = options(Object.keys(STYLE_OPTION_DEFS) as StyleOptionKey[]);

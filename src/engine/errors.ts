@@ -35,6 +35,26 @@ export function nameNotUtf8(path: unknown): string {
     : '';
 }
 
+/** Values looked at, at most, to show one: a value that arrived over IPC may nest deep or hold one object many times. */
+const MAX_SHOWN_VALUES = 1000;
+
+/**
+ * A value as a message names it ("got ..."): its JSON, or for one that has none or is too large to write out (a
+ * BigInt, an object that holds itself, thousands of entries) what it is.
+ */
+export function shownValue(value: unknown): string {
+  let looked = 0;
+  try {
+    return JSON.stringify(value, (_key, x: unknown) => {
+      if (++looked > MAX_SHOWN_VALUES) throw new RangeError('too large to show');
+      return x;
+    }) ?? String(value);
+  } catch {
+    if (Array.isArray(value)) return `a list of ${value.length}`;
+    return typeof value === 'object' && value !== null ? 'an object' : String(value);
+  }
+}
+
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

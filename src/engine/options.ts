@@ -1,4 +1,5 @@
 import { BACKEND_NAMES } from './backend';
+import { shownValue } from './errors';
 import { FAST_MAX_SIDE, paintLongSide } from './fast/limits';
 import { LAYER_NAMES } from './vgg19';
 
@@ -241,7 +242,7 @@ function numberProblem(value: unknown, min: number, max: number, integer: boolea
 function show(v: unknown): string {
   if (typeof v === 'string') return `"${v}"`;
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  return JSON.stringify(v) ?? String(v);
+  return shownValue(v);
 }
 
 /** Of the options given (`keys`), those that `method` does not use: a run must not take them as if they did something. */

@@ -46,7 +46,7 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
     const weights = await runner.weights.ensure(job.settings.weightsPath, signal);
     if ('problem' in weights) {
       // The weights provider has told the user already.
-      return signal.aborted ? { kind: 'cancelled', message: weights.problem } : { kind: 'failed', message: weights.problem };
+      return { kind: weights.cancelled ? 'cancelled' : 'failed', message: weights.problem };
     }
     weightsPath = weights.path;
   }
@@ -65,7 +65,8 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
     return {
       kind: 'failed',
       message: `${e.message}. Its last lines:\n${e.lastLines.slice(-8).join('\n')}`,
-      toast: `${job.title} failed: ${e.message}. Last lines: ${e.lastLines.slice(-3).join(' ⏎ ')}`,
+      // The reason, when the last lines tell it, is in the message; the lines themselves are in the panel and the log.
+      toast: `${job.title} failed: ${e.message}.`,
       showLog: true,
     };
   } finally {

@@ -152,6 +152,13 @@ async function runOn(
 ): Promise<ImagesResult> {
   const previewSize = req.previewSize ?? 256;
   const previews: Promise<void>[] = [];
+  // A preview is only a look at the run: one that fails stops the previews with a notice, never the run.
+  let previewsStopped = false;
+  const stopPreviews = (e: unknown) => {
+    if (previewsStopped) return;
+    previewsStopped = true;
+    req.onNotice?.(`previews stopped: ${errorMessage(e).split('\n')[0]}`);
+  };
   const { image, ...report } = await stylize({
     backend,
     content: content.raster,
@@ -160,7 +167,8 @@ async function runOn(
     signal: req.signal,
     onProgress: req.onProgress,
     onPreview: req.onPreview && ((picture, p) => {
-      previews.push(encodePreview(picture, previewSize).then((png) => req.onPreview!(png, p)));
+      if (previewsStopped) return;
+      previews.push(encodePreview(picture, previewSize).then((png) => req.onPreview!(png, p)).catch(stopPreviews));
     }),
   });
   await Promise.all(previews);

@@ -39,6 +39,15 @@ describe('messages checked on arrival', () => {
     assert.throws(() => parse(toWorker, run({ format: 'gif' }), 'message'), refusal(/message\.format must be one of png, jpeg, webp/));
     assert.throws(() => parse(toWorker, { type: 'explode' }, 'message'), refusal(/has an unknown type "explode" \(expected run, cancel\)/));
     assert.throws(() => parse(toWorker, null, 'message'), refusal(/unknown type/));
+    const { method: _, ...withoutMethod } = defaultOptions();
+    assert.throws(() => parse(toWorker, run({ options: withoutMethod }), 'message'), refusal(/^message\.options\.method is missing$/));
+  });
+
+  it('names a value that holds one object many times without writing it out', () => {
+    let shared: unknown = 1;
+    for (let i = 0; i < 200; i++) shared = [shared, shared];
+    assert.throws(() => parse(toWorker, run({ options: { ...defaultOptions(), steps: shared } }), 'message'),
+      refusal(/^message\.options\.steps must be an integer from 1 to 100000, got a list of 2$/));
   });
 
   it('checks the run options against the option table', () => {

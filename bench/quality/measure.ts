@@ -4,8 +4,9 @@
 // planRun does not make.
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import type { Evaluator, Losses } from '../../src/engine/backend';
-import type { StyleOptions } from '../../src/engine/options';
+import type { Evaluator } from '../../src/engine/backend';
+import type { Losses } from '../../src/common/report';
+import type { StyleOptions } from '../../src/common/options';
 import { planOptimization, type OptimizePlan } from '../../src/engine/plan';
 import { lossProblem, styleTargets } from '../../src/engine/problem';
 import { stylize } from '../../src/engine/run';

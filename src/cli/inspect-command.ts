@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { UserError, printable } from '../engine/errors';
-import { STYLE_OPTION_DEFS, type StyleOptions } from '../engine/options';
+import { UserError, printable } from '../common/errors';
+import { STYLE_OPTION_DEFS, type StyleOptions } from '../common/options';
 import { createBackend } from '../engine/select-backend';
 import { layersUpTo } from '../engine/vgg19';
 import { loadVggWeights } from '../engine/weights/keras-h5';

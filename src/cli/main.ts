@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { errorMessage, printable, UserError } from '../engine/errors';
+import { errorMessage, printable, UserError } from '../common/errors';
 import { inspectCommand } from './inspect-command';
 import { tolerateClosedOutput } from './standard-streams';
 import { stylizeCommand } from './stylize-command';

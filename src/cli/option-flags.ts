@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { UserError } from '../engine/errors';
-import { optionProblem, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey, type StyleOptions } from '../engine/options';
+import { UserError } from '../common/errors';
+import { optionProblem, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey, type StyleOptions } from '../common/options';
 
 /** styleWeight -> --style-weight: the flags mirror the settings' names. */
 export function flagName(key: string): string {

@@ -1,7 +1,7 @@
 import { constants, promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError, fileProblem } from '../engine/errors';
-import { OUTPUT_FORMATS, extensionOf, formatOfName, type OutputFormat } from '../output/formats';
+import { UserError, fileProblem } from '../common/errors';
+import { OUTPUT_FORMATS, extensionOf, formatOfName, type OutputFormat } from '../common/formats';
 import { maskFileOf } from '../output/mask-file';
 import { DEFAULT_NAME_PATTERN, NAME_MAX_BYTES, outputFileName } from '../output/name';
 import type { WriteMode } from '../output/write';

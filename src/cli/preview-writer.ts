@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError, errorMessage, fileProblem, printable } from '../engine/errors';
-import type { Progress } from '../engine/report';
+import { UserError, errorMessage, fileProblem, printable } from '../common/errors';
+import type { Progress } from '../common/report';
 import { localOutputFs } from '../output/local-fs';
 import { writeOutput } from '../output/write';
 

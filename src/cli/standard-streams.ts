@@ -1,4 +1,4 @@
-import { fileProblem } from '../engine/errors';
+import { fileProblem } from '../common/errors';
 
 /**
  * What the CLI does when its standard output or error cannot be written. A reader that leaves (`| head`, `| true`)

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
-import { UserError, fileProblem, printable } from '../engine/errors';
-import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../engine/options';
+import { UserError, fileProblem, printable } from '../common/errors';
+import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../common/options';
 import { DEFAULT_QUALITY } from '../image/encode';
 import { readImageBytes } from '../image/input-file';
 import { localOutputFs } from '../output/local-fs';
 import { writeWithMask } from '../output/mask-file';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
+import { OUTPUT_FORMATS, type OutputFormat } from '../common/formats';
 import { TargetExistsError, writeOutput } from '../output/write';
 import { stylizeImages } from '../pipeline/stylize-images';
 import { addStyleOptionFlags, explicitStyleOptions, flagName, pathOption } from './option-flags';

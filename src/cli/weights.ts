@@ -1,5 +1,5 @@
-import { printable } from '../engine/errors';
-import { Throttle } from '../engine/throttle';
+import { printable } from '../common/errors';
+import { Throttle } from '../common/throttle';
 import { localWeightsFile, resolveWeightsFile } from '../engine/weights/locate';
 
 /**

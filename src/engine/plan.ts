@@ -1,13 +1,15 @@
 import { fitLongSide } from '../image/resize';
-import type { BackendChoice } from './backend';
-import { UserError } from './errors';
-import { FAST_MAX_PIXELS, FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE, paintLongSide, paintSize } from './fast/limits';
+import type { BackendChoice } from '../common/backends';
+import { UserError } from '../common/errors';
+import { FAST_MAX_PIXELS, FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE, paintLongSide } from '../common/fast-limits';
+import { paintSize } from './fast/paint-size';
 import type { OptimizerPlan } from './optim/create-optimizer';
 import { DEFAULT_LBFGS } from './optim/lbfgs';
-import { STYLE_OPTION_DEFS, type ColorMode, type OptionName, type StyleOptions } from './options';
+import { STYLE_OPTION_DEFS, type ColorMode, type OptionName, type StyleOptions } from '../common/options';
 import { styleLongSide, type LossTerms, type StyleTargetPlan } from './problem';
 import { planStages, type Stage } from './schedule';
-import { layersUpTo, type ConvLayer } from './vgg19';
+import { layersUpTo } from './vgg19';
+import type { ConvLayer } from '../common/vgg19-layers';
 
 /**
  * Where the user's options become numbers. This is the only engine code that reads StyleOptions: every later step

@@ -1,15 +1,16 @@
 import { createRaster, type Raster } from '../image/raster';
 import { atSize, resizeBilinear } from '../image/resize';
-import type { Backend, Evaluator, Losses } from './backend';
+import type { Backend, Evaluator } from './backend';
+import type { Losses } from '../common/report';
 import { colorMatched, luminanceOnly, matchedLuminance, withContentColors } from './colors';
 import { createOptimizer } from './optim/create-optimizer';
 import type { Optimizer } from './optim/optimizer';
 import type { InitPlan, OptimizePlan } from './plan';
 import { lossProblem, styleTargets } from './problem';
 import { seededRandom } from './random';
-import type { Outcome, Progress, RunReport } from './report';
+import type { Outcome, Progress, RunReport } from '../common/report';
 import { stageEquivalents, stageEvaluations, type Stage } from './schedule';
-import { Throttle } from './throttle';
+import { Throttle } from '../common/throttle';
 import { crop, paste } from './tiles';
 
 /** A finished optimisation: how it ended, and its picture. */

@@ -1,4 +1,4 @@
-import { errorMessage } from '../engine/errors';
+import { errorMessage } from '../common/errors';
 
 /** The weights file to load; or why there is none, `cancelled` when the job was (or the download, by the user). */
 export type WeightsOutcome = { readonly path: string } | { readonly problem: string; readonly cancelled: boolean };

@@ -3,8 +3,8 @@
  * option table, the own settings and the image types (`npm run gen:manifest` writes them; a unit test fails when
  * package.json and this module disagree), so a range, default or file type cannot drift between them.
  */
-import { PRESET_VALUES, PRESETS, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey } from '../engine/options';
-import { LAYER_NAMES } from '../engine/vgg19';
+import { PRESET_VALUES, PRESETS, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey } from '../common/options';
+import { LAYER_NAMES } from '../common/vgg19-layers';
 import { IMAGE_EXTNAME_REGEX } from './image-files';
 import { OWN_SETTING_DEFS, RESTRICTED_SETTINGS, SECTION } from './settings';
 

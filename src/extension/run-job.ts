@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../engine/errors';
-import type { ImagesResult } from '../engine/report';
+import { errorMessage } from '../common/errors';
+import type { ImagesResult } from '../common/report';
 import type { Resource } from '../protocol/messages';
-import type { StyleOptions } from '../engine/options';
+import type { StyleOptions } from '../common/options';
 import { MAX_IMAGE_FILE_BYTES } from '../image/input-file';
 import type { RunMessage } from '../protocol/messages';
 import type { Job } from './job';

@@ -1,8 +1,8 @@
 import {
   SETTINGS_SECTION, STYLE_OPTION_DEFS, crossOptionProblems, optionProblem, resolveOptions, settingName, unusedOptions, type Method,
   type OptionSpec, type StyleOptionKey, type StyleOptions,
-} from '../engine/options';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
+} from '../common/options';
+import { OUTPUT_FORMATS, type OutputFormat } from '../common/formats';
 import { DEFAULT_NAME_PATTERN, NAME_FIT_HELP, NAME_PATTERN_HELP, namePatternProblem } from '../output/name';
 
 /** The prefix of every setting. */

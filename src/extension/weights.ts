@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Throttle } from '../engine/throttle';
+import { Throttle } from '../common/throttle';
 import { localWeightsFile, resolveWeightsFile } from '../engine/weights/locate';
 import { getWeights, type WeightsOutcome, type WeightsUi } from './get-weights';
 import { SECTION } from './settings';

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'child_process';
 import * as readline from 'readline';
-import { errorMessage } from '../engine/errors';
+import { errorMessage } from '../common/errors';
 import { fromWorker, type FromWorker, type JobEnd, type JobUpdate, type RunMessage, type ToWorker } from '../protocol/messages';
 import { parse } from '../protocol/fields';
 

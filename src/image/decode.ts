@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { UserError, errorMessage } from '../engine/errors';
+import { UserError, errorMessage } from '../common/errors';
 import { decodeSize, type Size } from './decode-size';
 import { readImageBytes } from './input-file';
 import { unpackPixels } from './pixels';

@@ -1,4 +1,4 @@
-import { readRegularFile, type FileKind } from '../engine/regular-file';
+import { readRegularFile, type FileKind } from './regular-file';
 
 /**
  * The largest image file read. A compressed photo or painting of the 100 megapixels decoding allows is far

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { resizeMask, type Mask } from '../engine/mask';
+import { resizeMask, type Mask } from './mask';
 import { readImageFromBuffer, readImageHeader } from './decode';
 import { fitLongSide } from './resize';
 

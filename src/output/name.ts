@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { UserError } from '../engine/errors';
-import { extensionOf, type OutputFormat } from './formats';
+import { UserError } from '../common/errors';
+import { extensionOf, type OutputFormat } from '../common/formats';
 
 /**
  * What a result is called and where it goes, for the CLI and the extension alike. Names are worked out on paths

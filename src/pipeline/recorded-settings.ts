@@ -1,7 +1,7 @@
 import * as path from 'path';
-import type { BackendName } from '../engine/backend';
-import type { StyleOptions } from '../engine/options';
-import type { RunReport } from '../engine/report';
+import type { BackendName } from '../common/backends';
+import type { StyleOptions } from '../common/options';
+import type { RunReport } from '../common/report';
 
 /** The PNG text keyword (or XMP element) that holds a run's settings. */
 export const SETTINGS_KEY = 'neural-style';

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { shownValue } from '../engine/errors';
+import { shownValue } from '../common/errors';
 
 /**
  * The field types the messages are made of, each with a message in the project's words ("must be ..., got ...")

@@ -5,11 +5,12 @@
  * inferred from the schemas, and the schemas of what the engine reports are checked against the engine's types.
  */
 import * as v from 'valibot';
-import { BACKEND_NAMES, type Losses } from '../engine/backend';
-import { STYLE_OPTION_DEFS, optionProblem, type Method, type StyleOptionKey, type StyleOptions } from '../engine/options';
-import type { Pace } from '../engine/pace';
-import { OUTCOMES, type ImagesResult, type Progress, type RunReport } from '../engine/report';
-import { OUTPUT_FORMATS } from '../output/formats';
+import type { Losses } from '../common/report';
+import { BACKEND_NAMES } from '../common/backends';
+import { STYLE_OPTION_DEFS, optionProblem, type Method, type StyleOptionKey, type StyleOptions } from '../common/options';
+import type { Pace } from '../common/pace';
+import { OUTCOMES, type ImagesResult, type Progress, type RunReport } from '../common/report';
+import { OUTPUT_FORMATS } from '../common/formats';
 import { array, boolean, bytes, count, message, number, object, oneOf, string, tagged, wholeFrom } from './fields';
 
 const losses = object({ total: number, style: number, content: number, tv: number }) satisfies v.GenericSchema<Losses>;

@@ -3,7 +3,7 @@
  * megabytes takes a while to leave, and a process that exits meanwhile loses it. So the worker ends only through
  * `exitWhenSent`, also when an error nothing caught stops it.
  */
-import { errorMessage } from '../engine/errors';
+import { errorMessage } from '../common/errors';
 import type { FromWorker } from '../protocol/messages';
 
 /** Messages handed to the channel that have not left yet. */

@@ -4,7 +4,7 @@
  * re-render beside it) and exits when the extension closes the IPC channel. Anything it prints lands in the
  * extension's log.
  */
-import { errorMessage, UserError } from '../engine/errors';
+import { errorMessage, UserError } from '../common/errors';
 import { stylizeImages } from '../pipeline/stylize-images';
 import { jobIdOf, toWorker, type JobEnd, type RunMessage, type ToWorker } from '../protocol/messages';
 import { parse } from '../protocol/fields';

@@ -1,10 +1,10 @@
 import type { Raster } from '../../image/raster';
 import { atSize, resample } from '../../image/resize';
 import { colorMatched, withContentColors } from '../colors';
-import { composite, type Mask } from '../mask';
-import { STYLE_OPTION_DEFS, type ColorMode } from '../options';
+import { composite, type Mask } from '../../image/mask';
+import { STYLE_OPTION_DEFS, type ColorMode } from '../../common/options';
 import type { FastNets } from './fast-nets';
-import { paintSize } from './limits';
+import { paintSize } from './paint-size';
 import { blendStyleVectors, withStrength } from './style-vectors';
 
 /**

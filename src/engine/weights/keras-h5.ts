@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
-import { UserError, errorMessage, nameNotUtf8 } from '../errors';
-import type { ConvLayer } from '../vgg19';
+import { UserError, errorMessage, nameNotUtf8 } from '../../common/errors';
+import type { ConvLayer } from '../../common/vgg19-layers';
 
 /** Kernel in Keras' HWIO layout (3 x 3 x in x out) and bias, as stored in the file. */
 export interface ConvWeights {

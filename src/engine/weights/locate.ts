@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError, nameNotUtf8 } from '../errors';
+import { UserError, nameNotUtf8 } from '../../common/errors';
 import { makeCacheDir, weightsCacheDir } from './cache-dir';
 import { DownloadFailedError, downloadVerified, type DownloadControls } from './download';
 import { OFFICIAL_VGG19_WEIGHTS, type WeightsSource } from './official';

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
-import { STYLE_OPTION_DEFS, type StyleOptionKey, type StyleOptions } from '../../../src/engine/options';
+import { STYLE_OPTION_DEFS, type StyleOptionKey, type StyleOptions } from '../../../src/common/options';
 import { readImage } from '../../../src/image/decode';
 import { readImageMetadata } from '../../../src/image/metadata';
 import { atSize, fitLongSide } from '../../../src/image/resize';

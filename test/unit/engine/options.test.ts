@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../../../src/engine/options';
+import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../../../src/common/options';
 import { planInputs, planRun } from '../../../src/engine/plan';
 
 const flag = (key: StyleOptionKey) => `--${key}`;

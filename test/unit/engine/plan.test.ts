@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { UserError } from '../../../src/engine/errors';
-import { resolveOptions, settingName, type StyleOptions } from '../../../src/engine/options';
+import { UserError } from '../../../src/common/errors';
+import { resolveOptions, settingName, type StyleOptions } from '../../../src/common/options';
 import { planRun, type FastPlan, type NamedSize } from '../../../src/engine/plan';
 
 const fastAt = (maxSize: number): StyleOptions => resolveOptions({ method: 'fast', maxSize });

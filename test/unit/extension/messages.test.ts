@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { defaultOptions } from '../../../src/engine/options';
+import { defaultOptions } from '../../../src/common/options';
 import { JobState } from '../../../src/extension/job';
 import { fromWebview, fromWorker, toWorker, webviewState } from '../../../src/protocol/messages';
 import { ProtocolError, parse } from '../../../src/protocol/fields';

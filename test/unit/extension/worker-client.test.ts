@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import * as assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultOptions } from '../../../src/engine/options';
+import { defaultOptions } from '../../../src/common/options';
 import { WorkerClient, WorkerDiedError } from '../../../src/extension/worker-client';
 import type { FromWorker, RunMessage } from '../../../src/protocol/messages';
 import { DOG, KANDINSKY, REAL_WEIGHTS, requireShared } from '../../helpers/shared-data';

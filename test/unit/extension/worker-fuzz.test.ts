@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import sharp from 'sharp';
 import * as v from 'valibot';
-import { defaultOptions, type StyleOptions } from '../../../src/engine/options';
+import { defaultOptions, type StyleOptions } from '../../../src/common/options';
 import { seededRandom } from '../../../src/engine/random';
 import { parse } from '../../../src/protocol/fields';
 import { fromWorker, jobIdOf, toWorker, type FromWorker, type JobEnd, type RunMessage } from '../../../src/protocol/messages';

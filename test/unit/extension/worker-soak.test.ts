@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
-import { defaultOptions, type StyleOptions } from '../../../src/engine/options';
+import { defaultOptions, type StyleOptions } from '../../../src/common/options';
 import { WorkerClient } from '../../../src/extension/worker-client';
 import type { RunMessage } from '../../../src/protocol/messages';
 import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';

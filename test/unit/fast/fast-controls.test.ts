@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { Mask } from '../../../src/engine/mask';
+import type { Mask } from '../../../src/image/mask';
 import { loadFastNets, type FastNets } from '../../../src/engine/fast/fast-nets';
 import { DEFAULT_CONTROLS, fastPicture, fastVectors, type FastControls } from '../../../src/engine/fast/fast-stylize';
 import { readImage } from '../../../src/image/decode';

@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { crc32 } from 'zlib';
 import sharp from 'sharp';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { readImage, readImageFromBuffer, readJobImages } from '../../../src/image/decode';
 import { fitLongSide } from '../../../src/image/resize';
 import { DOG, requireShared } from '../../helpers/shared-data';

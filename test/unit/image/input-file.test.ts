@@ -4,7 +4,7 @@ import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { MAX_IMAGE_FILE_BYTES, readImageBytes } from '../../../src/image/input-file';
 import { removeDir, tempDir } from './images';
 

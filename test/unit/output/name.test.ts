@@ -2,8 +2,8 @@ import { promises as fs } from 'fs';
 import * as assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError } from '../../../src/engine/errors';
-import { formatOfName } from '../../../src/output/formats';
+import { UserError } from '../../../src/common/errors';
+import { formatOfName } from '../../../src/common/formats';
 import { NAME_MAX_BYTES, namePatternProblem, outputFileName, outputFolder } from '../../../src/output/name';
 import { TargetExistsError, freePath, writeOutput, type OutputFs } from '../../../src/output/write';
 

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
-import { defaultOptions, type StyleOptions } from '../../../src/engine/options';
+import { defaultOptions, type StyleOptions } from '../../../src/common/options';
 import { stylizeImages, type StylizeImagesRequest } from '../../../src/pipeline/stylize-images';
 import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
 

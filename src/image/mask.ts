@@ -1,5 +1,5 @@
-import { createRaster, type Raster } from '../image/raster';
-import { resample } from '../image/resize';
+import { createRaster, type Raster } from './raster';
+import { resample } from './resize';
 
 /**
  * Where a picture is styled: one value per pixel (row-major), 1 (white) where the style shows, 0 (black) where it

@@ -1,5 +1,5 @@
 import { constants, promises as fs, type Stats } from 'fs';
-import { UserError, fileProblem, nameNotUtf8 } from './errors';
+import { UserError, fileProblem, nameNotUtf8 } from '../common/errors';
 
 /** A kind of file a program reads whole (an image, a net), as messages name it. */
 export interface FileKind {

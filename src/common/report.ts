@@ -1,4 +1,12 @@
-import type { BackendName, Losses } from './backend';
+import type { BackendName } from './backends';
+
+/** The loss of an image (or tile) at one step: the total and its style, content and total-variation terms. */
+export interface Losses {
+  readonly total: number;
+  readonly style: number;
+  readonly content: number;
+  readonly tv: number;
+}
 
 /** Where an optimisation is, after each of its steps. */
 export interface Progress {

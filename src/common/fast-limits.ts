@@ -1,5 +1,3 @@
-import { fitLongSide } from '../../image/resize';
-
 /**
  * The sizes fast mode's nets work at, apart from the nets themselves so that planning a run does not load them.
  * See docs/fast-mode.md.
@@ -27,12 +25,6 @@ export const FAST_MAX_SIDE = 4096;
  */
 export function paintLongSide(side: number, styleScale: number): number {
   return Math.max(1, Math.round(side / styleScale));
-}
-
-/** The size the transformer paints a picture of `size` at, for stroke size `styleScale` (the size itself at 1). */
-export function paintSize(size: { readonly width: number; readonly height: number }, styleScale: number): { width: number; height: number } {
-  if (styleScale === 1) return { width: size.width, height: size.height };
-  return fitLongSide(size.height, size.width, paintLongSide(Math.max(size.width, size.height), styleScale));
 }
 
 /**

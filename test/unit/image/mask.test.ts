@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { composite, resizeMask, uniformMask, type Mask } from '../../../src/engine/mask';
+import { composite, resizeMask, uniformMask, type Mask } from '../../../src/image/mask';
 import { patternRaster } from '../onnx/fixtures';
 
 const mask = (width: number, height: number, at: (x: number, y: number) => number): Mask => ({

@@ -1,7 +1,7 @@
-import { BACKEND_NAMES } from './backend';
+import { BACKEND_NAMES } from './backends';
 import { shownValue } from './errors';
-import { FAST_MAX_SIDE, paintLongSide } from './fast/limits';
-import { LAYER_NAMES } from './vgg19';
+import { FAST_MAX_SIDE, paintLongSide } from './fast-limits';
+import { LAYER_NAMES } from './vgg19-layers';
 
 /**
  * Every user-facing option of a run, described once. The same table gives the VS Code settings schema

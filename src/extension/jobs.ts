@@ -7,15 +7,17 @@ import { outputFileName } from '../output/name';
 import { parse } from '../protocol/fields';
 import { webviewState, type EditableOptions, type JobRecord } from '../protocol/messages';
 import { concludeJob } from './conclude-job';
+import { FastStudio, type StudioDeps } from './fast-studio';
 import { Job, JobState } from './job';
 import { JobQueue } from './job-queue';
 import { BUSY_CONTEXT } from './manifest';
-import { JobPanel, type PanelActions } from './panel';
+import { JobPanel, type PanelActions, type StudioMessage } from './panel';
+import { RecentStyles } from './recent-styles';
 import { RestrictedModeNotice } from './restricted-mode';
-import { Restyler } from './restyle';
-import { runJob } from './run-job';
-import { openResult, resourceOf, revealResult, saveResult } from './save-result';
+import { readImage, runJob } from './run-job';
+import { openResult, resourceOf, revealResult, saveFastPicture, saveResult } from './save-result';
 import { SECTION, combinationProblems, readJobSettings, readRunSettings, type OutputSettings } from './settings';
+import { pickImages } from './style-picker';
 import type { WeightsProvider } from './weights';
 import { WorkerClient } from './worker-client';
 
@@ -39,7 +41,9 @@ export class JobService implements vscode.Disposable {
   private readonly worker: WorkerClient;
   private readonly actions: PanelActions;
   private readonly restricted = new RestrictedModeNotice();
-  private readonly restyler: Restyler;
+  private readonly studioDeps: StudioDeps;
+  /** The same list the style commands offer first (it lives in globalState). */
+  private readonly recent: RecentStyles;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -52,9 +56,17 @@ export class JobService implements vscode.Disposable {
       cancelGraceMs: CANCEL_GRACE_MS,
       log: (line) => log.info(`[worker] ${line}`),
     });
-    this.restyler = new Restyler(this.worker, log);
+    this.studioDeps = { worker: this.worker, read: readImage };
+    this.recent = new RecentStyles(context.globalState);
     this.queue = new JobQueue(
-      async (job, signal) => concludeJob(job, await runJob(job, { worker: this.worker, weights, cancel: () => this.cancel(job.id) }, signal), log),
+      async (job, signal) => {
+        const outcome = await runJob(job, { worker: this.worker, weights, cancel: () => this.cancel(job.id) }, signal);
+        // A fast picture's panel renders it again as its controls move, from the session the run left in the worker.
+        if (outcome.kind === 'result' && outcome.result.outcome === 'done' && job.options.method === 'fast') {
+          job.studio = new FastStudio(job, this.studioDeps, outcome.result);
+        }
+        await concludeJob(job, outcome, log);
+      },
       (e) => log.error(`a job ended with an unexpected error: ${(e as Error)?.stack ?? e}`),
     );
     this.queue.onDidChange(() => {
@@ -63,11 +75,11 @@ export class JobService implements vscode.Disposable {
     });
     this.actions = {
       cancel: (job) => this.cancel(job.id),
-      save: (job) => job instanceof Job && void saveResult(job, log),
+      save: (job) => void this.save(job),
       open: openResult,
       reveal: revealResult,
       runAgain: (job, options) => this.runAgain(job, options),
-      restyle: (job, strength) => job instanceof Job && this.restyler.request(job, strength),
+      studio: (job, m) => void this.studio(job, m),
       ahead: (job) => this.queue.ahead(job.id),
       closed: (job) => void this.panelClosed(job),
       log: (message) => log.warn(message),
@@ -102,16 +114,20 @@ export class JobService implements vscode.Disposable {
     return { jobIds: jobs.map((j) => j.id) };
   }
 
-  /** The same images and options with some changed in the panel (or the method); the output settings are read anew. */
+  /**
+   * The same images and options with some changed in the panel (or the method), a fast picture's as its controls
+   * show it; the output settings are read anew.
+   */
   runAgain(previous: JobState, changes: EditableOptions): StartResult {
     const content = vscode.Uri.parse(previous.content.uri);
     const run = readRunSettings(vscode.workspace.getConfiguration(SECTION, content), vscode.workspace.isTrusted);
     if (run.problems) return this.refuse(run.problems);
-    const options: StyleOptions = { ...previous.options, ...changes };
-    const problems = combinationProblems(options, previous.styles.length);
+    const styles = previous.studio?.styles ?? previous.styles;
+    const options: StyleOptions = { ...(previous.studio?.options ?? previous.options), ...changes };
+    const problems = combinationProblems(options, styles.length);
     if (problems.length > 0) return this.refuse(problems);
     this.restricted.notice(run.ignored);
-    const job = new Job(randomUUID(), previous.content, previous.styles, options, run.value);
+    const job = new Job(randomUUID(), previous.content, styles, options, run.value);
     this.enqueue(job);
     return { jobIds: [job.id] };
   }
@@ -158,6 +174,10 @@ export class JobService implements vscode.Disposable {
       return;
     }
     const job = JobState.restore(record);
+    // A fast picture's controls come back with it: its session is opened again from its files on the first render.
+    if (job.options.method === 'fast' && job.status === 'done' && job.report && job.result) {
+      job.studio = new FastStudio(job, this.studioDeps, job.report, job.mask);
+    }
     this.jobs.set(job.id, job);
     this.panels.set(job.id, JobPanel.adopt(panel, job, this.context.extensionUri, this.actions));
   }
@@ -215,10 +235,67 @@ export class JobService implements vscode.Disposable {
         `${job.title} is still ${job.status === 'queued' ? 'waiting to run' : 'running'}. Cancel it?`, 'Cancel Job', 'Keep Running',
       );
       if (choice === 'Cancel Job') this.cancel(job.id);
-    } else if (job instanceof Job && job.unsaved) {
-      const choice = await vscode.window.showWarningMessage(`The best image of ${job.title} is not saved. Save it?`, 'Save', 'Discard');
-      if (choice === 'Save') await saveResult(job, this.log);
+    } else if (job.unsaved) {
+      const what = job.studio ? 'The picture' : 'The best image';
+      const choice = await vscode.window.showWarningMessage(`${what} of ${job.title} is not saved. Save it?`, 'Save', 'Discard');
+      if (choice === 'Save') await this.save(job);
       else if (choice === 'Discard') job.unsaved = undefined;
+    }
+    job.studio?.close();
+  }
+
+  /** The panel's Save: a fast picture as its controls show it, or the best image of a run that stopped early. */
+  private async save(job: JobState): Promise<void> {
+    if (job.studio) {
+      const output = this.outputSettings(job);
+      if (output) await saveFastPicture(job, job.studio, output, this.log);
+    } else if (job instanceof Job) {
+      await saveResult(job, this.log);
+    }
+  }
+
+  /** Where a job's pictures go: as its settings said when it started, or, restored after a reload, as they say now. */
+  private outputSettings(job: JobState): OutputSettings | undefined {
+    if (job instanceof Job) return job.settings.output;
+    const run = readRunSettings(vscode.workspace.getConfiguration(SECTION, vscode.Uri.parse(job.content.uri)), vscode.workspace.isTrusted);
+    if (run.problems) {
+      this.refuse(run.problems);
+      return undefined;
+    }
+    this.restricted.notice(run.ignored);
+    return run.value.output;
+  }
+
+  /** A fast picture's controls moved in its panel, or a second style is to be picked or removed. */
+  private async studio(job: JobState, m: StudioMessage): Promise<void> {
+    const studio = job.studio;
+    if (!studio) return;
+    switch (m.type) {
+      case 'controls':
+        studio.change(m.seq, m.controls, m.final);
+        break;
+      case 'mask':
+        studio.paint(m.seq, m.mask, m.final);
+        break;
+      case 'pickStyle': {
+        const [first] = studio.styles;
+        const picked = await pickImages({
+          title: `A second style for ${job.content.name}`,
+          placeholder: 'Choose the second style image (type to filter)',
+          many: false,
+          recent: this.recent.list(),
+          exclude: [vscode.Uri.parse(job.content.uri), vscode.Uri.parse(first.uri)],
+        });
+        if (!picked?.[0]) return;
+        await this.recent.remember([picked[0].toString()]);
+        studio.setStyles([first, resourceOf(picked[0])]);
+        this.panels.get(job.id)?.refresh();
+        break;
+      }
+      case 'removeStyle':
+        studio.setStyles(studio.styles.slice(0, 1));
+        this.panels.get(job.id)?.refresh();
+        break;
     }
   }
 }

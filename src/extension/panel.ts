@@ -16,12 +16,15 @@ export interface PanelActions {
   open(job: JobState): void;
   reveal(job: JobState): void;
   runAgain(job: JobState, options: EditableOptions): void;
-  restyle(job: JobState, strength: number): void;
+  /** The panel's controls of a fast picture moved, or its second style is to be picked or removed. */
+  studio(job: JobState, m: StudioMessage): void;
   /** Jobs ahead of this one in the queue. */
   ahead(job: JobState): number | undefined;
   closed(job: JobState): void;
   log(message: string): void;
 }
+
+export type StudioMessage = Extract<FromWebview, { type: 'controls' | 'mask' | 'pickStyle' | 'removeStyle' }>;
 
 /** Live updates go to the panel at most this often; the loss points in between travel together. */
 const TICK_MS = 100;
@@ -36,6 +39,8 @@ export class JobPanel {
   private points: LossPoint[] = [];
   private tickTimer?: NodeJS.Timeout;
   private lastTick?: Extract<JobEvent, { kind: 'progress' }>;
+  /** The folders the page may show files from, as last set (see rootsOf). */
+  private roots: string;
 
   static create(job: JobState, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
     const panel = vscode.window.createWebviewPanel(
@@ -54,9 +59,11 @@ export class JobPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     readonly job: JobState,
-    extensionUri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
     private readonly actions: PanelActions,
   ) {
+    // Set by create or adopt.
+    this.roots = rootsOf(webviewOptions(job, extensionUri));
     panel.title = job.title;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     const webview = panel.webview;
@@ -74,6 +81,13 @@ export class JobPanel {
 
   /** Sends the whole state again (the job's place in the queue changed, say). */
   refresh(): void {
+    // A fast job's panel may have added a style, or saved, elsewhere: the page may show files from there.
+    const options = webviewOptions(this.job, this.extensionUri);
+    const roots = rootsOf(options);
+    if (roots !== this.roots) {
+      this.roots = roots;
+      this.panel.webview.options = options;
+    }
     void this.post({ type: 'job', job: this.view() });
   }
 
@@ -108,8 +122,11 @@ export class JobPanel {
       case 'runAgain':
         this.actions.runAgain(this.job, m.options);
         break;
-      case 'restyle':
-        this.actions.restyle(this.job, m.strength);
+      case 'controls':
+      case 'mask':
+      case 'pickStyle':
+      case 'removeStyle':
+        this.actions.studio(this.job, m);
         break;
     }
   }
@@ -128,9 +145,11 @@ export class JobPanel {
       case 'previews':
         if (this.panel.visible) void this.post({ type: 'previews', previews: this.job.previews });
         break;
-      case 'restyled':
-        if (this.job.unsaved && this.job.strength !== undefined) void this.post({ type: 'restyled', strength: this.job.strength, png: this.job.unsaved });
+      case 'rendered': {
+        const { seq, bytes, controls, final } = e.picture;
+        void this.post({ type: 'rendered', seq, bytes, controls, final });
         break;
+      }
     }
   }
 
@@ -159,8 +178,7 @@ export class JobPanel {
       pace: job.pace,
       ahead: job.status === 'queued' ? this.actions.ahead(job) : undefined,
       unsaved: job.unsaved,
-      // Only a job of this window has its images at hand to render again.
-      strength: job instanceof Job && job.inputs ? job.strength : undefined,
+      studio: job.studio && { ...job.studio.view(), styleSrcs: job.studio.styles.map((s) => src(s.uri)) },
     };
   }
 
@@ -181,7 +199,8 @@ function webviewOptions(job: JobState, extensionUri: vscode.Uri): vscode.Webview
     const u = vscode.Uri.parse(uri);
     return u.with({ path: path.posix.dirname(u.path) });
   };
-  const folders = [job.content, ...job.styles, ...(job.result ? [job.result] : [])].map((r) => folderOf(r.uri));
+  const files = [job.content, ...job.styles, ...(job.studio?.styles ?? []), ...(job.result ? [job.result] : [])];
+  const folders = [...new Set(files.map((r) => folderOf(r.uri).toString()))].map((u) => vscode.Uri.parse(u));
   if (job instanceof Job) {
     const content = vscode.Uri.parse(job.content.uri);
     folders.push(content.with({ path: outputFolder(content.path, job.settings.output.folder) }));
@@ -190,6 +209,10 @@ function webviewOptions(job: JobState, extensionUri: vscode.Uri): vscode.Webview
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...folders],
   };
+}
+
+function rootsOf(options: vscode.WebviewOptions): string {
+  return (options.localResourceRoots ?? []).map(String).join('\n');
 }
 
 function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {

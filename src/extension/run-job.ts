@@ -55,7 +55,9 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
   const onAbort = () => runner.worker.cancel(job.id);
   signal.addEventListener('abort', onAbort);
   try {
-    const running = runner.worker.run(runMessage(job, job.id, job.options, weightsPath), (m) => job.apply(m));
+    // A fast job's session stays in the worker, for its panel's controls (see FastStudio).
+    const message = { ...runMessage(job, job.id, job.options, weightsPath), keepSession: job.options.method === 'fast' };
+    const running = runner.worker.run(message, (m) => job.apply(m));
     const end = await withProgressNotification(job, runner.cancel, running);
     if (end.type === 'result') return { kind: 'result', result: end.result };
     return { kind: 'failed', message: end.message, toast: end.message, showLog: !end.userError };
@@ -75,7 +77,7 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
 }
 
 /** What the worker is sent to run `job` (whose images have been read) with `options`. */
-export function runMessage(job: Job, jobId: string, options: StyleOptions, weightsPath = ''): RunMessage {
+function runMessage(job: Job, jobId: string, options: StyleOptions, weightsPath = ''): RunMessage {
   const { content, styles } = job.inputs!;
   return { type: 'run', jobId, content, styles: [...styles], options, weightsPath, format: job.settings.output.format, previewSize: PREVIEW_SIZE };
 }
@@ -88,7 +90,7 @@ async function showFastPicture(job: Job, runner: JobRunner): Promise<void> {
 }
 
 /** An image's bytes, through the workspace's file system; only a file (no pipe or device), and no larger than the CLI reads. */
-async function readImage(r: Resource): Promise<{ name: string; bytes: Uint8Array }> {
+export async function readImage(r: Resource): Promise<{ name: string; bytes: Uint8Array }> {
   const uri = vscode.Uri.parse(r.uri);
   let stat: vscode.FileStat;
   try {

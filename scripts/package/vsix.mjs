@@ -140,7 +140,7 @@ function zipEntries(file) {
 const files = zipEntries(out).filter((e) => e.name.startsWith('extension/')).map((e) => ({ ...e, name: e.name.slice(10) }));
 const misplaced = files.map((f) => f.name).filter((f) => f.startsWith('node_modules/')
   ? !runtimeDirs.some((d) => f.startsWith(`${d}/`)) || (f.includes('/napi-v6/') && !f.includes(`/napi-v6/${platform}/${arch}/`))
-  : !/^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|docs\/[^/]+\.png|dist\/(?!cli\.js)[^/]+\.(js|css|wasm)|media\/.+|assets\/fast\/[^/]+)$/.test(f));
+  : !/^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|docs\/[^/]+\.png|dist\/(?!cli\.js)[^/]+\.(js|css|wasm)|dist\/fast\/[^/]+\.onnx|media\/.+|assets\/fast\/(README\.md|LICENSE))$/.test(f));
 if (misplaced.length > 0) {
   rmSync(out);
   fail(`these files do not belong in the VSIX (removed):\n  ${misplaced.slice(0, 30).join('\n  ')}`);

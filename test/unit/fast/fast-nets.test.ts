@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import * as assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { withContentColors } from '../../../src/engine/colors';
 import { UserError } from '../../../src/common/errors';
-import { FAST_NET_FILES, loadFastNets, type FastNets } from '../../../src/engine/fast/fast-nets';
+import { FAST_NET_FILES, convertedModels, loadFastNets, type FastNets } from '../../../src/engine/fast/fast-nets';
 import { MIN_CONTENT_SIDE } from '../../../src/common/fast-limits';
 import { DEFAULT_CONTROLS, fastPicture, fastVectors, type FastControls } from '../../../src/engine/fast/fast-stylize';
 import { reflectPadToMultiple } from '../../../src/engine/fast/reflect-pad';
@@ -140,6 +141,26 @@ describe('fast mode: the nets against the real TFLite runtime', () => {
       });
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('fast mode: the nets an installation loads', () => {
+  it('are the shipped .tflite files converted, byte for byte what FAST_NET_FILES records', async () => {
+    const models = await convertedModels(ASSETS);
+    for (const role of ['predictor', 'transformer'] as const) {
+      assert.equal(createHash('sha256').update(models[role]).digest('hex'), FAST_NET_FILES[role].onnx.sha256, role);
+    }
+  });
+
+  it('load from the build’s ONNX files and compute what the .tflite files do', async () => {
+    const [shipped, converted] = [await loadFastNets({ threads: 1 }), await loadFastNets({ dir: ASSETS, threads: 1 })];
+    try {
+      const image = REFERENCE_STYLES['pattern-256-seed5']();
+      assert.deepEqual(await shipped.styleVector(image), await converted.styleVector(image));
+    } finally {
+      shipped.dispose();
+      converted.dispose();
     }
   });
 });

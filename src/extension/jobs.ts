@@ -145,6 +145,11 @@ export class JobService implements vscode.Disposable {
     }
   }
 
+  /** A fast job is likely soon (its style is being picked): the worker gets ready for it meanwhile. */
+  prepareFast(): void {
+    this.worker.prepareFast();
+  }
+
   /** Jobs queued or running, the running one first. */
   active(): Job[] {
     return [...(this.queue.running ? [this.queue.running] : []), ...this.queue.queued];

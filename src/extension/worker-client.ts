@@ -93,6 +93,19 @@ export class WorkerClient {
     return this.request(message, RENDER_ENDS, onMessage) as Promise<RenderAnswer>;
   }
 
+  /**
+   * Starts the worker, if none runs, and has it load fast mode's nets: a fast job is likely soon. Unused, it is
+   * closed when idle as after a job.
+   */
+  prepareFast(): void {
+    const child = this.child ?? this.start();
+    this.send(child, { type: 'prepareFast' });
+    if (this.active.size === 0) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.close(), this.options.idleMs);
+    }
+  }
+
   /** Lets the worker free a fast job's session; nothing to do when no worker runs (it holds no sessions then). */
   closeSession(jobId: string): void {
     if (this.child?.connected) this.send(this.child, { type: 'closeSession', jobId });

@@ -107,6 +107,8 @@ export const toWorker = tagged([
   }),
   /** The job's session is no longer needed (its panel closed). */
   message('closeSession', { jobId: string }),
+  /** A fast job is likely soon (its style is being picked): load the fast nets now, so that it does not wait for them. */
+  message('prepareFast', {}),
 ]);
 export type ToWorker = v.InferOutput<typeof toWorker>;
 export type RunMessage = Extract<ToWorker, { type: 'run' }>;

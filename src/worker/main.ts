@@ -5,6 +5,7 @@
  * channel. Anything it prints lands in the extension's log.
  */
 import { errorMessage, UserError } from '../common/errors';
+import { prepareFastEngine } from '../pipeline/engine-cache';
 import { FastSession } from '../pipeline/fast-session';
 import { stylizeImages } from '../pipeline/stylize-images';
 import {
@@ -159,6 +160,9 @@ process.on('message', (raw) => {
       break;
     case 'closeSession':
       sessions.drop(message.jobId);
+      break;
+    case 'prepareFast':
+      prepareFastEngine().catch((e) => console.error(`could not get fast mode ready: ${errorMessage(e)}`));
       break;
   }
 });

@@ -22,11 +22,11 @@ import { tfliteToOnnx } from './tflite-to-onnx';
 export const FAST_NET_FILES = {
   predictor: {
     file: 'style_predict_quantized_256.tflite', sha256: '203dbd6a09da1091ab7e48e8b101aef8c2d81438ad047a5cb150747a977134c1',
-    onnx: { file: 'style_predict.onnx', sha256: 'df6367d6daa444f9e1785243c856f25f2933948a2ecb1525bae6680a0826d442' },
+    onnx: { file: 'style_predict.onnx', sha256: '90894d0a9c70698cd2112246538b9aa5aee69af0c86f3d2a773c17b8cbac5b66' },
   },
   transformer: {
     file: 'style_transfer_f16_384.tflite', sha256: 'c60cff7395544eda1f0915d6dddaedd8ed868cefe8ec6c5ed220ba801f120303',
-    onnx: { file: 'style_transfer.onnx', sha256: '0209bd42a351d2836d239b2f3f87bb4b4622d15807537e1d268b71ad3c8349af' },
+    onnx: { file: 'style_transfer.onnx', sha256: '74867a152ea047f356997c8aae63528802b7a7d4829fe1828a9c7006ca42890d' },
   },
 } as const;
 

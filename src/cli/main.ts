@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, UserError } from '../engine/errors';
 import { inspectCommand } from './inspect-command';
+import { sheetCommand } from './sheet-command';
+import { stylesCommand } from './styles-command';
 import { stylizeCommand } from './stylize-command';
 
 /** Status for problems the user can fix: a bad flag, a missing file, a layer the weights lack. */
@@ -11,7 +13,9 @@ async function main(argv: string[]): Promise<void> {
     .description('Neural style transfer (Gatys et al.) on VGG19: the engine of Neural Style for VS Code')
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(stylizeCommand())
-    .addCommand(inspectCommand());
+    .addCommand(inspectCommand())
+    .addCommand(stylesCommand())
+    .addCommand(sheetCommand());
   // Commander's own messages ("error: unknown option ...") get the tool's prefix, like every other message.
   const outputError = (message: string, write: (s: string) => void) => write(`neural-style: ${message.replace(/^error: /, '')}`);
   for (const cmd of [program, ...program.commands]) cmd.exitOverride().configureOutput({ outputError });

@@ -134,7 +134,8 @@ export function planOptimization(o: StyleOptions, content: NamedSize, styles: re
   return plan;
 }
 
-function planFast(o: StyleOptions, content: NamedSize, styleCount: number): FastPlan {
+/** The fast method's plan whatever `o.method` says: only the styles' number matters, not their sizes. */
+export function planFast(o: StyleOptions, content: NamedSize, styleCount: number): FastPlan {
   if (o.maxSize > FAST_MAX_SIDE) {
     throw new UserError(`the fast method makes pictures up to ${FAST_MAX_SIDE} px on the longer side, not ${o.maxSize}; choose a smaller size`);
   }

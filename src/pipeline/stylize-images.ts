@@ -1,19 +1,16 @@
 import type { Backend, BackendName } from '../engine/backend';
 import { errorMessage, UserError } from '../engine/errors';
 import type { StyleOptions } from '../engine/options';
-import { fastStylize } from '../engine/fast/fast-stylize';
-import { planBackend, planInputs, planOptimization, planRun, type FastPlan, type OptimizePlan } from '../engine/plan';
-import type { ImagesResult, Progress, RunReport } from '../engine/report';
+import { planBackend, planInputs, planOptimization, planRun, type OptimizePlan } from '../engine/plan';
+import type { ImagesResult, Progress } from '../engine/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
-import { resizeAlpha } from '../image/alpha';
 import { readJobImages, type DecodedImage } from '../image/decode';
-import { encodeImage, encodePreview } from '../image/encode';
+import { encodePreview } from '../image/encode';
 import type { OutputFormat } from '../output/formats';
-import type { Raster } from '../image/raster';
-import { atSize } from '../image/resize';
-import { loadEngine, loadFastEngine, releaseEngine } from './engine-cache';
-import { recordedSettings } from './recorded-settings';
+import { encodeResult } from './encode-result';
+import { loadEngine, releaseEngine } from './engine-cache';
+import { fastImages } from './fast-images';
 
 /** An image handed over as bytes: the extension reads through vscode.workspace.fs, so it may not be a local file. */
 export interface ImageInput {
@@ -49,6 +46,7 @@ export interface StylizeImagesRequest {
  */
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
+  if (o.method === 'fast') return fastImages(req);
   const sides = planInputs(o);
   const [content, ...styles] = await readJobImages(
     [{ ...req.content, needLongSide: sides.content }, ...req.styles.map((s) => ({ ...s, needLongSide: sides.style }))],
@@ -57,8 +55,7 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
   const sizeOf = (image: DecodedImage, input: ImageInput) => ({ name: input.name, width: image.raster.width, height: image.raster.height });
   const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the method are refused at once.
-  const plan = planRun(o, ...sizes);
-  if (plan.method === 'fast') return fastImages(plan, req, content, styles);
+  planRun(o, ...sizes);
 
   const backendPlan = planBackend(o);
   const weightsPath = await req.weights();
@@ -78,19 +75,6 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
       req.onNotice?.(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
     }
   }
-}
-
-/** The fast method: one pass of the shipped nets, on ONNX Runtime. */
-async function fastImages(plan: FastPlan, req: StylizeImagesRequest, content: DecodedImage, styles: DecodedImage[]): Promise<ImagesResult> {
-  const t0 = performance.now();
-  const nets = await loadFastEngine();
-  req.onBackend?.('onnx', nets.detail);
-  const { image } = await fastStylize(nets, {
-    content: atSize(content.raster, plan), styles: styles.map((s) => s.raster), blendWeights: plan.blend,
-    strength: plan.strength, preserveColors: plan.preserveColors, contentName: req.content.name,
-  });
-  const report: RunReport = { outcome: 'done', steps: 1, stepEquivalents: 0, elapsedMs: performance.now() - t0, width: image.width, height: image.height };
-  return { ...report, bytes: await encodeResult(image, content, req, 'onnx', report), backend: 'onnx' };
 }
 
 async function runOn(
@@ -116,15 +100,3 @@ async function runOn(
   await Promise.all(previews);
   return { ...report, bytes: await encodeResult(image, content, req, backend.name, report), backend: backend.name };
 }
-
-/** The picture encoded as asked, with the content's transparency and the run's settings recorded inside. */
-function encodeResult(image: Raster, content: DecodedImage, req: StylizeImagesRequest, backend: BackendName, report: RunReport): Promise<Uint8Array> {
-  const alpha = content.alpha && resizeAlpha(content.alpha, content.raster.width, content.raster.height, image.width, image.height);
-  return encodeImage(image, {
-    format: req.format,
-    quality: req.quality,
-    alpha,
-    metadata: recordedSettings(req.options, req.content.name, req.styles.map((s) => s.name), backend, report),
-  });
-}
-

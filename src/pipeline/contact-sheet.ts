@@ -92,11 +92,11 @@ export async function contactSheet(req: ContactSheetRequest): Promise<ContactShe
     tiles.push({ ...rawInput(picture), ...at.cell(i) });
     req.onTile?.(i + 1, n);
   }
-  const labels = await labelOverlay(req.styles, at);
+  const labelled = await labelsDrawable();
   const sheet = sharp({ create: { width: at.width, height: at.height, channels: 3, background: '#ffffff' } })
-    .composite(labels ? [...tiles, labels] : tiles);
+    .composite(labelled ? [...tiles, await labelOverlay(req.styles, at)] : tiles);
   const bytes = await encoder(sheet, req.format).toBuffer();
-  return { bytes, width: at.width, height: at.height, labelled: labels !== undefined };
+  return { bytes, width: at.width, height: at.height, labelled };
 }
 
 /** A picture as 8-bit pixels, rounded as an encoded single run's are. */
@@ -105,11 +105,11 @@ function rawInput(r: Raster): sharp.OverlayOptions {
   return { input: bytes, raw: { width: r.width, height: r.height, channels } };
 }
 
-/**
- * The labels as one transparent layer the sheet's size, drawn from SVG text (librsvg, with the system's fonts through
- * fontconfig); undefined where no font drew a single pixel.
- */
-async function labelOverlay(styles: readonly SheetStyle[], at: SheetLayout): Promise<sharp.OverlayOptions | undefined> {
+/** The family the labels ask fontconfig for: common fonts first, then whatever it has. */
+const FONT_FAMILY = 'DejaVu Sans, Liberation Sans, Helvetica, Arial, sans-serif';
+
+/** The labels as one transparent layer the sheet's size, drawn from SVG text (librsvg, the system's fonts). */
+async function labelOverlay(styles: readonly SheetStyle[], at: SheetLayout): Promise<sharp.OverlayOptions> {
   // Bold DejaVu Sans is about 0.63 em a character on average.
   const fit = (text: string, fontSize: number) => {
     const chars = Math.max(4, Math.floor(at.tileWidth / (fontSize * 0.63)));
@@ -124,11 +124,29 @@ async function labelOverlay(styles: readonly SheetStyle[], at: SheetLayout): Pro
       (s.detail ? `<text x="${x}" y="${y + Math.round(at.fontSize * 1.25)}" font-size="${small}" fill="#555555">${escapeXml(fit(s.detail, small))}</text>` : '');
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${at.width}" height="${at.height}">` +
-    `<g font-family="DejaVu Sans, Liberation Sans, Helvetica, Arial, sans-serif" text-anchor="middle" fill="#222222">${texts.join('')}</g></svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  let drawn = false;
-  for (let i = info.channels - 1; i < data.length && !drawn; i += info.channels) drawn = data[i] > 0;
-  return drawn ? { input: data, raw: { width: info.width, height: info.height, channels: 4 }, left: 0, top: 0 } : undefined;
+    `<g font-family="${FONT_FAMILY}" text-anchor="middle" fill="#222222">${texts.join('')}</g></svg>`;
+  return { input: Buffer.from(svg), left: 0, top: 0 };
+}
+
+let fontsFound: Promise<boolean> | undefined;
+
+/**
+ * Whether librsvg finds a font to draw text with. Without one it draws every character as the same empty box, so a
+ * row of "W" comes out as wide as a row of "i"; with a real font it is about three times as wide.
+ */
+export function labelsDrawable(): Promise<boolean> {
+  fontsFound ??= (async () => {
+    const line = (y: number, text: string) => `<text x="2" y="${y}" font-size="20">${text}</text>`;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60"><g font-family="${FONT_FAMILY}">${line(24, 'WWWWWWWW')}${line(54, 'iiiiiiii')}</g></svg>`;
+    const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const inkWidth = (from: number, to: number) => {
+      let right = 0;
+      for (let y = from; y < to; y++) for (let x = 0; x < info.width; x++) if (data[(y * info.width + x) * 4 + 3] > 0) right = Math.max(right, x);
+      return right;
+    };
+    return inkWidth(0, 30) > 1.5 * inkWidth(30, 60);
+  })();
+  return fontsFound;
 }
 
 function escapeXml(s: string): string {

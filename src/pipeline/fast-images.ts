@@ -55,24 +55,26 @@ export async function decodeStyle(o: StyleOptions, style: ImageInput, maxPixels?
   return decoded.raster;
 }
 
-/** One content ready to be painted in style after style: at the plan's size, with its own style vector. */
+/** One content ready to be painted in style after style: at the plan's size, with its own style vector if needed. */
 export interface FastCanvas {
   readonly nets: FastNets;
   readonly plan: FastPlan;
   readonly content: Raster;
-  readonly contentVector: Float32Array;
+  /** What strength 0 renders; at strength 1 it plays no part and is not computed. */
+  readonly contentVector?: Float32Array;
   readonly contentName: string;
 }
 
 export async function fastCanvas(nets: FastNets, plan: FastPlan, content: Raster, contentName: string): Promise<FastCanvas> {
   const sized = atSize(content, plan);
-  return { nets, plan, content: sized, contentVector: await nets.styleVector(sized), contentName };
+  return { nets, plan, content: sized, contentVector: plan.strength < 1 ? await nets.styleVector(sized) : undefined, contentName };
 }
 
 /** The content in the styles (vectors, blended as the plan says): how every fast picture is made. */
 export function paint(c: FastCanvas, styles: readonly Float32Array[]): Promise<Raster> {
+  const styleVector = blendStyleVectors(styles, c.plan.blend);
   return fastRender(c.nets, {
-    content: c.content, styleVector: blendStyleVectors(styles, c.plan.blend), contentVector: c.contentVector,
+    content: c.content, styleVector, contentVector: c.contentVector ?? styleVector,
     strength: c.plan.strength, preserveColors: c.plan.preserveColors, contentName: c.contentName,
   });
 }

@@ -84,7 +84,7 @@ describe('Neural Style in VS Code', function () {
       return new RegExp(m[1], m[2]).test(path.extname(file));
     };
     const titles = menus['explorer/context'].map((m: { command: string }) => m.command);
-    assert.deepStrictEqual(titles, ['neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor']);
+    assert.deepStrictEqual(titles, ['neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor', 'neuralStyle.tryAllStyles']);
     for (const item of menus['explorer/context']) {
       for (const f of ['content.png', 'style.jpg', 'X.JPEG', 'y.WebP', 'z.gif', 'scan.TIFF', 'a.avif']) assert.ok(shown(item.when, f), f);
       for (const f of ['notes.txt', 'settings.json', 'image.svg', 'png']) assert.ok(!shown(item.when, f), f);

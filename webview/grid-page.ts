@@ -26,7 +26,7 @@ export class GridPage {
     this.focused = Math.min(this.focused, styles.length - 1);
     const own = styles.filter((s) => !s.gallery).length;
     this.progress = h('span', { class: 'muted', id: 'progress', role: 'status' });
-    this.statusLine = h('p', { class: 'muted', id: 'status', role: 'status' });
+    this.statusLine = h('p', { class: 'muted', id: 'grid-status', role: 'status' });
     this.stylizeButton = h('button', { type: 'button', class: 'primary', id: 'stylize-selected', disabled: true }, 'Stylize Selected');
     this.stylizeButton.addEventListener('click', () => this.stylizeSelected());
     const saveAll = h('button', { type: 'button', class: 'secondary', id: 'save-all' }, 'Save All');

@@ -276,7 +276,7 @@ class StyleGrid {
     } finally {
       this.saving = false;
     }
-    const folder = written[0] && vscode.workspace.asRelativePath(written[0].with({ path: path.posix.dirname(written[0].path) }));
+    const folder = written[0] && path.posix.basename(path.posix.dirname(written[0].path));
     this.setStatus(`Saved ${written.length} of ${total} pictures${folder ? ` in ${folder}` : ''}${failed.length ? `; ${failed.length} failed` : ''}.`);
     this.log.info(`styles of ${this.contentName}: saved ${written.length} of ${total}${failed.map((f) => `\n  ${f}`).join('')}`);
     if (failed.length > 0) void vscode.window.showErrorMessage(`Neural Style could not save ${failed.length} of the pictures: ${failed[0]}`);

@@ -1,8 +1,9 @@
 // The style gallery as a person meets it: "Stylize Fast with…" offers the gallery's paintings after the recent
 // styles; "Try All Styles" on a photo fills a grid with it in every painting, tile by tile (the first tile and the
 // whole grid are timed from the menu click); the arrow keys and Space move and select; a click on a tile opens the
-// fast studio for that pair at full size. Screenshots go to artifacts/e2e/gallery/.
-import { copyFileSync, readFileSync, writeFileSync } from 'fs';
+// fast studio for that pair at full size; Stylize Selected makes a job of each selected tile; Save All writes every
+// tile's picture beside the photo. Screenshots go to artifacts/e2e/gallery/.
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import type { Workbench } from '../../scripts/vscode-test/e2e/workbench';
 
@@ -84,4 +85,23 @@ export default async function gallery(wb: Workbench): Promise<void> {
   await wb.waitForExplorerFile('dog.the-scream.stylized.png');
   await wb.shot('grid-click-opens-studio');
   wb.log(`a click on The Scream opened the fast panel (${jobsBefore} panel(s) before) and wrote dog.the-scream.stylized.png`);
+
+  // Two tiles selected by Ctrl+click, stylized at once: a fast job (and its picture) each.
+  await grid.locator('#tile-3').click({ modifiers: ['Control'] });
+  await grid.locator('#tile-4').click({ modifiers: ['Control'] });
+  await grid.getByRole('button', { name: 'Stylize Selected (2)' }).click();
+  const written = (name: string) => existsSync(path.join(wb.workspace, name));
+  await until('both selected pictures are written', async () => written('dog.composition-vii.stylized.png') && written('dog.the-kiss.stylized.png'));
+  wb.log('Stylize Selected (2) wrote dog.composition-vii.stylized.png and dog.the-kiss.stylized.png');
+
+  // Save All: every tile's picture at full size, under the usual names (the-scream and the two above get -1).
+  await grid.getByRole('button', { name: 'Save All' }).click();
+  await until('Save All is done', async () => /^Saved \d+ of \d+ pictures/.test((await grid.locator('#grid-status').textContent()) ?? ''), 60_000);
+  const status = await grid.locator('#grid-status').textContent();
+  const results = readdirSync(wb.workspace).filter((f) => /^dog\..+\.stylized(-\d+)?\.png$/.test(f));
+  if (status !== `Saved ${PAINTINGS} of ${PAINTINGS} pictures in ${path.basename(wb.workspace)}.` || results.length !== PAINTINGS + 3) {
+    throw new Error(`Save All: "${status}", ${results.length} results: ${results.join(', ')}`);
+  }
+  await wb.shot('save-all');
+  wb.log(`Save All: "${status}"; the folder holds ${results.length} results`);
 }

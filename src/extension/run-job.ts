@@ -90,10 +90,12 @@ async function showFastPicture(job: Job, runner: JobRunner): Promise<void> {
 
 /**
  * An image's bytes, through the workspace's file system; only a file (no pipe or device), and no larger than the CLI
- * reads; a painting of the gallery must be the one shipped.
+ * reads. A painting of the gallery is read from the installation and must be the one shipped.
  */
 export async function readImage(r: Resource, gallery: GalleryFiles): Promise<{ name: string; bytes: Uint8Array }> {
   const uri = vscode.Uri.parse(r.uri);
+  const painting = gallery.styleAt(uri);
+  if (painting) return { name: r.name, bytes: await gallery.read(painting) };
   let stat: vscode.FileStat;
   try {
     stat = await vscode.workspace.fs.stat(uri);
@@ -104,12 +106,9 @@ export async function readImage(r: Resource, gallery: GalleryFiles): Promise<{ n
   if (stat.size > MAX_IMAGE_FILE_BYTES) {
     throw new Error(`cannot read ${uri.toString(true)}: it is larger than ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB, the limit for an image file`);
   }
-  let bytes: Uint8Array;
   try {
-    bytes = await vscode.workspace.fs.readFile(uri);
+    return { name: r.name, bytes: await vscode.workspace.fs.readFile(uri) };
   } catch (e) {
     throw new Error(`cannot read ${uri.toString(true)}: ${errorMessage(e)}`);
   }
-  gallery.check(uri, bytes);
-  return { name: r.name, bytes };
 }

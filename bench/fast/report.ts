@@ -132,7 +132,8 @@ export function sheetMarkdown(s: SheetRun): string {
     '',
     'CLI: each command as its own process, wall time from its start to its exit (the sheet written). Content: samples/dog.jpg; ' +
       'the single run: in samples/kandinsky.jpg at the default 512 px; the sheet: every painting in 256 px tiles. Grid: what Try All ' +
-      'Styles asks of the worker (src/extension/tile-renderer.ts), one 256 px fast job after the other, from the first request.',
+      'Styles asks of the worker (src/extension/tile-renderer.ts): a 256 px fast job per painting, two at a time, from the first request ' +
+      '(the webview that shows them is not part of it).',
     '',
     '| what | median | range |',
     '|---|---:|---:|',

@@ -85,7 +85,8 @@ export class JobService implements vscode.Disposable {
 
   /**
    * One job per content image, all with the same style images (files, or the gallery's paintings), each with the
-   * settings of its folder as they are now. A bad setting starts none of them and says which key is wrong and what it must be.
+   * settings of its folder as they are now. A bad setting starts none of them and says which key is wrong and what
+   * it must be.
    */
   start(contents: readonly vscode.Uri[], styleUris: readonly vscode.Uri[], method?: Method): StartResult {
     const styles = styleUris.map((s) => this.gallery.resource(s));

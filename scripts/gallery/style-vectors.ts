@@ -1,5 +1,4 @@
-import type { FastNets } from '../../src/engine/fast/fast-nets';
-import { FAST_NET_FILES } from '../../src/engine/fast/fast-nets';
+import { FAST_NET_FILES, type FastNets } from '../../src/engine/fast/fast-nets';
 import { defaultOptions } from '../../src/engine/options';
 import { GALLERY } from '../../src/gallery/paintings';
 import { readPainting } from '../../src/gallery/read-painting';

@@ -85,7 +85,8 @@ async function findWorkspaceStyles(content: vscode.Uri, recent: readonly string[
   const used = (await Promise.all(candidates.map(async (u) => ((await isFile(u)) ? image(u) : undefined)))).filter((i) => i !== undefined);
   // findFiles globs match case-sensitively: each folder name as written, capitalised and in capitals.
   const folders = STYLE_FOLDERS.flatMap((f) => [f, f[0].toUpperCase() + f.slice(1), f.toUpperCase()]);
-  const found = await vscode.workspace.findFiles(`**/{${folders.join(',')}}/**/${IMAGE_NAME_GLOB}`, undefined, 4 * MAX_WORKSPACE_STYLES);
+  // A package's own `styles/` or `art/` holds its icons and backgrounds, not the user's paintings.
+  const found = await vscode.workspace.findFiles(`**/{${folders.join(',')}}/**/${IMAGE_NAME_GLOB}`, '**/{node_modules,.*}/**', 4 * MAX_WORKSPACE_STYLES);
   return workspaceStyles(used, found.map(image), content.toString()).map((i) => vscode.Uri.parse(i.uri));
 }
 

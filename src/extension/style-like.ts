@@ -1,8 +1,8 @@
 /**
  * Which of the workspace's own images the style grid (Try All Styles) shows beside the gallery: images the user has
  * used as styles before (the picker's recent styles), then images in a folder named like a style folder (`styles/`,
- * `paintings/`, `art/`..., any letter case, at any depth), at most MAX_WORKSPACE_STYLES in all. A stylized result
- * (`*.stylized.*`) and the content itself are never among them.
+ * `paintings/`, `art/`..., any letter case, at any depth; the finder leaves out node_modules and hidden folders), at
+ * most MAX_WORKSPACE_STYLES in all. A stylized result (`*.stylized.*`) and the content itself are never among them.
  */
 
 /** Folder names that say the images in them are styles. */

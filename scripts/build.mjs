@@ -42,6 +42,8 @@ if (tests) {
     ...node, sourcemap: 'linked', minify: false, outfile: 'out/unit-tests.js', external: [...external, 'mocha'],
     stdin: { contents: files.map((f) => `import ${JSON.stringify(f)};`).join('\n'), resolveDir: '.', loader: 'ts' },
   });
+  // A stand-in worker built from the worker's own channel (see test/unit/extension/worker-client.test.ts).
+  builds.push({ ...node, entryPoints: ['test/helpers/big-result-worker.ts'], outfile: 'out/big-result-worker.js' });
 }
 
 if (watch) {

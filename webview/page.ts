@@ -1,5 +1,5 @@
-import { STYLE_OPTION_DEFS, optionProblem } from '../src/engine/options';
-import type { Progress } from '../src/engine/report';
+import { STYLE_OPTION_DEFS, optionProblem } from '../src/common/options';
+import type { Progress } from '../src/common/report';
 import {
   EDITABLE_OPTIONS, ENDED_STATUSES, type EditableOptions, type FromWebview, type JobStatus, type JobView, type LossPoint,
   type Pace, type Preview,

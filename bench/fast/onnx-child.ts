@@ -1,7 +1,7 @@
 // One onnxruntime configuration of the fast-mode benchmark in its own process, so that its peak RSS is its own:
 // a FastJob as JSON on stdin, a FastOutcome as the last line of stdout. Started by bench/fast/run.ts.
 import { loadFastNets } from '../../src/engine/fast/fast-nets';
-import { fastRender, fastVectors } from '../../src/engine/fast/fast-stylize';
+import { DEFAULT_CONTROLS, fastPicture, fastVectors } from '../../src/engine/fast/fast-stylize';
 import { patternRaster } from '../../test/unit/onnx/fixtures';
 import type { FastJob, FastOutcome } from './protocol';
 import { serve, timed } from './child-io';
@@ -12,15 +12,17 @@ async function run(job: FastJob): Promise<FastOutcome> {
   const loadMs = performance.now() - t0;
   const style = patternRaster(256, 256, 1);
   const content = patternRaster(job.width, job.height, 2);
-  const vectors = await fastVectors(nets, content, [style]);
+  const vectors = await fastVectors(nets, content, [style], 'style');
   const outcome: FastOutcome = {
     job,
     detail: nets.detail,
     loadMs,
     predictorMs: await timed(job.runs, () => nets.styleVector(style)),
     contentVectorMs: await timed(job.runs, () => nets.styleVector(content)),
-    transformerMs: await timed(job.runs, () => nets.transfer(content, vectors.styleVector)),
-    renderMs: await timed(job.runs, () => fastRender(nets, { content, ...vectors, strength: 0.7, preserveColors: true })),
+    transformerMs: await timed(job.runs, () => nets.transfer(content, vectors.styles[0])),
+    renderMs: await timed(job.runs, () =>
+      fastPicture(nets, { content, size: content, vectors, controls: { ...DEFAULT_CONTROLS, strength: 0.7, colors: 'luminance' } }),
+    ),
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   };
   nets.dispose();

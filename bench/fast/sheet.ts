@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultOptions } from '../../src/engine/options';
+import { defaultOptions } from '../../src/common/options';
 import { renderTiles } from '../../src/extension/tile-renderer';
 import { WorkerClient } from '../../src/extension/worker-client';
 import { GALLERY } from '../../src/gallery/paintings';

@@ -5,7 +5,7 @@
 import { promises as fs, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { resolveOptions } from '../../src/engine/options';
+import { resolveOptions } from '../../src/common/options';
 import { stylizeImages } from '../../src/pipeline/stylize-images';
 import { randomVggWeights, writeKerasWeights } from '../../test/helpers/random-vgg-weights';
 import { BLOCKS_1_3, PAIRS, WEIGHTS } from '../quality/pairs';

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { resolveOptions, type StyleOptions } from '../../src/engine/options';
+import { resolveOptions, type StyleOptions } from '../../src/common/options';
 
 /** The shared test data, read in place (never copied into the repository). */
 const DATA = process.env.NEURAL_STYLE_SHARED_DATA ?? path.resolve(__dirname, '../../../shared/data');

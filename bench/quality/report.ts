@@ -6,7 +6,7 @@ import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
-import type { StyleOptions } from '../../src/engine/options';
+import type { StyleOptions } from '../../src/common/options';
 import type { CurvePoint } from './measure';
 import { SCHEDULES } from './pairs';
 

@@ -2,7 +2,7 @@
 // stdin, writes an Outcome as one JSON line on stdout. Started by bench/speed/run.ts.
 import { promises as fs } from 'fs';
 import type { Backend, LossProblem } from '../../src/engine/backend';
-import { errorMessage } from '../../src/engine/errors';
+import { errorMessage } from '../../src/common/errors';
 import { loadBackend } from '../../src/engine/select-backend';
 import { layersUpTo } from '../../src/engine/vgg19';
 import { loadVggWeights } from '../../src/engine/weights/keras-h5';

@@ -1,4 +1,4 @@
-import type { Losses } from '../../src/engine/backend';
+import type { Losses } from '../../src/common/report';
 
 /** The engines the speed benchmark compares: the project's backends and the PyTorch reference. */
 export const ENGINES = ['onnx', 'wasm', 'tensorflow', 'pytorch'] as const;

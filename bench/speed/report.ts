@@ -1,4 +1,4 @@
-import type { Losses } from '../../src/engine/backend';
+import type { Losses } from '../../src/common/report';
 import { convMacs } from '../../src/engine/vgg19';
 import { ENGINES, type EngineName, type Job, type MemorySample, type Outcome } from './protocol';
 

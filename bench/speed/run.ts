@@ -8,7 +8,7 @@ import { spawn } from 'child_process';
 import { promises as fs, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { resolveOptions } from '../../src/engine/options';
+import { resolveOptions } from '../../src/common/options';
 import { planOptimization } from '../../src/engine/plan';
 import { seededRandom } from '../../src/engine/random';
 import { randomVggWeights, writeKerasWeights } from '../../test/helpers/random-vgg-weights';

@@ -1,5 +1,5 @@
 import { FAST_NET_FILES, type FastNets } from '../../src/engine/fast/fast-nets';
-import { defaultOptions } from '../../src/engine/options';
+import { defaultOptions } from '../../src/common/options';
 import { GALLERY } from '../../src/gallery/paintings';
 import { readPainting } from '../../src/gallery/read-painting';
 import { decodeStyle } from '../../src/pipeline/fast-images';

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { UserError } from '../engine/errors';
-import { STYLE_OPTION_DEFS, optionProblem, type StyleOptions } from '../engine/options';
+import { UserError, printable } from '../common/errors';
+import { STYLE_OPTION_DEFS, type StyleOptions } from '../common/options';
 import { createBackend } from '../engine/select-backend';
 import { layersUpTo } from '../engine/vgg19';
 import { loadVggWeights } from '../engine/weights/keras-h5';
 import { readImage } from '../image/decode';
 import { fitLongSide, resizeBilinear } from '../image/resize';
+import { parseFlag, pathOption } from './option-flags';
 import { weightsForCli } from './weights';
 
 interface InspectFlags {
@@ -41,8 +42,8 @@ export function inspectCommand(): Command {
   return new Command('inspect')
     .description('print per-layer statistics of VGG19 activations (or Gram matrices) of IMAGE')
     .argument('<image>', 'the image, loaded as the reference does (longer side scaled to --max-size)')
-    .option('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download')
-    .option('--cache-dir <dir>', 'where downloaded weights are kept')
+    .addOption(pathOption('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download', 'a weights file (.h5)'))
+    .addOption(pathOption('--cache-dir <dir>', 'where downloaded weights are kept', 'a folder'))
     .option('--layers <layer,...>', 'layers to report', STYLE_OPTION_DEFS.styleLayers.default.join(','))
     .option('--max-size <int>', 'longer side of the image fed to the network', '512')
     .option('--raw', 'feed the image x255 without the caffe preprocessing (the tutorial\'s first table)')
@@ -50,22 +51,19 @@ export function inspectCommand(): Command {
     .option('--json', 'print [{"layer","shape","min","max","mean"}] as JSON')
     .option('--backend <name>', STYLE_OPTION_DEFS.backend.description, 'auto')
     .action(async (image: string, flags: InspectFlags) => {
-      const layers = flags.layers.split(',').map((s) => s.trim()).filter(Boolean);
-      const check = (flag: string, problem: string | undefined) => {
-        if (problem) throw new UserError(`${flag} ${problem}`);
-      };
-      check('--layers', optionProblem(STYLE_OPTION_DEFS.styleLayers, layers));
+      const layers = parseFlag('--layers', STYLE_OPTION_DEFS.styleLayers, flags.layers) as string[];
       if (layers.length === 0) throw new UserError('--layers names no layer');
-      const maxSize = Number(flags.maxSize);
-      check('--max-size', optionProblem(STYLE_OPTION_DEFS.maxSize, maxSize));
-      check('--backend', optionProblem(STYLE_OPTION_DEFS.backend, flags.backend));
+      const maxSize = parseFlag('--max-size', STYLE_OPTION_DEFS.maxSize, flags.maxSize) as number;
+      parseFlag('--backend', STYLE_OPTION_DEFS.backend, flags.backend);
       if (flags.raw && flags.gram) throw new UserError('--raw and --gram cannot be combined (Gram matrices use the preprocessed image)');
 
-      const decoded = await readImage(image);
+      const note = (m: string) => process.stderr.write(`note: ${printable(m)}\n`);
+      // An image over 4x larger than needed is decoded already shrunk, as stylize does (see decode-size.ts).
+      const decoded = await readImage(image, { needLongSide: maxSize, onNotice: note });
       const size = fitLongSide(decoded.raster.height, decoded.raster.width, maxSize);
       const raster = resizeBilinear(decoded.raster, size.width, size.height);
       const weights = await loadVggWeights(await weightsForCli(flags.weights, flags.cacheDir, process.stderr), layersUpTo(layers));
-      const backend = await createBackend(flags.backend as StyleOptions['backend'], weights, (m) => process.stderr.write(`note: ${m}\n`));
+      const backend = await createBackend(flags.backend as StyleOptions['backend'], weights, note);
       const rows: LayerStats[] = [];
       if (flags.gram) {
         const grams = await backend.grams(raster, layers);
@@ -86,7 +84,7 @@ export function inspectCommand(): Command {
         process.stdout.write(JSON.stringify(rows) + '\n');
         return;
       }
-      process.stderr.write(`${image}: ${raster.width}x${raster.height} on ${backend.name}\n`);
+      process.stderr.write(`${printable(image)}: ${raster.width}x${raster.height} on ${backend.name}\n`);
       for (const r of rows) {
         process.stdout.write(
           `${r.layer}\n  shape: (${r.shape.join(', ')})\n  min: ${r.min}\n  max: ${r.max}\n  mean: ${r.mean}\n`,

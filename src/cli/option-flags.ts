@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { UserError } from '../engine/errors';
-import { optionProblem, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey, type StyleOptions } from '../engine/options';
+import { UserError } from '../common/errors';
+import { optionProblem, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey, type StyleOptions } from '../common/options';
 
 /** styleWeight -> --style-weight: the flags mirror the settings' names. */
 export function flagName(key: string): string {
@@ -15,6 +15,18 @@ function placeholder(def: OptionDef): string {
     case 'numbers': return '<number,...>';
     case 'boolean': return '';
   }
+}
+
+/**
+ * A flag that names a file or folder. Given empty (`-o ""`, `--weights "$UNSET"`) it is refused while the command
+ * line is read, rather than taken as not given (the default, a download) or found wrong after the work.
+ */
+export function pathOption(flags: string, description: string, what: string): Option {
+  const name = flags.split(/[ ,]+/)[0];
+  return new Option(flags, description).argParser((value: string) => {
+    if (value.trim() === '') throw new UserError(`${name} is empty; give ${what}`);
+    return value;
+  });
 }
 
 /** Adds one flag per run option (booleans get --x and --no-x), described and defaulted from the option table. */
@@ -46,10 +58,29 @@ function parseValue(def: OptionDef, raw: unknown): unknown {
   const list = () => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   switch (def.kind) {
     case 'number': return parseNumber(raw);
-    case 'numbers': return list().map(parseNumber);
+    // An entry that is no finite number stays text, so that the message quotes it rather than showing NaN.
+    case 'numbers': return list().map((s) => {
+      const n = parseNumber(s);
+      return Number.isFinite(n) ? n : s;
+    });
     case 'layers': return list();
     default: return raw;
   }
+}
+
+/** Numbers are shown in messages as typed, so that one that did not parse is named by its text rather than as NaN. */
+function asTyped(def: OptionDef, raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  if (def.kind === 'number') return DECIMAL.test(raw.trim()) ? raw.trim() : JSON.stringify(raw);
+  return def.kind === 'numbers' ? JSON.stringify(raw) : undefined;
+}
+
+/** The text of `flag` (`raw`) parsed as `def` says and checked against it; a bad one is a UserError naming `flag`. */
+export function parseFlag(flag: string, def: OptionDef, raw: unknown): unknown {
+  const value = parseValue(def, raw);
+  const problem = optionProblem(def, value, asTyped(def, raw));
+  if (problem) throw new UserError(`${flag} ${problem}`);
+  return value;
 }
 
 /** The options given on the command line (only those), parsed and checked; a bad one is a UserError naming its flag. */
@@ -57,14 +88,7 @@ export function explicitStyleOptions(cmd: Command): Partial<StyleOptions> {
   const values = cmd.opts();
   const out: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as Array<[StyleOptionKey, OptionDef]>) {
-    if (cmd.getOptionValueSource(key) !== 'cli') continue;
-    const raw = values[key];
-    const value = parseValue(def, raw);
-    // A number is shown as typed, so one that did not parse is named by its text rather than as NaN.
-    const asTyped = typeof raw === 'string' && def.kind === 'number' ? (DECIMAL.test(raw.trim()) ? raw.trim() : JSON.stringify(raw)) : undefined;
-    const problem = optionProblem(def, value, asTyped);
-    if (problem) throw new UserError(`${flagName(key)} ${problem}`);
-    out[key] = value;
+    if (cmd.getOptionValueSource(key) === 'cli') out[key] = parseFlag(flagName(key), def, values[key]);
   }
   return out as Partial<StyleOptions>;
 }

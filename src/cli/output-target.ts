@@ -1,8 +1,9 @@
 import { constants, promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError, fileProblem } from '../engine/errors';
-import { OUTPUT_FORMATS, extensionOf, formatOfName, type OutputFormat } from '../output/formats';
-import { DEFAULT_NAME_PATTERN, outputFileName } from '../output/name';
+import { UserError, fileProblem } from '../common/errors';
+import { OUTPUT_FORMATS, extensionOf, formatOfName, type OutputFormat } from '../common/formats';
+import { maskFileOf } from '../output/mask-file';
+import { DEFAULT_NAME_PATTERN, NAME_MAX_BYTES, outputFileName } from '../output/name';
 import type { WriteMode } from '../output/write';
 
 /** Where a result goes, in what format, and whether its name may be numbered or replaced. */
@@ -22,26 +23,33 @@ const code = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 
 /**
  * The output of `stylize`, checked before minutes of work rather than after: `-o FILE` (its extension decides the
- * format; a --format that disagrees is refused), `-o FOLDER/` or an existing folder (the default name inside it),
- * or the default name beside the content image, numbered at write time if taken.
+ * format; a --format that disagrees is refused; a name too long is refused), `-o FOLDER/` or an existing folder
+ * (the default name inside it), or the default name beside the content image (shortened if too long), numbered at
+ * write time if taken. With `masked`, the mask is saved beside the file (see maskFileOf), which must not exist either.
  */
-export async function outputTarget(flags: OutputFlags, content: string, styles: readonly string[]): Promise<OutputTarget> {
+export async function outputTarget(flags: OutputFlags, content: string, styles: readonly string[], masked = false): Promise<OutputTarget> {
   const given = flags.output;
   const intoFolder = given !== undefined && (/[/\\]$/.test(given) || (await isFolder(given)));
   if (given !== undefined && !intoFolder) {
     const format = formatFromName(given, flags.format);
     const target = path.resolve(given);
+    const length = Buffer.byteLength(path.basename(target));
+    if (length > NAME_MAX_BYTES) {
+      throw new UserError(`the file name of -o is ${length} bytes long, over the ${NAME_MAX_BYTES} a file system takes; choose a shorter name`);
+    }
     await checkFolder(path.dirname(target));
-    if (!flags.overwrite && (await lstat(target))) {
-      throw new UserError(`${target} already exists; choose another name or pass --overwrite`);
+    for (const file of masked ? [target, maskFileOf(path, target)] : [target]) {
+      if (!flags.overwrite && (await lstat(file))) throw new UserError(`${file} already exists; choose another name or pass --overwrite`);
     }
     return { path: target, format, mode: flags.overwrite ? 'overwrite' : 'exact' };
   }
   const format = flags.format ?? 'png';
   const folder = path.resolve(intoFolder ? given! : path.dirname(content));
   await checkFolder(folder);
-  const name = outputFileName(DEFAULT_NAME_PATTERN, content, styles, format);
-  return { path: path.join(folder, name), format, mode: flags.overwrite ? 'overwrite' : 'next-free' };
+  const target = path.join(folder, outputFileName(DEFAULT_NAME_PATTERN, content, styles, format));
+  // A file system may take shorter names than most (eCryptfs, say): asking about the name tells.
+  await lstat(target);
+  return { path: target, format, mode: flags.overwrite ? 'overwrite' : 'next-free' };
 }
 
 function formatFromName(file: string, flag: OutputFormat | undefined): OutputFormat {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError, errorMessage, fileProblem } from '../engine/errors';
-import type { Progress } from '../engine/report';
+import { UserError, errorMessage, fileProblem, printable } from '../common/errors';
+import type { Progress } from '../common/report';
 import { localOutputFs } from '../output/local-fs';
 import { writeOutput } from '../output/write';
 
@@ -42,7 +42,7 @@ export class PreviewWriter {
         () => {},
         (e) => {
           this.failed = true;
-          this.note(`note: previews stopped: cannot write ${file}: ${fileProblem(e) || errorMessage(e)}`);
+          this.note(`note: previews stopped: cannot write ${printable(file)}: ${fileProblem(e) || errorMessage(e)}`);
         },
       ),
     );

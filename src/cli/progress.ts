@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
-import { PaceMeter, type Pace } from '../engine/pace';
-import { Throttle } from '../engine/throttle';
-import type { Progress } from '../engine/report';
+import { PaceMeter, type Pace } from '../common/pace';
+import { Throttle } from '../common/throttle';
+import type { Progress } from '../common/report';
 
 export interface ProgressView {
   update(p: Progress): void;

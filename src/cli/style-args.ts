@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError } from '../engine/errors';
+import { UserError } from '../common/errors';
 import { GALLERY_PREFIX, closestGalleryIds, galleryStyle, paintingLabel, type GalleryStyle } from '../gallery/paintings';
 import { readPainting } from '../gallery/read-painting';
 import { readImageBytes } from '../image/input-file';

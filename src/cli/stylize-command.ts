@@ -1,13 +1,14 @@
 import { Command, Option } from 'commander';
-import { UserError, fileProblem } from '../engine/errors';
-import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../engine/options';
+import { UserError, fileProblem, printable } from '../common/errors';
+import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../common/options';
 import { DEFAULT_QUALITY } from '../image/encode';
 import { readImageBytes } from '../image/input-file';
 import { localOutputFs } from '../output/local-fs';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
+import { writeWithMask } from '../output/mask-file';
+import { OUTPUT_FORMATS, type OutputFormat } from '../common/formats';
 import { TargetExistsError, writeOutput } from '../output/write';
 import { stylizeImages } from '../pipeline/stylize-images';
-import { addStyleOptionFlags, explicitStyleOptions, flagName } from './option-flags';
+import { addStyleOptionFlags, explicitStyleOptions, flagName, pathOption } from './option-flags';
 import { outputTarget } from './output-target';
 import { PreviewWriter } from './preview-writer';
 import { styleSource } from './style-args';
@@ -22,44 +23,63 @@ interface StylizeFlags {
   weights?: string;
   cacheDir?: string;
   previewDir?: string;
+  mask?: string;
   quiet?: boolean;
 }
+
+/** Flags of the optimisation alone: the fast method loads no VGG19 weights, and its one pass has no progress to preview. */
+const OPTIMIZE_ONLY_FLAGS = [
+  { key: 'weights', flag: '--weights' },
+  { key: 'cacheDir', flag: '--cache-dir' },
+  { key: 'previewDir', flag: '--preview-dir' },
+] as const;
 
 export function stylizeCommand(): Command {
   const cmd = new Command('stylize')
     .description('repaint CONTENT in the style of STYLE (several styles are blended)')
     .argument('<content>', 'the image to repaint')
     .argument('<style...>', 'one or more style images, or gallery:ID for a painting of the gallery (neural-style styles)')
-    .option('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)')
+    .addOption(pathOption('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)', 'a file name (.png, .jpg, .webp) or a folder'))
     .option('--overwrite', 'replace the output file if it exists')
     .addOption(new Option('--format <format>', 'output format, when the output\'s name does not say (default: png)').choices(OUTPUT_FORMATS))
     .option('--quality <1-100>', 'JPEG/WebP quality', String(DEFAULT_QUALITY))
-    .option('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download')
-    .option('--cache-dir <dir>', 'where downloaded weights are kept (else $NEURAL_STYLE_CACHE or the user cache)')
-    .option('--preview-dir <dir>', 'write a preview image there at every preview interval')
-    .option('-q, --quiet', 'no progress output');
+    .addOption(pathOption('--weights <file>', 'VGG19 weights (.h5); else $NEURAL_STYLE_WEIGHTS, the cache, or a download', 'a weights file (.h5)'))
+    .addOption(pathOption('--cache-dir <dir>', 'where downloaded weights are kept (else $NEURAL_STYLE_CACHE or the user cache)', 'a folder'))
+    .addOption(pathOption('--preview-dir <dir>', 'write a preview image there at every preview interval', 'a folder'))
+    .addOption(pathOption(
+      '--mask <file>',
+      'where to style: a greyscale image resized to the picture, white styled, black the content kept (with two ' +
+        'styles: white the first, black the second); saved beside the result as <result>.mask.png',
+      'a greyscale image',
+    ))
+    .option('-q, --quiet', 'no progress or information output, only notes on the picture, errors and the result');
   addStyleOptionFlags(cmd);
   return cmd.action(async (content: string, styles: string[], flags: StylizeFlags) => {
     const explicit = explicitStyleOptions(cmd);
     const options = resolveOptions(explicit);
     const [unused] = unusedOptions(options.method, Object.keys(explicit) as StyleOptionKey[]);
     if (unused) throw new UserError(`${flagName(unused)} is not used by --method ${options.method}; leave it out`);
-    // One pass has no progress to preview.
-    if (flags.previewDir && options.method === 'fast') throw new UserError('--preview-dir is not used by --method fast; leave it out');
-    const problems = crossOptionProblems(options, styles.length, flagName);
+    const notForFast = OPTIMIZE_ONLY_FLAGS.find((f) => cmd.getOptionValueSource(f.key) === 'cli');
+    if (notForFast && options.method === 'fast') throw new UserError(`${notForFast.flag} is not used by --method fast; leave it out`);
+    const maskLabel = flags.mask === undefined ? undefined : `--mask ${flags.mask}`;
+    const problems = crossOptionProblems(options, styles.length, flagName, maskLabel);
     if (problems.length > 0) throw new UserError(problems[0]);
     const quality = Number(flags.quality);
     if (!(/^\s*\d+\s*$/.test(flags.quality) && quality >= 1 && quality <= 100)) {
       throw new UserError(`--quality must be a whole number from 1 to 100, got "${flags.quality}"`);
     }
-    const sources = await Promise.all(styles.map((s) => styleSource(s, (m) => process.stderr.write(`note: ${m}\n`))));
-    const target = await outputTarget(flags, content, sources.map((s) => s.name));
+    const sources = await Promise.all(styles.map((s) => styleSource(s, (m) => process.stderr.write(`note: ${printable(m)}\n`))));
+    const target = await outputTarget(flags, content, sources.map((s) => s.name), flags.mask !== undefined);
+    if (target.format === 'png' && cmd.getOptionValueSource('quality') === 'cli') {
+      throw new UserError('--quality is not used by PNG output, which is lossless; leave it out or write .jpg or .webp');
+    }
 
     const err = process.stderr;
     const view = progressView(err, !!flags.quiet);
     const previews = flags.previewDir ? await PreviewWriter.open(flags.previewDir, (m) => view.note(m)) : undefined;
     const contentInput = { name: content, bytes: await readImageBytes(content) };
     const styleInputs = await Promise.all(sources.map(async (s) => ({ name: s.name, bytes: await s.read() })));
+    const maskInput = flags.mask === undefined ? undefined : { name: flags.mask, label: maskLabel, bytes: await readMaskBytes(flags.mask) };
 
     // Ctrl-C stops between steps and keeps the best image so far; a second one, or SIGTERM, leaves at once (the
     // temporary files being written are removed on the way out).
@@ -74,11 +94,13 @@ export function stylizeCommand(): Command {
     process.on('SIGTERM', onSigterm);
     try {
       const result = await stylizeImages({
-        content: contentInput, styles: styleInputs, options, format: target.format, quality,
+        content: contentInput, styles: styleInputs, mask: maskInput, options, format: target.format, quality,
         weights: () => weightsForCli(flags.weights, flags.cacheDir, err, !!flags.quiet, abort.signal),
         signal: abort.signal,
-        onBackend: (name, detail) => view.note(`backend: ${name} (${detail})`),
+        // What the run loads is information, which quiet leaves out; notes are about the picture, and stay.
+        onBackend: flags.quiet ? undefined : (name, detail) => view.note(`backend: ${name} (${detail})`),
         onNotice: (m) => view.note(`note: ${m}`),
+        optionName: flagName,
         onProgress: (p) => view.update(p),
         onPreview: previews && ((png, p) => previews.write(png, p)),
       }).catch((e: unknown) => {
@@ -93,7 +115,11 @@ export function stylizeCommand(): Command {
         process.exitCode = 130;
         return;
       }
-      const written = await writeOutput(localOutputFs, target.path, result.bytes, target.mode).catch((e: unknown) => {
+      const { mask } = result;
+      const written = await (mask
+        ? writeWithMask(localOutputFs, target.path, result.bytes, mask, target.mode)
+        : writeOutput(localOutputFs, target.path, result.bytes, target.mode).then((picture) => ({ picture, mask: undefined }))
+      ).catch((e: unknown) => {
         if (e instanceof TargetExistsError) throw new UserError(`${e.target} already exists; choose another name or pass --overwrite`);
         throw new UserError(`cannot write ${target.path}: ${fileProblem(e)}`);
       });
@@ -101,7 +127,8 @@ export function stylizeCommand(): Command {
       const work = options.method === 'fast'
         ? `the fast method in ${(result.elapsedMs / 1000).toFixed(2)} s`
         : `${result.steps} steps in ${duration(result.elapsedMs)}`;
-      process.stdout.write(`wrote ${written}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
+      process.stdout.write(`wrote ${printable(written.picture)}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
+      if (written.mask) process.stdout.write(`wrote ${printable(written.mask)}: the mask it was made with\n`);
       if (result.outcome === 'diverged') process.exitCode = 1;
       if (result.outcome === 'cancelled') process.exitCode = 130;
     } finally {
@@ -110,4 +137,13 @@ export function stylizeCommand(): Command {
       process.off('SIGTERM', onSigterm);
     }
   });
+}
+
+/** The mask file's bytes; a problem reading it names the flag. */
+async function readMaskBytes(file: string): Promise<Buffer> {
+  try {
+    return await readImageBytes(file);
+  } catch (e) {
+    throw e instanceof UserError ? new UserError(`--mask: ${e.message}`) : e;
+  }
 }

@@ -1,12 +1,6 @@
+import type { BackendName } from '../common/backends';
 import type { Raster } from '../image/raster';
-
-/**
- * Where the numbers are computed, fastest first: native libtensorflow when installed, ONNX Runtime (native, in the
- * npm package), wasm, plain JavaScript. `auto` resolves to the first that loads (see select-backend.ts).
- */
-export const BACKEND_NAMES = ['tensorflow', 'onnx', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-export type BackendChoice = BackendName | 'auto';
+import type { Losses } from '../common/report';
 
 /** Activations of one layer for one image, HWC like the rasters. */
 export interface FeatureMap {
@@ -14,13 +8,6 @@ export interface FeatureMap {
   readonly width: number;
   readonly channels: number;
   readonly data: Float32Array;
-}
-
-export interface Losses {
-  readonly total: number;
-  readonly style: number;
-  readonly content: number;
-  readonly tv: number;
 }
 
 /**

@@ -1,9 +1,12 @@
-import { type Raster, createRaster } from '../image/raster';
+import { type Raster, createRaster, intoBox } from '../image/raster';
+import { multiply3, symmetricPower } from './symmetric-3x3';
 
 /**
- * Colour preservation by luminance-only transfer (Gatys et al., "Preserving Color in Neural Artistic Style
- * Transfer", 2016): the optimisation sees only luminance (the style's matched to the content's mean and spread),
- * and the result's luminance is then put under the content's own chroma, in YIQ.
+ * Keeping the content's colours, two ways. By luminance-only transfer (Gatys et al., "Preserving Color in Neural
+ * Artistic Style Transfer", 2016): the optimisation sees only luminance (the style's matched to the content's mean
+ * and spread), and the result's luminance is then put under the content's own chroma, in YIQ. By colour matching
+ * (Gatys et al., "Controlling Perceptual Factors in Neural Style Transfer", 2017): the style image is recoloured
+ * before it is used, so that its colours have the content's mean and covariance.
  */
 
 function luminance(r: Raster): Float32Array {
@@ -60,5 +63,46 @@ export function withContentColors(result: Raster, content: Raster): Raster {
     out.data[i + 2] = y[p] - 1.106 * ci + 1.703 * cq;
   }
   for (let i = 0; i < out.data.length; i++) out.data[i] = Math.min(1, Math.max(0, out.data[i]));
+  return out;
+}
+
+/** Mean (3) and covariance (3x3, row-major) of a raster's RGB colours, summed in doubles. */
+function colorStatistics(r: Raster): { mean: number[]; covariance: number[] } {
+  const d = r.data;
+  const n = r.width * r.height;
+  const mean = [0, 0, 0];
+  for (let i = 0; i < d.length; i += 3) for (let c = 0; c < 3; c++) mean[c] += d[i + c];
+  for (let c = 0; c < 3; c++) mean[c] /= n;
+  const covariance = new Array<number>(9).fill(0);
+  for (let i = 0; i < d.length; i += 3) {
+    for (let a = 0; a < 3; a++) for (let b = a; b < 3; b++) covariance[3 * a + b] += (d[i + a] - mean[a]) * (d[i + b] - mean[b]);
+  }
+  for (let a = 0; a < 3; a++) {
+    for (let b = a; b < 3; b++) covariance[3 * b + a] = covariance[3 * a + b] /= n;
+  }
+  return { mean, covariance };
+}
+
+/**
+ * A flat (one-colour) image has no spread to scale: its variances are taken as at least this (a standard deviation
+ * of 1/255, one level of an 8-bit channel), so that the map stays finite and the flat image stays nearly flat.
+ */
+const VARIANCE_FLOOR = (1 / 255) ** 2;
+
+/**
+ * `style` recoloured so that its colours' mean and covariance are `content`'s: x' = A (x - mu_s) + mu_c with
+ * A = Sigma_c^(1/2) Sigma_s^(-1/2), the symmetric square roots (the linear map that matches both and rotates the
+ * colours least). Values are clamped to [0, 1].
+ */
+export function colorMatched(style: Raster, content: Raster): Raster {
+  const s = colorStatistics(style);
+  const c = colorStatistics(content);
+  const a = multiply3(symmetricPower(c.covariance, 0.5, VARIANCE_FLOOR), symmetricPower(s.covariance, -0.5, VARIANCE_FLOOR));
+  const out = createRaster(style.width, style.height);
+  const d = style.data;
+  for (let i = 0; i < d.length; i += 3) {
+    const [x, y, z] = [d[i] - s.mean[0], d[i + 1] - s.mean[1], d[i + 2] - s.mean[2]];
+    for (let k = 0; k < 3; k++) out.data[i + k] = intoBox(a[3 * k] * x + a[3 * k + 1] * y + a[3 * k + 2] * z + c.mean[k]);
+  }
   return out;
 }

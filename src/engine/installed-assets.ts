@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { UserError } from './errors';
+import { UserError } from '../common/errors';
 
 /**
  * assets/<name> of the installation (fast mode's nets, the style gallery): the bundles run from a folder below its

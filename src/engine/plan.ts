@@ -1,13 +1,15 @@
 import { fitLongSide } from '../image/resize';
-import type { BackendChoice } from './backend';
-import { UserError } from './errors';
-import { FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE } from './fast/limits';
+import type { BackendChoice } from '../common/backends';
+import { UserError } from '../common/errors';
+import { FAST_MAX_PIXELS, FAST_MAX_SIDE, MIN_CONTENT_SIDE, STYLE_SIDE, paintLongSide } from '../common/fast-limits';
+import { paintSize } from './fast/paint-size';
 import type { OptimizerPlan } from './optim/create-optimizer';
 import { DEFAULT_LBFGS } from './optim/lbfgs';
-import type { StyleOptions } from './options';
+import { STYLE_OPTION_DEFS, type ColorMode, type OptionName, type StyleOptions } from '../common/options';
 import { styleLongSide, type LossTerms, type StyleTargetPlan } from './problem';
 import { planStages, type Stage } from './schedule';
-import { layersUpTo, type ConvLayer } from './vgg19';
+import { layersUpTo } from './vgg19';
+import type { ConvLayer } from '../common/vgg19-layers';
 
 /**
  * Where the user's options become numbers. This is the only engine code that reads StyleOptions: every later step
@@ -23,6 +25,8 @@ export interface Size {
 /** An image a run reads, with the name the user knows it by (for messages). */
 export interface NamedSize extends Size {
   readonly name: string;
+  /** The image's own size, when it was decoded smaller (see decode-size.ts): its shape at other sizes. */
+  readonly source?: Size;
 }
 
 export type InitPlan = { readonly kind: 'content' } | { readonly kind: 'noise'; readonly seed: number };
@@ -36,8 +40,11 @@ export interface OptimizePlan {
   readonly styleTargets: StyleTargetPlan;
   readonly loss: LossTerms;
   readonly optimizer: OptimizerPlan;
-  /** Optimise luminance only and put the content's colours back at the end. */
-  readonly preserveColors: boolean;
+  /**
+   * "luminance": optimise luminance only and put the content's colours back at the end; "histogram": recolour the
+   * style images to the content's colour statistics before their targets are measured.
+   */
+  readonly colors: ColorMode;
   /** A preview after the first step, then at most this often. */
   readonly previewIntervalMs: number;
 }
@@ -52,10 +59,10 @@ export interface FastPlan {
   readonly strength: number;
   /** Each style image's share of the blended style, summing to 1. */
   readonly blend: readonly number[];
-  readonly preserveColors: boolean;
+  /** Stroke size: the picture is painted at its size divided by this (see paintSize). */
+  readonly styleScale: number;
+  readonly colors: ColorMode;
 }
-
-export type RunPlan = OptimizePlan | FastPlan;
 
 /** The longest sides the images are ever needed at (the output's; a style image's at the largest scale). */
 export interface InputSides {
@@ -80,8 +87,9 @@ export const ADAM_EPSILON = 0.1;
 /** How large the inputs must be decoded, at most: larger ones are decoded already shrunk. */
 export function planInputs(o: StyleOptions): InputSides {
   // The fast method crops a style image to its centre square before the predictor sees it at STYLE_SIDE: an
-  // elongated one's longer side may be needed at several times that.
-  if (o.method === 'fast') return { content: o.maxSize, style: 4 * STYLE_SIDE };
+  // elongated one's longer side may be needed at several times that. It paints larger than the output for a
+  // stroke size under 1.
+  if (o.method === 'fast') return { content: Math.max(o.maxSize, paintLongSide(o.maxSize, o.styleScale)), style: 4 * STYLE_SIDE };
   return { content: o.maxSize, style: styleLongSide(o.maxSize, o.styleScale) };
 }
 
@@ -90,14 +98,10 @@ export function planBackend(o: StyleOptions): BackendPlan {
 }
 
 /**
- * The run for a content image and style images of these sizes, on a backend with `limits`. An image too small for
- * the deepest layer used is refused here, on every backend, before anything is computed.
+ * The optimisation's plan for a content image and style images of these sizes, on a backend with `limits`, whatever
+ * `o.method` says. An image too small for the deepest layer used is refused here, on every backend, before anything
+ * is computed.
  */
-export function planRun(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], limits: BackendLimits = {}): RunPlan {
-  return o.method === 'fast' ? planFast(o, content, styles.length) : planOptimization(o, content, styles, limits);
-}
-
-/** The optimisation's plan whatever `o.method` says (benchmarks and tests of the optimisation call this). */
 export function planOptimization(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], limits: BackendLimits = {}): OptimizePlan {
   const tileSide = Math.min(o.tileSize, limits.maxSide ?? Infinity);
   const layerWeights = normalised(o.styleLayerWeights.length > 0 ? o.styleLayerWeights : o.styleLayers.map(() => 1), o.styleLayers.length);
@@ -127,42 +131,94 @@ export function planOptimization(o: StyleOptions, content: NamedSize, styles: re
             kind: 'adam', learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: ADAM_EPSILON,
             cosineDecay: o.learningRateDecay === 'cosine',
           },
-    preserveColors: o.preserveColors,
+    colors: o.colors,
     previewIntervalMs: o.previewInterval * 1000,
   };
-  checkSizes(plan, content, styles);
+  // The first scale is optimised whole, so it is at most the largest tile a backend takes.
+  const largestFirst = Math.min(STYLE_OPTION_DEFS.maxSize.max, STYLE_OPTION_DEFS.tileSize.max, limits.maxSide ?? Infinity);
+  checkSizes(plan, content, styles, largestFirst);
   return plan;
 }
 
-/** The fast method's plan whatever `o.method` says: only the styles' number matters, not their sizes. */
-export function planFast(o: StyleOptions, content: NamedSize, styleCount: number): FastPlan {
+const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} megapixels`;
+
+/**
+ * The fast method's plan whatever `o.method` says: only the styles' number matters, not their sizes. A content image
+ * too small or too large for it is refused here; `name` spells an option in such messages as its user set it (see
+ * crossOptionProblems).
+ */
+export function planFast(o: StyleOptions, content: NamedSize, styleCount: number, name: OptionName): FastPlan {
+  const size = name('maxSize');
   if (o.maxSize > FAST_MAX_SIDE) {
-    throw new UserError(`the fast method makes pictures up to ${FAST_MAX_SIDE} px on the longer side, not ${o.maxSize}; choose a smaller size`);
+    throw new UserError(`the fast method makes pictures up to ${FAST_MAX_SIDE} px on the longer side; choose ${size} ${FAST_MAX_SIDE} or less, not ${o.maxSize}`);
   }
   const { width, height } = fitLongSide(content.height, content.width, o.maxSize);
-  if (Math.min(width, height) < MIN_CONTENT_SIDE) {
+  const paint = paintSize({ width, height }, o.styleScale);
+  if (Math.min(width, height, paint.width, paint.height) < MIN_CONTENT_SIDE) {
+    const painted = paint.width === width && paint.height === height ? '' : ` (painted at ${paint.width}x${paint.height} for ${name('styleScale')} ${o.styleScale})`;
+    throw (
+      tooThin(content, 'the fast method', MIN_CONTENT_SIDE, FAST_MAX_SIDE) ??
+      new UserError(
+        `${content.name} is too small for the fast method: at ${width}x${height} px${painted} it must be at least ${MIN_CONTENT_SIDE} ` +
+          'px on each side; choose a larger size',
+      )
+    );
+  }
+  if (width * height > FAST_MAX_PIXELS) {
+    let fits = o.maxSize - 1;
+    while (pixelsAt(content, fits) > FAST_MAX_PIXELS) fits--;
     throw new UserError(
-      `${content.name} is too small for the fast method: at ${width}x${height} px it must be at least ${MIN_CONTENT_SIDE} px on ` +
-        'each side; choose a larger size',
+      `${content.name} at ${size} ${o.maxSize} would be ${width}x${height} = ${megapixels(width * height)}, over the ` +
+        `${megapixels(FAST_MAX_PIXELS)} the fast method makes at most (its memory grows with the pixels); choose ${size} ${fits} or less`,
+    );
+  }
+  if (paint.width * paint.height > FAST_MAX_PIXELS) {
+    throw new UserError(
+      `${name('styleScale')} ${o.styleScale} paints ${content.name} at ${paint.width}x${paint.height} = ` +
+        `${megapixels(paint.width * paint.height)}, over the ${megapixels(FAST_MAX_PIXELS)} the fast method makes at most; ` +
+        `choose a larger ${name('styleScale')} or a smaller ${size}`,
     );
   }
   return {
-    method: 'fast', width, height, strength: o.styleStrength, preserveColors: o.preserveColors,
+    method: 'fast', width, height, strength: o.styleStrength, styleScale: o.styleScale, colors: o.colors,
     blend: normalised(o.styleBlendWeights.length > 0 ? o.styleBlendWeights : Array.from({ length: styleCount }, () => 1), 1),
   };
+}
+
+/** The pixels of `image` fitted to `longSide`. */
+function pixelsAt(image: Size, longSide: number): number {
+  const { width, height } = fitLongSide(image.height, image.width, longSide);
+  return width * height;
+}
+
+/**
+ * The refusal of `image` when no size up to `largest` (longer side) gives it `side` px on each side, as `what` needs:
+ * then "choose a larger size" would not help. Undefined when some size does.
+ */
+function tooThin(image: NamedSize, what: string, side: number, largest: number): UserError | undefined {
+  const own = image.source ?? image;
+  const at = fitLongSide(own.height, own.width, largest);
+  if (Math.min(at.width, at.height) >= side) return undefined;
+  return new UserError(
+    `${image.name} is ${own.width}x${own.height} px, too thin for ${what} at any size: it must be at least ${side} px on ` +
+      `each side, and even at ${largest} px on its longer side it is ${at.width}x${at.height}; crop it to a less elongated shape`,
+  );
 }
 
 /**
  * Each 2x2 pool before a layer halves (and floors) the image, and a layer's features need at least one position, so
  * an image must have 2^(pools) pixels on each side for the deepest layer it is measured at; total variation needs 2.
  */
-function checkSizes(plan: OptimizePlan, content: NamedSize, styles: readonly NamedSize[]): void {
+function checkSizes(plan: OptimizePlan, content: NamedSize, styles: readonly NamedSize[], largestFirst: number): void {
   const first = plan.stages[0];
   const all = minimumFor([...plan.loss.style, ...plan.loss.content].map((t) => t.layer));
   if (Math.min(first.width, first.height) < all.side) {
-    throw new UserError(
-      `${content.name} is too small for ${all.layer}: at ${first.width}x${first.height} px (its size at the first scale) it ` +
-        `must be at least ${all.side} px on each side; choose a larger size`,
+    throw (
+      tooThin(content, all.layer, all.side, largestFirst) ??
+      new UserError(
+        `${content.name} is too small for ${all.layer}: at ${first.width}x${first.height} px (its size at the first scale) it ` +
+          `must be at least ${all.side} px on each side; choose a larger size`,
+      )
     );
   }
   const { layers, scale, blend } = plan.styleTargets;

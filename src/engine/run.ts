@@ -1,15 +1,16 @@
 import { createRaster, type Raster } from '../image/raster';
 import { atSize, resizeBilinear } from '../image/resize';
-import type { Backend, Evaluator, Losses } from './backend';
-import { luminanceOnly, matchedLuminance, withContentColors } from './colors';
+import type { Backend, Evaluator } from './backend';
+import type { Losses } from '../common/report';
+import { colorMatched, luminanceOnly, matchedLuminance, withContentColors } from './colors';
 import { createOptimizer } from './optim/create-optimizer';
 import type { Optimizer } from './optim/optimizer';
 import type { InitPlan, OptimizePlan } from './plan';
 import { lossProblem, styleTargets } from './problem';
 import { seededRandom } from './random';
-import type { Outcome, Progress, RunReport } from './report';
+import type { Outcome, Progress, RunReport } from '../common/report';
 import { stageEquivalents, stageEvaluations, type Stage } from './schedule';
-import { Throttle } from './throttle';
+import { Throttle } from '../common/throttle';
 import { crop, paste } from './tiles';
 
 /** A finished optimisation: how it ended, and its picture. */
@@ -75,8 +76,12 @@ class Run {
     this.totalSteps = stages.reduce((n, s) => n + stageEvaluations(s), 0);
     this.totalEquivalents = stages.reduce((n, s) => n + stageEquivalents(s, this.out), 0);
     this.previews = new Throttle(this.plan.previewIntervalMs);
-    this.content = this.plan.preserveColors ? luminanceOnly(req.content) : req.content;
-    this.styles = this.plan.preserveColors ? req.styles.map((s) => matchedLuminance(s, req.content)) : req.styles;
+    const { colors } = this.plan;
+    this.content = colors === 'luminance' ? luminanceOnly(req.content) : req.content;
+    this.styles =
+      colors === 'luminance' ? req.styles.map((s) => matchedLuminance(s, req.content))
+      : colors === 'histogram' ? req.styles.map((s) => colorMatched(s, req.content))
+      : req.styles;
   }
 
   async run(): Promise<StylizeResult> {
@@ -163,7 +168,7 @@ class Run {
 
   private finish(outcome: Outcome, pixels: Float32Array, stage: Stage, message?: string): StylizeResult {
     let image = createRaster(stage.width, stage.height, pixels);
-    if (this.plan.preserveColors) image = withContentColors(image, atSize(this.req.content, stage));
+    if (this.plan.colors === 'luminance') image = withContentColors(image, atSize(this.req.content, stage));
     return {
       image, outcome, message, losses: this.lastLosses, steps: this.step, elapsedMs: performance.now() - this.t0,
       stepEquivalents: this.equivalents, width: image.width, height: image.height,

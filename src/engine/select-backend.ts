@@ -1,5 +1,6 @@
-import { BACKEND_NAMES, type Backend, type BackendChoice, type BackendName } from './backend';
-import { errorMessage, UserError } from './errors';
+import type { Backend } from './backend';
+import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../common/backends';
+import { errorMessage, UserError } from '../common/errors';
 import type { VggWeights } from './weights/keras-h5';
 
 /**

@@ -1,6 +1,6 @@
-import { PaceMeter } from '../engine/pace';
-import type { StyleOptions } from '../engine/options';
-import type { Progress } from '../engine/report';
+import { PaceMeter } from '../common/pace';
+import type { StyleOptions } from '../common/options';
+import type { Progress } from '../common/report';
 import {
   ENDED_STATUSES, type JobRecord, type JobReport, type JobStatus, type JobUpdate, type LossPoint, type Pace, type Preview,
   type Resource,

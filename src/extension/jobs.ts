@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../engine/errors';
-import type { Method, StyleOptions } from '../engine/options';
+import { errorMessage } from '../common/errors';
+import type { Method, StyleOptions } from '../common/options';
 import { outputFileName } from '../output/name';
 import { parse } from '../protocol/fields';
 import { webviewState, type EditableOptions, type JobRecord, type Resource } from '../protocol/messages';

@@ -3,8 +3,8 @@
  * option table, the own settings and the image types (`npm run gen:manifest` writes them; a unit test fails when
  * package.json and this module disagree), so a range, default or file type cannot drift between them.
  */
-import { PRESET_VALUES, PRESETS, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey } from '../engine/options';
-import { LAYER_NAMES } from '../engine/vgg19';
+import { PRESET_VALUES, PRESETS, STYLE_OPTION_DEFS, type OptionDef, type StyleOptionKey } from '../common/options';
+import { LAYER_NAMES } from '../common/vgg19-layers';
 import { IMAGE_EXTNAME_REGEX } from './image-files';
 import { OWN_SETTING_DEFS, RESTRICTED_SETTINGS, SECTION } from './settings';
 
@@ -61,7 +61,8 @@ function configuration(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   let order = 0;
   for (const [key, def] of Object.entries(STYLE_OPTION_DEFS) as [StyleOptionKey, OptionDef][]) {
-    properties[`${SECTION}.${key}`] = { ...optionSchema(key, def), scope: 'resource', order: order++ };
+    const deprecation = def.deprecated !== undefined && { deprecationMessage: def.deprecated };
+    properties[`${SECTION}.${key}`] = { ...optionSchema(key, def), ...deprecation, scope: 'resource', order: order++ };
   }
   for (const [key, def] of Object.entries(OWN_SETTING_DEFS)) {
     const type = def.kind === 'enum' ? { type: 'string', enum: [...def.values] } : { type: 'string' };

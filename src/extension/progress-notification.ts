@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Throttle } from '../engine/throttle';
+import { Throttle } from '../common/throttle';
 import type { JobState } from './job';
 
 /** The notification is redrawn at most this often; a step can take a few milliseconds. */

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../engine/errors';
-import type { ImagesResult } from '../engine/report';
+import { errorMessage } from '../common/errors';
+import type { ImagesResult } from '../common/report';
 import type { Resource } from '../protocol/messages';
-import type { StyleOptions } from '../engine/options';
+import type { StyleOptions } from '../common/options';
 import { MAX_IMAGE_FILE_BYTES } from '../image/input-file';
 import type { RunMessage } from '../protocol/messages';
 import type { GalleryFiles } from './gallery-files';
@@ -48,7 +48,7 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
     const weights = await runner.weights.ensure(job.settings.weightsPath, signal);
     if ('problem' in weights) {
       // The weights provider has told the user already.
-      return signal.aborted ? { kind: 'cancelled', message: weights.problem } : { kind: 'failed', message: weights.problem };
+      return { kind: weights.cancelled ? 'cancelled' : 'failed', message: weights.problem };
     }
     weightsPath = weights.path;
   }
@@ -67,7 +67,8 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
     return {
       kind: 'failed',
       message: `${e.message}. Its last lines:\n${e.lastLines.slice(-8).join('\n')}`,
-      toast: `${job.title} failed: ${e.message}. Last lines: ${e.lastLines.slice(-3).join(' ⏎ ')}`,
+      // The reason, when the last lines tell it, is in the message; the lines themselves are in the panel and the log.
+      toast: `${job.title} failed: ${e.message}.`,
       showLog: true,
     };
   } finally {

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../engine/errors';
+import { errorMessage } from '../common/errors';
 import { outputFileName, outputFolder } from '../output/name';
 import { writeOutput } from '../output/write';
 import type { Job } from './job';

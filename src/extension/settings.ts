@@ -1,12 +1,12 @@
 import {
-  STYLE_OPTION_DEFS, crossOptionProblems, optionProblem, resolveOptions, unusedOptions, type Method, type OptionSpec,
-  type StyleOptionKey, type StyleOptions,
-} from '../engine/options';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats';
-import { DEFAULT_NAME_PATTERN, NAME_PATTERN_HELP, namePatternProblem } from '../output/name';
+  SETTINGS_SECTION, STYLE_OPTION_DEFS, crossOptionProblems, optionProblem, resolveOptions, settingName, unusedOptions, type Method,
+  type OptionSpec, type StyleOptionKey, type StyleOptions,
+} from '../common/options';
+import { OUTPUT_FORMATS, type OutputFormat } from '../common/formats';
+import { DEFAULT_NAME_PATTERN, NAME_FIT_HELP, NAME_PATTERN_HELP, namePatternProblem } from '../output/name';
 
 /** The prefix of every setting. */
-export const SECTION = 'neuralStyle';
+export const SECTION = SETTINGS_SECTION;
 
 /**
  * The extension's own settings (the run options come from STYLE_OPTION_DEFS). `machine` settings can only be
@@ -27,7 +27,7 @@ export const OWN_SETTING_DEFS = {
   },
   'output.namePattern': {
     kind: 'string', default: DEFAULT_NAME_PATTERN, scope: 'resource', problem: namePatternProblem,
-    description: `File name of the stylized image, from ${NAME_PATTERN_HELP}. A name already taken gets -1, -2, ...`,
+    description: `File name of the stylized image, from ${NAME_PATTERN_HELP}. A name already taken gets -1, -2, ... ${NAME_FIT_HELP}`,
   },
   'output.folder': {
     kind: 'string', default: '', scope: 'resource',
@@ -156,7 +156,7 @@ export function readRunSettings(config: ConfigurationLike, trusted: boolean): Re
 
 /** Options that are each fine may still not go together (e.g. 3 layer weights for 5 style layers). */
 export function combinationProblems(options: StyleOptions, styleCount: number): string[] {
-  return crossOptionProblems(options, styleCount, (key) => `${SECTION}.${key}`);
+  return crossOptionProblems(options, styleCount, settingName);
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Throttle } from '../engine/throttle';
+import { Throttle } from '../common/throttle';
 import type { Job } from './job';
 import type { JobQueue } from './job-queue';
 import { COMMANDS } from './manifest';

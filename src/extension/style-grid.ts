@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../engine/errors';
-import type { StyleOptions } from '../engine/options';
+import { errorMessage } from '../common/errors';
+import type { StyleOptions } from '../common/options';
 import { GALLERY } from '../gallery/paintings';
 import { parse } from '../protocol/fields';
 import { fromGrid, type FromGrid, type Resource, type ToGrid } from '../protocol/messages';

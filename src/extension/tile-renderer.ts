@@ -1,6 +1,6 @@
-import type { StyleOptions } from '../engine/options';
-import type { ImagesResult } from '../engine/report';
-import type { OutputFormat } from '../output/formats';
+import type { StyleOptions } from '../common/options';
+import type { ImagesResult } from '../common/report';
+import type { OutputFormat } from '../common/formats';
 import type { NamedBytes } from './job';
 import type { WorkerClient } from './worker-client';
 

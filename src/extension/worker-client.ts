@@ -1,16 +1,29 @@
 import { fork, type ChildProcess } from 'child_process';
 import * as readline from 'readline';
-import { errorMessage } from '../engine/errors';
+import { errorMessage } from '../common/errors';
 import { fromWorker, type FromWorker, type JobEnd, type JobUpdate, type RunMessage, type ToWorker } from '../protocol/messages';
 import { parse } from '../protocol/fields';
 
 
-/** The worker process went away in the middle of a job: crashed, ran out of memory, or was killed. */
+/**
+ * The worker process went away in the middle of a job: crashed, ran out of memory, or was killed. The message says
+ * how it ended and, when its last lines tell, why.
+ */
 export class WorkerDiedError extends Error {
   constructor(message: string, readonly lastLines: readonly string[]) {
     super(message);
     this.name = 'WorkerDiedError';
   }
+}
+
+/** What a dying Node process prints after its reason: stack frames, native frames, separators, the version. */
+const AFTER_REASON = /^\s*$|^\s+at |^\s*\d+: 0x[0-9a-f]+ |^\s*-{3,}.*-{3,}\s*$|^<-{3}.*-{3}>$|^Node\.js v\d/;
+const REASON = /error|exception|fatal|abort/i;
+
+/** The line of a dead worker's last lines that says why it died ("FATAL ERROR: ... out of memory"), if one does. */
+function reasonOf(lines: readonly string[]): string | undefined {
+  const last = lines.filter((l) => !AFTER_REASON.test(l)).pop();
+  return last !== undefined && REASON.test(last) ? last.trim() : undefined;
 }
 
 export interface WorkerClientOptions {
@@ -126,11 +139,14 @@ export class WorkerClient {
     child.on('exit', () => {
       if (this.child === child) this.child = undefined;
     });
+    // Messages the worker sent before it ended have all been handled by then, so a result it sent still arrives.
     child.on('close', (code, signal) => {
       const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+      const lastLines = [...this.lastLines];
+      const reason = reasonOf(lastLines);
       this.line(`worker (pid ${child.pid}) ${how}`);
       for (const job of this.active.values()) {
-        if (job.child === child) job.reject(new WorkerDiedError(`the worker process ${how}`, [...this.lastLines]));
+        if (job.child === child) job.reject(new WorkerDiedError(`the worker process ${how}${reason ? `: ${reason}` : ''}`, lastLines));
       }
     });
     return child;

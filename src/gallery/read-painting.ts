@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { UserError } from '../engine/errors';
+import { UserError } from '../common/errors';
 import { installedAssetsDir } from '../engine/installed-assets';
 import { readImageBytes } from '../image/input-file';
 import { paintingLabel, type GalleryStyle } from './paintings';

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { UserError, errorMessage } from '../engine/errors';
+import { UserError, errorMessage } from '../common/errors';
 import { decodeSize, type Size } from './decode-size';
 import { readImageBytes } from './input-file';
 import { unpackPixels } from './pixels';
@@ -13,13 +13,23 @@ const SUPPORTED = 'JPEG, PNG, WebP, GIF, TIFF or AVIF';
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
 /**
+ * The largest image decoded already shrunk (sharp's own default limit, 16383x16383). Its memory is mostly that of
+ * the shrunk size: JPEG and WebP shrink while they load, and other formats stream through the resize in strips
+ * (12000x12000 to 1024 px takes 0.13 GB). Its own size still costs the time to read every pixel, which this bounds.
+ */
+const MAX_SHRUNK_SOURCE_PIXELS = 0x3fff * 0x3fff;
+
+/**
  * The pixels a whole job (content and every style) may hold once decoded: as many as one image may have. Each
  * takes up to 16 bytes as the engine's float raster and alpha, so this is about 1.6 GB, besides the engine's own.
  */
 export const JOB_MAX_PIXELS = DEFAULT_MAX_PIXELS;
 
 export interface ReadOptions {
-  /** Refuse images with more pixels than this (default DEFAULT_MAX_PIXELS), decoded or not. */
+  /**
+   * Refuse images that would take more pixels than this decoded (default DEFAULT_MAX_PIXELS); one decoded shrunk
+   * may itself be larger, up to MAX_SHRUNK_SOURCE_PIXELS.
+   */
   readonly maxPixels?: number;
   /**
    * The longest side the engine will fit this image to (the output size for the content, styleLongSide of it for
@@ -27,6 +37,8 @@ export interface ReadOptions {
    * last word (see decode-size.ts). Absent: decoded at its own size.
    */
   readonly needLongSide?: number;
+  /** Told what the user should know of an image that is read all the same (the frames of an animation left out). */
+  readonly onNotice?: (message: string) => void;
 }
 
 export interface DecodedImage {
@@ -35,6 +47,8 @@ export interface DecodedImage {
   /** Opacity per pixel in [0, 1]; absent when the image has no alpha or is fully opaque. */
   readonly alpha?: Float32Array;
   readonly format: InputFormat;
+  /** The image's own size (EXIF orientation applied), of which the raster may be a shrunk decode. */
+  readonly source: Size;
 }
 
 /** What the header says, read without decoding the pixels. */
@@ -45,6 +59,8 @@ export interface ImageHeader {
   readonly height: number;
   /** The size once EXIF orientation is applied: that of the decoded image. */
   readonly oriented: Size;
+  /** Frames of an animation, or pages of a TIFF: 1 for a still image. Only the first is decoded. */
+  readonly frames: number;
   /** PNG text chunks. */
   readonly comments: ReadonlyArray<{ readonly keyword: string; readonly text: string }>;
   readonly xmp?: string;
@@ -89,6 +105,7 @@ export async function readImageHeader(bytes: Uint8Array, name: string): Promise<
     width: meta.width,
     height: meta.height,
     oriented: { width: meta.autoOrient.width, height: meta.autoOrient.height },
+    frames: meta.pages ?? 1,
     comments: meta.comments ?? [],
     xmp: meta.xmpAsString,
   };
@@ -96,16 +113,38 @@ export async function readImageHeader(bytes: Uint8Array, name: string): Promise<
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** The size `header`'s image is decoded at, after refusing one over `maxPixels` before anything is decoded. */
-function checkedDecodeSize(header: ImageHeader, name: string, opts: ReadOptions): Size {
-  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const pixels = header.width * header.height;
-  if (pixels > maxPixels) {
+/** How `header`'s image is decoded: at which size, and the most pixels its source may have. */
+interface DecodePlan {
+  readonly size: Size;
+  readonly sourceLimit: number;
+}
+
+/**
+ * The size `header`'s image is decoded at, after refusing, before anything is decoded, one that would take over
+ * `maxPixels` decoded, or that is over MAX_SHRUNK_SOURCE_PIXELS itself when decoded shrunk.
+ */
+function planDecode(header: ImageHeader, name: string, maxPixels: number, needLongSide: number | undefined): DecodePlan {
+  const size = decodeSize(header.oriented, needLongSide);
+  const shrunk = size.width !== header.oriented.width || size.height !== header.oriented.height;
+  const sourceLimit = shrunk ? Math.max(maxPixels, MAX_SHRUNK_SOURCE_PIXELS) : maxPixels;
+  const source = header.width * header.height;
+  if (source > sourceLimit) {
+    throw new UserError(`${name} is ${header.width}x${header.height} = ${count(source)} pixels, over the limit of ${count(sourceLimit)}`);
+  }
+  const decoded = size.width * size.height;
+  if (decoded > maxPixels) {
     throw new UserError(
-      `${name} is ${header.width}x${header.height} = ${count(pixels)} pixels, over the limit of ${count(maxPixels)}`,
+      `${name} would take ${size.width}x${size.height} = ${count(decoded)} pixels decoded, over the limit of ${count(maxPixels)}`,
     );
   }
-  return decodeSize(header.oriented, opts.needLongSide);
+  return { size, sourceLimit };
+}
+
+/** What the user is told of an image whose other frames or pages are left out. */
+function firstFrameNotice(header: ImageHeader, name: string): string {
+  return header.format === 'tiff'
+    ? `${name} has ${header.frames} pages: only its first page is used`
+    : `${name} is an animation of ${header.frames} frames: only its first frame is used`;
 }
 
 /**
@@ -119,7 +158,7 @@ export async function readImageFromBuffer(
   opts: ReadOptions = {},
 ): Promise<DecodedImage> {
   const one = { name, bytes, needLongSide: opts.needLongSide };
-  const [image] = await readJobImages([one], { maxPixels: opts.maxPixels, jobMaxPixels: Infinity });
+  const [image] = await readJobImages([one], { maxPixels: opts.maxPixels, jobMaxPixels: Infinity, onNotice: opts.onNotice });
   return image;
 }
 
@@ -137,14 +176,14 @@ export interface JobImage {
  */
 export async function readJobImages(
   images: readonly JobImage[],
-  opts: { readonly maxPixels?: number; readonly jobMaxPixels?: number } = {},
+  opts: Pick<ReadOptions, 'maxPixels' | 'onNotice'> & { readonly jobMaxPixels?: number } = {},
 ): Promise<DecodedImage[]> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const jobMaxPixels = opts.jobMaxPixels ?? JOB_MAX_PIXELS;
-  const plans: Array<{ image: JobImage; header: ImageHeader; size: Size }> = [];
+  const plans: Array<{ image: JobImage; header: ImageHeader } & DecodePlan> = [];
   for (const image of images) {
     const header = await readImageHeader(image.bytes, image.name);
-    plans.push({ image, header, size: checkedDecodeSize(header, image.name, { maxPixels, needLongSide: image.needLongSide }) });
+    plans.push({ image, header, ...planDecode(header, image.name, maxPixels, image.needLongSide) });
   }
   const total = plans.reduce((n, p) => n + p.size.width * p.size.height, 0);
   if (total > jobMaxPixels) {
@@ -155,22 +194,19 @@ export async function readJobImages(
     );
   }
   const decoded: DecodedImage[] = [];
-  for (const p of plans) decoded.push(await decodeAt(p.image.bytes, p.image.name, p.header, p.size, maxPixels));
+  for (const p of plans) {
+    if (p.header.frames > 1) opts.onNotice?.(firstFrameNotice(p.header, p.image.name));
+    decoded.push(await decodeAt(p.image.bytes, p.image.name, p.header, p));
+  }
   return decoded;
 }
 
-async function decodeAt(
-  bytes: Uint8Array,
-  name: string,
-  header: ImageHeader,
-  size: Size,
-  maxPixels: number,
-): Promise<DecodedImage> {
+async function decodeAt(bytes: Uint8Array, name: string, header: ImageHeader, { size, sourceLimit }: DecodePlan): Promise<DecodedImage> {
   const shrink = size.width !== header.oriented.width || size.height !== header.oriented.height;
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
     // 'error' rejects truncated and broken data but not the harmless warnings some cameras' JPEGs raise.
-    let image = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels }).autoOrient();
+    let image = sharp(bytes, { failOn: 'error', limitInputPixels: sourceLimit }).autoOrient();
     // Sizes after orientation; 'fill' keeps whole-image extents as the engine's resize does, at the exact size asked.
     if (shrink) image = image.resize(size.width, size.height, { fit: 'fill' });
     decoded = await image.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
@@ -181,7 +217,7 @@ async function decodeAt(
   if (channels !== 3 && channels !== 4) {
     throw new Error(`decoding ${name} gave ${channels} channels, expected sRGB with or without alpha`);
   }
-  return { ...unpackPixels(decoded.data, width, height, channels), format: header.format };
+  return { ...unpackPixels(decoded.data, width, height, channels), format: header.format, source: header.oriented };
 }
 
 export async function readImage(path: string, opts: ReadOptions = {}): Promise<DecodedImage> {

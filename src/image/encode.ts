@@ -1,11 +1,11 @@
 import sharp from 'sharp';
-import { UserError } from '../engine/errors';
+import { UserError } from '../common/errors';
 import { type ImageSettings, checkSettings } from './metadata';
 import { packPixels } from './pixels';
 import { insertPngText } from './png-text';
 import type { Raster } from './raster';
 import { settingsToXmp } from './xmp';
-import type { OutputFormat } from '../output/formats';
+import type { OutputFormat } from '../common/formats';
 
 
 /** High enough that the brush strokes a style run paints survive compression. */

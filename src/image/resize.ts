@@ -78,3 +78,57 @@ export function fitLongSide(height: number, width: number, maxSide: number): { h
 export function atSize(r: Raster, size: { readonly width: number; readonly height: number }): Raster {
   return r.width === size.width && r.height === size.height ? r : resizeBilinear(r, size.width, size.height);
 }
+
+/** For one output row or column of an area resize: the source indices it covers and the share of each. */
+function coverage(inSize: number, outSize: number): Array<{ from: number; weights: number[] }> {
+  const scale = inSize / outSize;
+  return Array.from({ length: outSize }, (_, i) => {
+    const [start, end] = [i * scale, (i + 1) * scale];
+    const from = Math.floor(start);
+    const weights: number[] = [];
+    for (let k = from; k < Math.min(Math.ceil(end), inSize); k++) weights.push((Math.min(end, k + 1) - Math.max(start, k)) / scale);
+    return { from, weights };
+  });
+}
+
+/**
+ * Shrinks `r` by area averaging: each output pixel is the mean of the input pixels it covers (those it covers in
+ * part, in proportion), so detail finer than the output's pixels averages out instead of aliasing as it would
+ * with bilinear's four taps. Only for shrinking (each side at most the input's).
+ */
+export function shrinkArea(r: Raster, width: number, height: number): Raster {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width <= r.width && height <= r.height)) {
+    throw new Error(`cannot shrink ${r.width}x${r.height} to ${width}x${height}`);
+  }
+  const xs = coverage(r.width, width);
+  const ys = coverage(r.height, height);
+  const rows = new Float32Array(width * r.height * 3);
+  for (let y = 0; y < r.height; y++) {
+    for (let x = 0; x < width; x++) {
+      const { from, weights } = xs[x];
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let k = 0; k < weights.length; k++) s += weights[k] * r.data[(y * r.width + from + k) * 3 + c];
+        rows[(y * width + x) * 3 + c] = s;
+      }
+    }
+  }
+  const out = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const { from, weights } = ys[y];
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let k = 0; k < weights.length; k++) s += weights[k] * rows[((from + k) * width + x) * 3 + c];
+        out[(y * width + x) * 3 + c] = s;
+      }
+    }
+  }
+  return createRaster(width, height, out);
+}
+
+/** `r` at `size`: shrunk by area averaging when neither side grows, else as atSize (bilinear, or itself). */
+export function resample(r: Raster, size: { readonly width: number; readonly height: number }): Raster {
+  const shrinks = size.width <= r.width && size.height <= r.height && (size.width < r.width || size.height < r.height);
+  return shrinks ? shrinkArea(r, size.width, size.height) : atSize(r, size);
+}

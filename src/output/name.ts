@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { UserError } from '../engine/errors';
-import { extensionOf, type OutputFormat } from './formats';
+import { UserError } from '../common/errors';
+import { extensionOf, type OutputFormat } from '../common/formats';
 
 /**
  * What a result is called and where it goes, for the CLI and the extension alike. Names are worked out on paths
@@ -27,18 +27,64 @@ export function namePatternProblem(pattern: string): string | undefined {
     return `must include \${name} or some fixed text, got "${pattern}"`;
   }
   if (/^\.+$/.test(pattern.trim())) return `must be a file name, got "${pattern}"`;
+  // The image names cut to nothing but their mark, and the longest extension.
+  if (fittedName(pattern, { name: CUT, style: CUT, ext: 'webp' }) === undefined) {
+    return `must give names of at most ${PATTERN_NAME_MAX_BYTES} bytes (UTF-8) besides the image names, got "${pattern}"`;
+  }
   return undefined;
 }
 
 const baseName = (p: string) => path.posix.parse(p.replace(/\\/g, '/')).name;
 
+/** The longest file name in UTF-8 bytes (Linux, macOS; Windows counts UTF-16 units, never more than these bytes). */
+export const NAME_MAX_BYTES = 255;
+
+/** Room left in a name made from the pattern for the number a taken name gets (-1, -2, ... up to -99999). */
+const NUMBER_ROOM = 6;
+
+/** The most bytes a name made from the pattern may take. */
+export const PATTERN_NAME_MAX_BYTES = NAME_MAX_BYTES - NUMBER_ROOM;
+
+/** Marks where a part of a name was cut (as in Windows' short names, PROGRA~1). */
+const CUT = '~';
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+const expand = (pattern: string, values: Record<string, string>) => pattern.replace(/\$\{([^}]*)\}/g, (_, v: string) => values[v]);
+
+export const NAME_FIT_HELP =
+  `A name longer than ${PATTERN_NAME_MAX_BYTES} bytes (UTF-8; file systems take ${NAME_MAX_BYTES}, and -1, -2, ... need room) is ` +
+  `shortened: the longer of \`\${name}\` and \`\${style}\` loses characters at its end first, and a cut ends in ${CUT}.`;
+
 /**
- * The output's file name for a content image and its style images (paths or names). A name that would not be a
- * plain file name in the folder (".." from a content image called "....png", say) is refused.
+ * The pattern expanded, with the content's and the styles' names cut as NAME_FIT_HELP says (whole characters,
+ * never inside one); undefined if even the pattern's own text does not fit.
+ */
+function fittedName(pattern: string, values: Record<string, string>): string | undefined {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const cuttable = (['name', 'style'] as const).filter((k) => pattern.includes(`\${${k}}`));
+  const kept = Object.fromEntries(cuttable.map((k) => [k, Array.from(segmenter.segment(values[k]), (s) => s.segment)]));
+  const shortened = { ...values };
+  let name = expand(pattern, shortened);
+  while (bytes(name) > PATTERN_NAME_MAX_BYTES) {
+    const longest = cuttable.filter((k) => kept[k].length > 0).sort((a, b) => bytes(shortened[b]) - bytes(shortened[a]))[0];
+    if (longest === undefined) return undefined;
+    kept[longest].pop();
+    shortened[longest] = kept[longest].join('') + CUT;
+    name = expand(pattern, shortened);
+  }
+  return name;
+}
+
+/**
+ * The output's file name for a content image and its style images (paths or names). A name too long for a file
+ * system is shortened (see fittedName). A name that would not be a plain file name in the folder (".." from a
+ * content image called "....png", say) is refused.
  */
 export function outputFileName(pattern: string, content: string, styles: readonly string[], format: OutputFormat): string {
   const values: Record<string, string> = { name: baseName(content), style: styles.map(baseName).join('+'), ext: extensionOf(format) };
-  const name = pattern.replace(/\$\{([^}]*)\}/g, (_, v: string) => values[v]);
+  const name = fittedName(pattern, values);
+  if (name === undefined) throw new UserError(`the output name pattern ${namePatternProblem(pattern)}`);
   if (/^\.*$/.test(name.trim()) || /[/\\]/.test(name)) {
     throw new UserError(`the output name pattern "${pattern}" gives "${name}" for ${baseName(content)}, which is not a file name; change the pattern`);
   }

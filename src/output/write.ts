@@ -19,8 +19,14 @@ export interface OutputFs {
   removeAbandoned?(dir: string): Promise<void>;
 }
 
-/** The hidden temporary file a write goes through: `.NAME.<12 hex digits>.tmp` beside NAME. */
-export const TEMPORARY_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
+/**
+ * The hidden temporary file a write goes through, beside the target: `.neural-style-<16 hex digits>.tmp`. Its
+ * length does not depend on the target's (a target name that fits fits with it), and its marker is what lets the
+ * clean-up of abandoned ones tell them from a user's files.
+ */
+export const TEMPORARY_NAME = /^\.neural-style-[0-9a-f]{16}\.tmp$/;
+
+const temporaryName = () => `.neural-style-${randomBytes(8).toString('hex')}.tmp`;
 
 export class TargetExistsError extends Error {
   constructor(readonly target: string) {
@@ -48,7 +54,7 @@ export async function writeOutput(fs: OutputFs, desired: string, bytes: Uint8Arr
   const dir = paths.dirname(desired);
   await fs.createDirectory(dir);
   await fs.removeAbandoned?.(dir).catch(() => {});
-  const tmp = paths.join(dir, `.${paths.basename(desired)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = paths.join(dir, temporaryName());
   await fs.writeFile(tmp, bytes);
   try {
     if (mode === 'overwrite') {

@@ -1,12 +1,12 @@
 import sharp from 'sharp';
-import { UserError } from '../engine/errors';
-import type { StyleOptions } from '../engine/options';
+import { UserError } from '../common/errors';
+import type { OptionName, StyleOptions } from '../common/options';
 import { planInputs } from '../engine/plan';
 import { readJobImages } from '../image/decode';
 import { encoder } from '../image/encode';
 import { packPixels } from '../image/pixels';
 import type { Raster } from '../image/raster';
-import type { OutputFormat } from '../output/formats';
+import type { OutputFormat } from '../common/formats';
 import { loadFastEngine } from './engine-cache';
 import { fastCanvas, paint, planContent, styleVectorOf } from './fast-images';
 import type { ImageInput } from './stylize-images';
@@ -29,6 +29,10 @@ export interface ContactSheetRequest {
   readonly options: StyleOptions;
   readonly format: OutputFormat;
   readonly maxPixels?: number;
+  /** How messages spell an option (the tile's size is the options' maxSize). */
+  readonly optionName: OptionName;
+  /** Things the user should know of an image that is used all the same (an animation's frames left out). */
+  readonly onNotice?: (message: string) => void;
   /** After each tile, with its number (from 1). */
   readonly onTile?: (done: number, total: number) => void;
 }
@@ -81,14 +85,15 @@ export async function contactSheet(req: ContactSheetRequest): Promise<ContactShe
   const o = req.options;
   const n = req.styles.length;
   checkedLayout(n, o.maxSize);
-  const [content] = await readJobImages([{ ...req.content, needLongSide: planInputs(o).content }], { maxPixels: req.maxPixels });
-  const plan = planContent(o, content, req.content, 1);
+  const decoding = { maxPixels: req.maxPixels, onNotice: req.onNotice };
+  const [content] = await readJobImages([{ ...req.content, needLongSide: planInputs(o).content }], decoding);
+  const plan = planContent(o, content, req.content, 1, req.optionName);
   const at = layout(n, plan.width, plan.height);
   const nets = await loadFastEngine();
   const canvas = await fastCanvas(nets, plan, content.raster, req.content.name);
   const tiles: sharp.OverlayOptions[] = [];
   for (const [i, style] of req.styles.entries()) {
-    const picture = await paint(canvas, [await styleVectorOf(nets, o, style, req.maxPixels)]);
+    const picture = await paint(canvas, [await styleVectorOf(canvas, o, style, decoding)]);
     tiles.push({ ...rawInput(picture), ...at.cell(i) });
     req.onTile?.(i + 1, n);
   }

@@ -1,5 +1,6 @@
 import { statSync } from 'fs';
-import type { Backend, BackendName } from '../engine/backend';
+import type { Backend } from '../engine/backend';
+import type { BackendName } from '../common/backends';
 import type { BackendPlan } from '../engine/plan';
 import { loadFastNets, type FastNets } from '../engine/fast/fast-nets';
 import { createBackend } from '../engine/select-backend';

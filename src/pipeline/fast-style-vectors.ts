@@ -1,14 +1,15 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { FAST_NET_FILES, type FastNets } from '../engine/fast/fast-nets';
-import type { Raster } from '../image/raster';
+import type { ColorMode } from '../common/options';
+import { FAST_NET_FILES } from '../engine/fast/fast-nets';
 import { galleryDir, sha256Hex } from '../gallery/read-painting';
 
 /**
  * Fast mode's style vectors, found by the sha256 of the style image's file: a vector depends on those bytes alone
- * (fast mode always sees a style image as its centre square at 256 px) and on the predictor. The gallery's are
- * stored beside the paintings, so that its paintings are never decoded for fast mode; any other style's is kept
- * once computed, so that one content in many styles, or one style at another strength, runs the predictor once.
+ * (fast mode always sees a style image as its centre square at 256 px) and on the predictor, "histogram" colours
+ * aside (see knownStyleVector). The gallery's are stored beside the paintings, so that its paintings are never
+ * decoded for fast mode; any other style's is kept once computed, so that one content in many styles, or one style
+ * at another strength, runs the predictor once.
  */
 
 /** assets/gallery/STYLE_VECTORS_FILE, written by `npm run gen:gallery`. */
@@ -42,18 +43,30 @@ function storedVectors(): ReadonlyMap<string, Float32Array> {
   return stored;
 }
 
-/** A style image's vector if it is known (stored, or computed before in this process), and the key to keep it by. */
-export function knownStyleVector(bytes: Uint8Array): { readonly key: string; readonly vector?: Float32Array } {
+/** What is known of a style image's vector before it is decoded. */
+export interface KnownStyleVector {
+  /** What the vector is kept by once computed; none where it is not kept. */
+  readonly key?: string;
+  readonly vector?: Float32Array;
+}
+
+/**
+ * A style image's vector if it is known (stored, or computed before in this process), and the key to keep it by. In
+ * "histogram" colours the predictor sees the style recoloured to the content's colours, so the vector is not the
+ * file's alone: it is neither looked up nor kept.
+ */
+export function knownStyleVector(bytes: Uint8Array, colors: ColorMode): KnownStyleVector {
+  if (colors === 'histogram') return {};
   const key = sha256Hex(bytes);
   const vector = storedVectors().get(key) ?? computed.get(key);
   if (vector && computed.delete(key)) computed.set(key, vector); // most recently used last
   return { key, vector };
 }
 
-/** The predictor run on a decoded style image (decoded as fast mode decodes styles); the vector is kept by `key`. */
-export async function computeStyleVector(nets: FastNets, key: string, style: Raster): Promise<Float32Array> {
-  const vector = await nets.styleVector(style);
-  computed.set(key, vector);
+/** Keeps `vector`, computed for the style image `known` was asked about, when it has a key; returns it. */
+export function keepStyleVector(known: KnownStyleVector, vector: Float32Array): Float32Array {
+  if (known.key === undefined) return vector;
+  computed.set(known.key, vector);
   if (computed.size > MAX_COMPUTED) computed.delete(computed.keys().next().value!);
   return vector;
 }

@@ -1,16 +1,20 @@
-import type { Backend, BackendName } from '../engine/backend';
-import { errorMessage, UserError } from '../engine/errors';
-import type { StyleOptions } from '../engine/options';
-import { planBackend, planInputs, planOptimization, planRun, type OptimizePlan } from '../engine/plan';
-import type { ImagesResult, Progress } from '../engine/report';
+import type { Backend } from '../engine/backend';
+import type { BackendName } from '../common/backends';
+import { errorMessage, UserError } from '../common/errors';
+import { composite, resizeMask, type Mask } from '../image/mask';
+import type { OptionName, StyleOptions } from '../common/options';
+import { planBackend, planOptimization, type OptimizePlan } from '../engine/plan';
+import type { ImagesResult, Progress } from '../common/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
-import { readJobImages, type DecodedImage } from '../image/decode';
+import type { DecodedImage } from '../image/decode';
 import { encodePreview } from '../image/encode';
-import type { OutputFormat } from '../output/formats';
+import type { OutputFormat } from '../common/formats';
+import { atSize } from '../image/resize';
 import { encodeResult } from './encode-result';
 import { loadEngine, releaseEngine } from './engine-cache';
 import { fastImages } from './fast-images';
+import { jobMask, jobNotice, namedSize, readJobInputs } from './job-inputs';
 
 /** An image handed over as bytes: the extension reads through vscode.workspace.fs, so it may not be a local file. */
 export interface ImageInput {
@@ -22,7 +26,12 @@ export interface ImageInput {
 export interface StylizeImagesRequest {
   readonly content: ImageInput;
   readonly styles: readonly ImageInput[];
-  /** Resolved options (defaults, preset, then the user's), already checked together (crossOptionProblems). */
+  /**
+   * Where the picture is styled (see Mask): an image resized to the picture. `label` names it in messages as the
+   * user knows it (`--mask regions.png`; default "mask <name>").
+   */
+  readonly mask?: ImageInput & { readonly label?: string };
+  /** Resolved options (defaults, preset, then the user's), already checked together (crossOptionProblems, with the mask). */
   readonly options: StyleOptions;
   /** The local VGG19 weights file (see resolveWeightsFile), asked for once the inputs have passed their checks. */
   readonly weights: () => Promise<string>;
@@ -35,8 +44,13 @@ export interface StylizeImagesRequest {
   readonly onBackend?: (name: BackendName, detail: string) => void;
   readonly onProgress?: (p: Progress) => void;
   readonly onPreview?: (png: Uint8Array, p: Progress) => void;
-  /** Things the user should know that do not stop the run (a backend that failed and was replaced). */
+  /**
+   * Things the user should know that do not stop the run (a backend that failed and was replaced, an animation's
+   * frames left out, transparency that the format cannot keep).
+   */
   readonly onNotice?: (message: string) => void;
+  /** How messages spell an option: a flag on the command line (default: a setting, as in VS Code). */
+  readonly optionName?: OptionName;
 }
 
 /**
@@ -46,33 +60,30 @@ export interface StylizeImagesRequest {
  */
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
-  if (o.method === 'fast') return fastImages(req);
-  const sides = planInputs(o);
-  const [content, ...styles] = await readJobImages(
-    [{ ...req.content, needLongSide: sides.content }, ...req.styles.map((s) => ({ ...s, needLongSide: sides.style }))],
-    { maxPixels: req.maxPixels },
-  );
-  const sizeOf = (image: DecodedImage, input: ImageInput) => ({ name: input.name, width: image.raster.width, height: image.raster.height });
-  const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
+  const notice = jobNotice(req);
+  if (o.method === 'fast') return fastImages(req, notice);
+  const { content, styles } = await readJobInputs(req, req.styles, notice);
+  const sizes = [namedSize(content, req.content), styles.map((s, i) => namedSize(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the method are refused at once.
-  planRun(o, ...sizes);
+  const plan = planOptimization(o, ...sizes);
+  const mask = req.mask && (await jobMask(req, 'optimize', plan.stages[plan.stages.length - 1]));
 
   const backendPlan = planBackend(o);
   const weightsPath = await req.weights();
   const failed: BackendName[] = [];
   for (;;) {
-    const backend = await loadEngine(weightsPath, backendPlan, req.onNotice ?? (() => {}), failed);
+    const backend = await loadEngine(weightsPath, backendPlan, notice, failed);
     req.onBackend?.(backend.name, backend.detail);
     // Planned again with what the backend can hold, which only ever shrinks the scales.
     const fitted = planOptimization(o, ...sizes, backend);
     try {
-      return await runOn(backend, fitted, req, content, styles);
+      return await runOn(backend, fitted, req, content, styles, mask);
     } catch (e) {
       const next = backendCandidates(backendPlan.backend).filter((n) => n !== backend.name && !failed.includes(n));
       if (e instanceof UserError || req.signal?.aborted || next.length === 0) throw e;
       failed.push(backend.name);
       releaseEngine();
-      req.onNotice?.(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
+      notice(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
     }
   }
 }
@@ -83,9 +94,17 @@ async function runOn(
   req: StylizeImagesRequest,
   content: DecodedImage,
   styles: DecodedImage[],
+  mask: Mask | undefined,
 ): Promise<ImagesResult> {
   const previewSize = req.previewSize ?? 256;
   const previews: Promise<void>[] = [];
+  // A preview is only a look at the run: one that fails stops the previews with a notice, never the run.
+  let previewsStopped = false;
+  const stopPreviews = (e: unknown) => {
+    if (previewsStopped) return;
+    previewsStopped = true;
+    req.onNotice?.(`previews stopped: ${errorMessage(e).split('\n')[0]}`);
+  };
   const { image, ...report } = await stylize({
     backend,
     content: content.raster,
@@ -94,9 +113,12 @@ async function runOn(
     signal: req.signal,
     onProgress: req.onProgress,
     onPreview: req.onPreview && ((picture, p) => {
-      previews.push(encodePreview(picture, previewSize).then((png) => req.onPreview!(png, p)));
+      if (previewsStopped) return;
+      previews.push(encodePreview(picture, previewSize).then((png) => req.onPreview!(png, p)).catch(stopPreviews));
     }),
   });
   await Promise.all(previews);
-  return { ...report, bytes: await encodeResult(image, content, req, backend.name, report), backend: backend.name };
+  // A run stopped early may have stopped at a smaller scale.
+  const masked = mask ? composite(image, atSize(content.raster, image), resizeMask(mask, image.width, image.height)) : image;
+  return { ...report, ...(await encodeResult(masked, content, req, backend.name, report, mask)), backend: backend.name };
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { shownValue } from '../common/errors';
 
 /**
  * The field types the messages are made of, each with a message in the project's words ("must be ..., got ...")
@@ -8,7 +9,7 @@ import * as v from 'valibot';
 function show(value: unknown): string {
   if (value instanceof Uint8Array) return `${value.length} bytes`;
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  const s = JSON.stringify(value) ?? String(value);
+  const s = shownValue(value);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -18,7 +19,12 @@ export const string = v.string(got('a string'));
 export const boolean = v.boolean(got('true or false'));
 /** Finite only: the values are drawn or printed, and JSON (the webview's channel) has no NaN or Infinity. */
 export const number = v.pipe(v.number(got('a finite number')), v.finite(got('a finite number')));
-export const count = v.pipe(v.number(got('a whole number >= 0')), v.integer(got('a whole number >= 0')), v.minValue(0, got('a whole number >= 0')));
+/** A whole number of at least `min`. */
+export function wholeFrom(min: number) {
+  const problem = got(`a whole number >= ${min}`);
+  return v.pipe(v.number(problem), v.integer(problem), v.minValue(min, problem));
+}
+export const count = wholeFrom(0);
 export const bytes = v.custom<Uint8Array>((x) => x instanceof Uint8Array, got('bytes'));
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {

@@ -5,12 +5,13 @@
  * inferred from the schemas, and the schemas of what the engine reports are checked against the engine's types.
  */
 import * as v from 'valibot';
-import { BACKEND_NAMES, type Losses } from '../engine/backend';
-import { STYLE_OPTION_DEFS, optionProblem, type Method, type StyleOptionKey, type StyleOptions } from '../engine/options';
-import type { Pace } from '../engine/pace';
-import { OUTCOMES, type ImagesResult, type Progress, type RunReport } from '../engine/report';
-import { OUTPUT_FORMATS } from '../output/formats';
-import { array, boolean, bytes, count, message, number, object, oneOf, string, tagged } from './fields';
+import type { Losses } from '../common/report';
+import { BACKEND_NAMES } from '../common/backends';
+import { STYLE_OPTION_DEFS, optionProblem, type Method, type StyleOptionKey, type StyleOptions } from '../common/options';
+import type { Pace } from '../common/pace';
+import { OUTCOMES, type ImagesResult, type Progress, type RunReport } from '../common/report';
+import { OUTPUT_FORMATS } from '../common/formats';
+import { array, boolean, bytes, count, message, number, object, oneOf, string, tagged, wholeFrom } from './fields';
 
 const losses = object({ total: number, style: number, content: number, tv: number }) satisfies v.GenericSchema<Losses>;
 
@@ -34,7 +35,7 @@ function option<const K extends StyleOptionKey>(key: K): v.GenericSchema<StyleOp
 function options<const K extends StyleOptionKey>(keys: readonly K[], partial: true): v.GenericSchema<Partial<Pick<StyleOptions, K>>>;
 function options<const K extends StyleOptionKey>(keys: readonly K[]): v.GenericSchema<Pick<StyleOptions, K>>;
 function options(keys: readonly StyleOptionKey[], partial = false): v.GenericSchema<unknown> {
-  return v.object(Object.fromEntries(keys.map((key) => [key, partial ? v.optional(option(key)) : option(key)])));
+  return object(Object.fromEntries(keys.map((key) => [key, partial ? v.optional(option(key)) : option(key)])));
 }
 
 const styleOptions = options(Object.keys(STYLE_OPTION_DEFS) as StyleOptionKey[]);
@@ -48,18 +49,28 @@ export const toWorker = tagged([
     jobId: string,
     content: namedBytes,
     styles: v.pipe(array(namedBytes), v.minLength(1, 'must hold at least one style image')),
+    mask: v.optional(namedBytes),
     options: styleOptions,
     weightsPath: string,
     format: oneOf(OUTPUT_FORMATS),
     quality: v.optional(count),
-    previewSize: count,
+    /** Longer side of the progress thumbnails; one of a few pixels is already a picture. */
+    previewSize: wholeFrom(16),
   }),
   message('cancel', { jobId: string }),
 ]);
 export type ToWorker = v.InferOutput<typeof toWorker>;
 export type RunMessage = Extract<ToWorker, { type: 'run' }>;
 
-const imagesResult = object({ ...report.entries, bytes, backend: oneOf(BACKEND_NAMES) }) satisfies v.GenericSchema<ImagesResult>;
+const namesJob = v.object({ jobId: string });
+
+/** The job a message names, read even from one that fails its schema, so that the job can be told why. */
+export function jobIdOf(raw: unknown): string | undefined {
+  const result = v.safeParse(namesJob, raw);
+  return result.success ? result.output.jobId : undefined;
+}
+
+const imagesResult = object({ ...report.entries, bytes, backend: oneOf(BACKEND_NAMES), mask: v.optional(bytes) }) satisfies v.GenericSchema<ImagesResult>;
 
 export const fromWorker = tagged([
   message('backend', { jobId: string, name: oneOf(BACKEND_NAMES), detail: string }),

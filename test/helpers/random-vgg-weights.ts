@@ -1,5 +1,6 @@
 import { seededRandom } from '../../src/engine/random';
-import { layersUpTo, VGG19 } from '../../src/engine/vgg19';
+import { layersUpTo } from '../../src/engine/vgg19';
+import { VGG19 } from '../../src/common/vgg19-layers';
 import type { ConvWeights, VggWeights } from '../../src/engine/weights/keras-h5';
 
 import type H5Default from 'h5wasm/node' with { 'resolution-mode': 'import' };

@@ -1,4 +1,4 @@
-import type { StyleOptions } from '../../src/engine/options';
+import type { StyleOptions } from '../../src/common/options';
 import { planOptimization } from '../../src/engine/plan';
 import { stylize, type StylizeRequest, type StylizeResult } from '../../src/engine/run';
 

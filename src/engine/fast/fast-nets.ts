@@ -1,15 +1,15 @@
 import { createHash } from 'crypto';
-import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type * as Ort from 'onnxruntime-node';
 import { intoBox, type Raster } from '../../image/raster';
 import { resizeBilinear } from '../../image/resize';
-import { errorMessage, UserError } from '../errors';
+import { UserError } from '../../common/errors';
 import { installedAssetsDir } from '../installed-assets';
 import { createSession, loadOnnxRuntime, type OnnxRuntime } from '../onnx/session';
+import { readRegularFile, type FileKind } from '../../image/regular-file';
 import { crop } from '../tiles';
-import { MIN_CONTENT_SIDE, STYLE_SIDE } from './limits';
+import { MIN_CONTENT_SIDE, STYLE_SIDE } from '../../common/fast-limits';
 import { reflectPadToMultiple } from './reflect-pad';
 import { readTfliteModel } from './tflite-model';
 import { tfliteToOnnx, type NetPort, type OnnxNet } from './tflite-to-onnx';
@@ -71,14 +71,17 @@ export async function loadFastNets(opts: FastNetsOptions = {}): Promise<FastNets
   return new OnnxFastNets(ort, threads, { session: p, net: predictor }, { session: t, net: transformer });
 }
 
+/**
+ * A net is read as an image is, a regular file of bounded size: a pipe or a device put in its place would block
+ * or stream forever before its sha256 could refuse it. The two nets weigh 3.2 MB together.
+ */
+const NET_FILE: FileKind = {
+  name: "fast mode's net", maxBytes: 16 * 1024 * 1024, advice: 'reinstall Neural Style to restore the nets it ships',
+};
+
 async function convertNet(dir: string, spec: { readonly file: string; readonly sha256: string }): Promise<OnnxNet> {
   const file = path.join(dir, spec.file);
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    throw new UserError(`cannot read fast mode's net ${file}: ${errorMessage(e)}`);
-  }
+  const bytes = await readRegularFile(file, NET_FILE);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== spec.sha256) {
     throw new UserError(`${file} is not the net fast mode ships: its sha256 is ${sha256}, not ${spec.sha256} (damaged or replaced)`);

@@ -1,61 +1,115 @@
 import type { Raster } from '../../image/raster';
-import { withContentColors } from '../colors';
+import { atSize, resample } from '../../image/resize';
+import { colorMatched, withContentColors } from '../colors';
+import { composite, type Mask } from '../../image/mask';
+import { STYLE_OPTION_DEFS, type ColorMode } from '../../common/options';
 import type { FastNets } from './fast-nets';
+import { paintSize } from './paint-size';
 import { blendStyleVectors, withStrength } from './style-vectors';
 
+/**
+ * Fast mode in two parts, so that a panel can keep the first and repeat the second as its controls move: the
+ * predictor's vectors (once per style image and colour mode: fastVectors), then the picture from them (one
+ * transformer pass per style shown: fastPicture).
+ */
+
 export interface FastVectors {
-  /** The styles' vectors blended: what strength 1 renders. */
-  readonly styleVector: Float32Array;
+  /** Each style image's vector, in order. */
+  readonly styles: readonly Float32Array[];
   /** The content's own vector: what strength 0 renders. */
-  readonly contentVector: Float32Array;
+  readonly content: Float32Array;
 }
 
-export interface FastRenderRequest extends FastVectors {
+/** What a picture is made with besides the vectors: the panel's controls, each a setting and a flag. */
+export interface FastControls {
+  /** 0 (the content's own style) to 1 (the styles'). */
+  readonly strength: number;
+  /** Stroke size: the picture is painted at its size divided by this, then resized to it (see paintSize). */
+  readonly styleScale: number;
+  readonly colors: ColorMode;
+  /** Relative weights of the styles, in order; empty means equal. Unused when a mask places two styles. */
+  readonly blend: readonly number[];
+}
+
+export interface FastPictureRequest {
+  /** The content at any size: it is resized to the size painted at, and to `size`. */
   readonly content: Raster;
-  /** 0 (the content's own style) to 1 (the styles'); default 1. */
-  readonly strength?: number;
-  /** Keep the content's colours: the result's luminance under the content's chroma. */
-  readonly preserveColors?: boolean;
+  /** The picture's size. */
+  readonly size: { readonly width: number; readonly height: number };
+  readonly vectors: FastVectors;
+  readonly controls: FastControls;
+  /**
+   * At `size`: with one style, white is styled and black the content; with two, white the first style and black the
+   * second (blend weights are then unused).
+   */
+  readonly mask?: Mask;
   /** How errors name the content (its file name, say). */
   readonly contentName?: string;
 }
 
-export interface FastStylizeRequest {
-  readonly content: Raster;
-  readonly styles: readonly Raster[];
-  /** Relative weights of the styles, in order; empty or absent means equal. */
-  readonly blendWeights?: readonly number[];
-  readonly strength?: number;
-  readonly preserveColors?: boolean;
-  readonly contentName?: string;
+/**
+ * The predictor run on each style image and on the content. In "histogram" colour mode each style image is first
+ * recoloured to the content's colour statistics (colorMatched), so the vectors depend on the colour mode: another
+ * mode than "histogram" gives the same vectors as "style".
+ */
+export async function fastVectors(nets: FastNets, content: Raster, styles: readonly Raster[], colors: ColorMode): Promise<FastVectors> {
+  const vectors: Float32Array[] = [];
+  for (const style of styles) vectors.push(await fastStyleVector(nets, style, content, colors));
+  return { styles: vectors, content: await nets.styleVector(content) };
 }
 
-export interface FastStylizeResult extends FastVectors {
-  /** The stylized content, at the content's size. */
+/** One style image's vector, as fastVectors makes it for `content` in colour mode `colors`. */
+export function fastStyleVector(nets: FastNets, style: Raster, content: Raster, colors: ColorMode): Promise<Float32Array> {
+  return nets.styleVector(colors === 'histogram' ? colorMatched(style, content) : style);
+}
+
+/** The picture for `controls` from vectors already made: no predictor run, one transformer pass per style shown. */
+export async function fastPicture(nets: FastNets, req: FastPictureRequest): Promise<Raster> {
+  const { vectors, controls, mask } = req;
+  const contentAtSize = atSize(req.content, req.size);
+  const paint = (style: Float32Array) => painted(nets, req, contentAtSize, withStrength(style, vectors.content, controls.strength));
+  if (!mask) return paint(blendStyleVectors(vectors.styles, controls.blend));
+  if (vectors.styles.length > 2) throw new Error(`a mask places one or two styles, not ${vectors.styles.length}`);
+  const white = await paint(vectors.styles[0]);
+  return composite(white, vectors.styles.length === 2 ? await paint(vectors.styles[1]) : contentAtSize, mask);
+}
+
+/** One transformer pass with `vector`, at the size the stroke size asks for, brought to the picture's size and colours. */
+async function painted(nets: FastNets, req: FastPictureRequest, contentAtSize: Raster, vector: Float32Array): Promise<Raster> {
+  const { size } = req;
+  const at = paintSize(size, req.controls.styleScale);
+  const source = at.width === size.width && at.height === size.height ? contentAtSize : atSize(req.content, at);
+  const image = await nets.transfer(source, vector, req.contentName);
+  const resized = resample(image, size);
+  return req.controls.colors === 'luminance' ? withContentColors(resized, contentAtSize) : resized;
+}
+
+export interface FastStylizeRequest extends Omit<FastPictureRequest, 'vectors' | 'size' | 'controls'> {
+  readonly styles: readonly Raster[];
+  /** The picture's size; default the content's. */
+  readonly size?: FastPictureRequest['size'];
+  readonly controls?: Partial<FastControls>;
+}
+
+export interface FastStylizeResult {
+  readonly vectors: FastVectors;
+  /** The stylized content, at the picture's size. */
   readonly image: Raster;
 }
 
-/** The vectors a render needs: run the predictor once per image, then render as often as the strength changes. */
-export async function fastVectors(
-  nets: FastNets,
-  content: Raster,
-  styles: readonly Raster[],
-  blendWeights: readonly number[] = [],
-): Promise<FastVectors> {
-  const vectors: Float32Array[] = [];
-  for (const style of styles) vectors.push(await nets.styleVector(style));
-  return { styleVector: blendStyleVectors(vectors, blendWeights), contentVector: await nets.styleVector(content) };
-}
+/** The controls' defaults, which are the option table's. */
+export const DEFAULT_CONTROLS: FastControls = {
+  strength: STYLE_OPTION_DEFS.styleStrength.default,
+  styleScale: STYLE_OPTION_DEFS.styleScale.default,
+  colors: STYLE_OPTION_DEFS.colors.default,
+  blend: STYLE_OPTION_DEFS.styleBlendWeights.default,
+};
 
-/** One pass of the transformer: no predictor run, so it is what a change of strength or colours costs. */
-export async function fastRender(nets: FastNets, req: FastRenderRequest): Promise<Raster> {
-  const vector = withStrength(req.styleVector, req.contentVector, req.strength ?? 1);
-  const image = await nets.transfer(req.content, vector, req.contentName);
-  return req.preserveColors ? withContentColors(image, req.content) : image;
-}
-
-/** The whole of fast mode on rasters: the styles' vectors, blended, at the strength asked, on the content. */
+/** The whole of fast mode on rasters: the vectors, then the picture. */
 export async function fastStylize(nets: FastNets, req: FastStylizeRequest): Promise<FastStylizeResult> {
-  const vectors = await fastVectors(nets, req.content, req.styles, req.blendWeights);
-  return { ...vectors, image: await fastRender(nets, { ...req, ...vectors }) };
+  const controls = { ...DEFAULT_CONTROLS, ...req.controls };
+  const size = req.size ?? { width: req.content.width, height: req.content.height };
+  // The content's vector and colours as the picture shows it, at its size.
+  const vectors = await fastVectors(nets, atSize(req.content, size), req.styles, controls.colors);
+  return { vectors, image: await fastPicture(nets, { ...req, size, vectors, controls }) };
 }

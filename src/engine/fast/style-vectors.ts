@@ -1,4 +1,4 @@
-import { UserError } from '../errors';
+import { UserError } from '../../common/errors';
 
 /**
  * Several styles as one: the weighted mean of their vectors (weights in proportion; none given means equal).

@@ -1,4 +1,4 @@
-import { errorMessage, UserError } from '../errors';
+import { errorMessage, UserError } from '../../common/errors';
 import { FlatTable, MalformedFlatbuffer } from './flatbuffer-table';
 
 /**

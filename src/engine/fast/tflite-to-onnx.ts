@@ -1,4 +1,4 @@
-import { UserError } from '../errors';
+import { UserError } from '../../common/errors';
 import { GraphBuilder, type Dim } from '../onnx/graph-builder';
 import { constantFloats, constantInts } from './dequantize';
 import type { Activation, ConvOptions, TfliteModel, TfliteOperator, TfliteTensor } from './tflite-model';

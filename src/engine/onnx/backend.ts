@@ -2,7 +2,7 @@ import * as os from 'os';
 import type * as Ort from 'onnxruntime-node';
 import type { Raster } from '../../image/raster';
 import type { Backend, Evaluation, Evaluator, FeatureMap, LossProblem } from '../backend';
-import { errorMessage } from '../errors';
+import { errorMessage } from '../../common/errors';
 import type { VggWeights } from '../weights/keras-h5';
 import { buildFeatureModel, featureOutput, gramOutput, type FeatureRequest } from './feature-graph';
 import { GraphBuilder } from './graph-builder';

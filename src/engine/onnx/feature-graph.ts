@@ -1,6 +1,7 @@
 import { onnx } from 'onnx-proto';
 import type { VggWeights } from '../weights/keras-h5';
-import { layersUpTo, VGG19 } from '../vgg19';
+import { layersUpTo } from '../vgg19';
+import { VGG19 } from '../../common/vgg19-layers';
 import { GraphBuilder } from './graph-builder';
 import { gramMatrix, IMAGE_INPUT, networkInput, vggForward } from './vgg-forward';
 

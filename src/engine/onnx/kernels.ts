@@ -1,4 +1,4 @@
-import type { ConvLayer } from '../vgg19';
+import type { ConvLayer } from '../../common/vgg19-layers';
 import type { ConvWeights, VggWeights } from '../weights/keras-h5';
 
 /**

@@ -1,6 +1,7 @@
 import type { FeatureMap, LossProblem } from '../backend';
-import { UserError } from '../errors';
-import { featureSize, layerIndex, layersUpTo, VGG19 } from '../vgg19';
+import { UserError } from '../../common/errors';
+import { featureSize, layerIndex, layersUpTo } from '../vgg19';
+import { VGG19 } from '../../common/vgg19-layers';
 import type { VggWeights } from '../weights/keras-h5';
 import { GraphBuilder } from './graph-builder';
 import { convInputGradient, imageGradient, maxPoolBackward, reluBackward } from './vgg-backward';

@@ -1,5 +1,5 @@
 import type * as Ort from 'onnxruntime-node';
-import { errorMessage } from '../errors';
+import { errorMessage } from '../../common/errors';
 
 export type OnnxRuntime = typeof Ort;
 

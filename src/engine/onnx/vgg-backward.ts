@@ -1,5 +1,5 @@
 import { onnx } from 'onnx-proto';
-import type { ConvLayer } from '../vgg19';
+import type { ConvLayer } from '../../common/vgg19-layers';
 import type { VggWeights } from '../weights/keras-h5';
 import type { GraphBuilder } from './graph-builder';
 import { convWeights, oihwKernel } from './kernels';

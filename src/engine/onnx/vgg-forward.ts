@@ -1,4 +1,5 @@
-import { CAFFE_MEAN_BGR, type ConvLayer } from '../vgg19';
+import { CAFFE_MEAN_BGR } from '../vgg19';
+import type { ConvLayer } from '../../common/vgg19-layers';
 import type { VggWeights } from '../weights/keras-h5';
 import type { GraphBuilder } from './graph-builder';
 import { convWeights, oihwKernel } from './kernels';

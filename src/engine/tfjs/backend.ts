@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Raster } from '../../image/raster';
 import type { Backend, Evaluation, Evaluator, FeatureMap, LossProblem } from '../backend';
-import { layersUpTo, type ConvLayer } from '../vgg19';
+import { layersUpTo } from '../vgg19';
+import type { ConvLayer } from '../../common/vgg19-layers';
 import type { VggWeights } from '../weights/keras-h5';
 import { activateTfjs, type TfjsBackendName } from './setup';
 import { convRelu, gram, maxPool2, preprocess, totalVariation, uploadConv, type ConvTensors } from './ops';

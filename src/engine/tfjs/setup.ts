@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core registers op gradients only through this module (the @tensorflow/tfjs umbrella imports it).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { errorMessage } from '../errors';
+import { errorMessage } from '../../common/errors';
 
 export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu';
 

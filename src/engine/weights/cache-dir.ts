@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError, errorMessage } from '../errors';
+import { UserError, errorMessage } from '../../common/errors';
 
 /** Overrides the per-user cache folder (e.g. a shared or larger disk); the `cacheDir` option overrides it in turn. */
 export const CACHE_ENV = 'NEURAL_STYLE_CACHE';

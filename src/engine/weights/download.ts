@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as http from 'http';
 import * as https from 'https';
 import * as path from 'path';
-import { UserError, errorMessage } from '../errors';
+import { UserError, errorMessage } from '../../common/errors';
 import type { WeightsSource } from './official';
 
 export interface DownloadProgress {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
-import { UserError, errorMessage } from '../errors';
-import type { ConvLayer } from '../vgg19';
+import { UserError, errorMessage, nameNotUtf8 } from '../../common/errors';
+import type { ConvLayer } from '../../common/vgg19-layers';
 
 /** Kernel in Keras' HWIO layout (3 x 3 x in x out) and bias, as stored in the file. */
 export interface ConvWeights {
@@ -52,7 +52,7 @@ export async function loadVggWeights(path: string, layers: readonly ConvLayer[])
   try {
     stat = await fs.stat(path);
   } catch {
-    throw new UserError(`weights file not found: ${path}`);
+    throw new UserError(`weights file not found: ${path}${nameNotUtf8(path)}`);
   }
   if (!stat.isFile()) throw new UserError(`weights file is not a file: ${path}`);
   const lib = await loadH5();

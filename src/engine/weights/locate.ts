@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError } from '../errors';
+import { UserError, nameNotUtf8 } from '../../common/errors';
 import { makeCacheDir, weightsCacheDir } from './cache-dir';
 import { DownloadFailedError, downloadVerified, type DownloadControls } from './download';
 import { OFFICIAL_VGG19_WEIGHTS, type WeightsSource } from './official';
@@ -73,7 +73,7 @@ export async function resolveWeightsFile(opts: WeightsOptions = {}): Promise<str
 
 async function existingFile(file: string, origin: string): Promise<string> {
   const stat = await fs.stat(file).catch(() => undefined);
-  if (!stat) throw new UserError(`weights file not found: ${file}${origin}`);
+  if (!stat) throw new UserError(`weights file not found: ${file}${origin}${nameNotUtf8(file)}`);
   if (!stat.isFile()) throw new UserError(`weights file is not a file: ${file}${origin}`);
   return file;
 }

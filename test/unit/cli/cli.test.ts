@@ -271,8 +271,15 @@ describe('neural-style CLI', function () {
     it('refuses options the method does not use, and sizes it cannot make whole', () => {
       refuses(['stylize', content, style, '--method', 'fast', '--steps', '4'], /^neural-style: --steps is not used by --method fast; leave it out$/);
       refuses(['stylize', content, style, '--weights', weights, '--style-strength', '0.5'], /--style-strength is not used by --method optimize/);
-      refuses(['stylize', content, style, '--method', 'fast', '--max-size', '5000'], /the fast method makes pictures up to 4096 px on the longer side, not 5000/);
+      refuses(['stylize', content, style, '--method', 'fast', '--max-size', '5000'], /the fast method makes pictures up to 4096 px on the longer side; choose --max-size 4096 or less, not 5000/);
+      // A square picture at 4096 px would take 5.7 GB: refused before the nets load, with the largest size that fits.
+      refuses(
+        ['stylize', style, content, '--method', 'fast', '--max-size', '4096'],
+        /^neural-style: .*style\.jpg at --max-size 4096 would be 4096x4096 = 16\.8 megapixels, over the 12\.6 megapixels the fast method makes at most \(its memory grows with the pixels\); choose --max-size 3547 or less$/,
+      );
       refuses(['stylize', content, style, '--method', 'fast', '--preview-dir', dir], /--preview-dir is not used by --method fast/);
+      refuses(['stylize', content, style, '--method', 'fast', '--weights', weights], /^neural-style: --weights is not used by --method fast; leave it out$/);
+      refuses(['stylize', content, style, '--method', 'fast', '--cache-dir', dir], /^neural-style: --cache-dir is not used by --method fast; leave it out$/);
     });
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -190,6 +190,46 @@ describe('neural-style with the style gallery', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^wrote .*gallery\\.jpg: ${GALLERY.length} styles in 64 px tiles`));
     assert.deepEqual([...readFileSync(path.join(dir, 'gallery.jpg')).subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  });
+
+  it('recolours a painting in histogram colours as it does any copy of it, and places it by a mask in its turn', async () => {
+    // The same pixels in another file: its vector is computed, the painting's stored one is not its histogram vector.
+    const copy = path.join(dir, 'hara-copy.png');
+    await sharp(path.join(REPO, 'assets/gallery', GALLERY.find((s) => s.id === 'hara')!.file)).png().toFile(copy);
+    const fast = (name: string, ...args: string[]) => {
+      const r = runIn(dir, ['stylize', dog, ...args, '--method', 'fast', '--max-size', '64', '-o', name]);
+      assert.equal(r.status, 0, r.stderr);
+      return rgb(path.join(dir, name));
+    };
+    for (const colors of ['style', 'histogram']) {
+      assert.deepEqual(await fast(`hara-${colors}.png`, 'gallery:hara', '--colors', colors), await fast(`copy-${colors}.png`, copy, '--colors', colors), colors);
+    }
+    assert.notDeepEqual(await fast('hara-h.png', 'gallery:hara', '--colors', 'histogram'), await fast('hara-s.png', 'gallery:hara'));
+    // All white, a mask shows the first style only: the painting's stored vector and a file's stay in their order.
+    const white = path.join(dir, 'white.png');
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ffffff' } }).png().toFile(white);
+    assert.deepEqual(await fast('masked-1.png', 'gallery:hara', stripes, '--mask', white), await fast('hara-alone.png', 'gallery:hara'));
+    assert.deepEqual(await fast('masked-2.png', stripes, 'gallery:hara', '--mask', white), await fast('stripes-alone.png', stripes));
+  });
+
+  it('refuses an empty -o for the sheet, as for stylize', () => {
+    for (const empty of ['', ' ']) {
+      const r = runIn(dir, ['sheet', dog, 'gallery:udnie', '-o', empty, '--size', '64']);
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(r.stderr, 'neural-style: -o is empty; give a file name (.png, .jpg, .webp)\n');
+    }
+  });
+
+  it('lists the gallery to a reader that leaves without a failure: status 0, no stack', async () => {
+    for (const args of [['styles'], ['styles', '--json']]) {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: dir });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const status = await new Promise((resolve) => child.on('close', resolve));
+      assert.equal(status, 0, stderr);
+      assert.doesNotMatch(stderr, /EPIPE|\n\s+at /);
+    }
   });
 
   it('refuses hundreds of styles and a tile size out of range before reading any file', () => {

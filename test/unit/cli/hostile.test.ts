@@ -1,12 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'child_process';
+import {
+  chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync,
+  symlinkSync, utimesSync, writeFileSync,
+} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
+import { FAST_NET_FILES } from '../../../src/engine/fast/fast-nets';
 import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
 
 const CLI = path.resolve(__dirname, '../dist/cli.js');
+const REPO = path.resolve(__dirname, '..');
 const env = { ...process.env, NEURAL_STYLE_WEIGHTS: '' };
 /** Running as root, permissions do not stop this process: the cases that need them run the CLI as nobody. */
 const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
@@ -17,8 +22,9 @@ interface Ran {
   stderr: string;
 }
 
-function run(args: string[], opts: { uid?: number; gid?: number } = {}): Ran {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, ...opts });
+function run(args: string[], opts: { uid?: number; gid?: number } = {}, cli = CLI): Ran {
+  // The timeout turns a CLI that hangs into a failure (status null), even one stuck where SIGTERM cannot stop it.
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env, timeout: 60000, killSignal: 'SIGKILL', ...opts });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -146,6 +152,39 @@ describe('the CLI against hostile input', function () {
       assert.deepEqual(files(folder), ['c.s.stylized.png']);
     });
 
+    it('named by -o as long as a file system takes is written; one byte more, or none, is refused before the work', () => {
+      const longest = path.join(dir, `${'o'.repeat(251)}.png`);
+      const r = run(['stylize', content, style, ...fast(), '-q', '-o', longest]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(existsSync(longest));
+      refused(run(['stylize', content, style, ...fast(), '-o', path.join(dir, `${'o'.repeat(252)}.png`)]), /^neural-style: the file name of -o is 256 bytes long, over the 255 a file system takes; choose a shorter name$/);
+      refused(run(['stylize', content, style, ...fast(), '-o', '']), /^neural-style: -o is empty; give a file name \(\.png, \.jpg, \.webp\) or a folder$/);
+      assert.deepEqual(files(), [path.basename(longest), 'c.png', 's.jpg', 'weights.h5'].sort());
+    });
+
+    it('named by default after a long content name or many styles is shortened to fit, numbered if taken', async () => {
+      const long = path.join(dir, `${'é'.repeat(118)}.png`);
+      await sharp(content).toFile(long);
+      for (let i = 0; i < 2; i++) assert.equal(run(['stylize', long, style, ...fast(), '-q']).status, 0);
+      const styles = Array.from({ length: 20 }, (_, i) => path.join(dir, `a-style-image-with-a-long-name-${i}.jpg`));
+      for (const s of styles) writeFileSync(s, readFileSync(style));
+      const r = run(['stylize', content, ...styles, ...fast(), '-q']);
+      assert.equal(r.status, 0, r.stderr);
+      const results = files().filter((f) => f.includes('.stylized'));
+      assert.equal(results.length, 3, results.join('\n'));
+      assert.ok(results.some((f) => /^é+~\.s\.stylized\.png$/.test(f)));
+      assert.ok(results.some((f) => /^é+~\.s\.stylized-1\.png$/.test(f)));
+      assert.ok(results.some((f) => /^c\.a-style-image-with-a-long-name-0\+.*~\.stylized\.png$/.test(f)));
+      assert.ok(!files().some((f) => f.endsWith('.tmp')));
+    });
+
+    it('refuses --quality for a PNG, which is lossless, and takes it for a JPEG', () => {
+      refused(run(['stylize', content, style, ...fast(), '--quality', '50', '-o', path.join(dir, 'q.png')]), /^neural-style: --quality is not used by PNG output/);
+      refused(run(['stylize', content, style, ...fast(), '--quality', '50']), /^neural-style: --quality is not used by PNG output/);
+      assert.equal(run(['stylize', content, style, ...fast(), '-q', '--quality', '50', '-o', path.join(dir, 'q.jpg')]).status, 0);
+      assert.deepEqual(files().filter((f) => f.startsWith('q.') || f.includes('stylized')), ['q.jpg']);
+    });
+
     it('takes its format from its name, and refuses a name and --format that disagree', () => {
       const jpg = path.join(dir, 'out.JPG');
       assert.equal(run(['stylize', content, style, ...fast(), '-o', jpg]).status, 0);
@@ -183,16 +222,55 @@ describe('the CLI against hostile input', function () {
       assert.ok(!files().some((f) => f.includes('stylized')));
     });
 
-    it('removes temporary files that a killed writer left in the output folder an hour ago, and only those', () => {
-      const old = path.join(dir, '.c.s.stylized.png.0123456789ab.tmp');
-      const fresh = path.join(dir, '.c.s.stylized.png.ba9876543210.tmp');
+    it('removes its own temporary files that a killed writer left in the output folder an hour ago, and no one else\'s', () => {
+      const old = path.join(dir, '.neural-style-0123456789abcdef.tmp');
+      const fresh = path.join(dir, '.neural-style-fedcba9876543210.tmp');
+      const notes = path.join(dir, '.my-notes.txt.0123456789ab.tmp');
       writeFileSync(old, 'partial');
       writeFileSync(fresh, 'being written');
-      const hourAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
-      utimesSync(old, hourAgo, hourAgo);
+      writeFileSync(notes, 'a user\'s file');
+      const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      utimesSync(old, hoursAgo, hoursAgo);
+      utimesSync(notes, hoursAgo, hoursAgo);
       assert.equal(run(['stylize', content, style, ...fast(), '-q']).status, 0);
       assert.ok(!existsSync(old), 'the abandoned one is gone');
       assert.ok(existsSync(fresh), 'a live writer\'s is kept');
+      assert.equal(readFileSync(notes, 'utf8'), 'a user\'s file', 'a file that only looks like one is kept');
+    });
+  });
+
+  describe('a standard output that is closed or full', () => {
+    /** Runs the CLI with its standard output closed by the reader before anything is written to it. */
+    function readerGone(args: string[]): Promise<Ran> {
+      const r = start(args);
+      r.child.stdout!.destroy();
+      return r.done;
+    }
+
+    it('is no failure when the reader leaves: the work is done, status 0, no stack', async () => {
+      const out = path.join(dir, 'out.png');
+      const stylized = await readerGone(['stylize', content, style, ...fast(), '-o', out]);
+      assert.equal(stylized.status, 0, stylized.stderr);
+      assert.doesNotMatch(stylized.stderr, /EPIPE|\n\s+at /);
+      assert.ok(existsSync(out));
+      for (const json of [[], ['--json']]) {
+        const inspected = await readerGone(['inspect', content, '--weights', weights, '--layers', 'block1_conv1,block2_conv1', '--max-size', '32', ...json]);
+        assert.equal(inspected.status, 0, inspected.stderr);
+        assert.doesNotMatch(inspected.stderr, /EPIPE|\n\s+at /);
+      }
+    });
+
+    it('that is full is said in one line; the picture is still written', function () {
+      if (!existsSync('/dev/full')) this.skip();
+      const out = path.join(dir, 'out.png');
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [CLI, 'stylize', content, style, ...fast(), '-q', '-o', out], { env, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        refused({ status: r.status, stdout: '', stderr: r.stderr }, /^neural-style: cannot write to the standard output: the disk is full$/);
+      } finally {
+        closeSync(full);
+      }
+      assert.ok(existsSync(out));
     });
   });
 
@@ -200,11 +278,153 @@ describe('the CLI against hostile input', function () {
     it('name the flag and what was typed', () => {
       refused(run(['stylize', content, style, ...fast(), '--style-weight', 'abc']), /--style-weight must be a number from 0 to \d+, got "abc"/);
       refused(run(['stylize', content, style, ...fast(), '--steps', '0x10']), /--steps must be an integer from 1 to 100000, got "0x10"/);
+      refused(
+        run(['stylize', content, style, style, ...fast(), '--style-blend-weights', 'NaN,1']),
+        /^neural-style: --style-blend-weights has an entry that must be a number from 0 to 1000000, got "NaN" \(in "NaN,1"\)$/,
+      );
+      refused(run(['stylize', content, style, style, ...fast(), '--style-blend-weights', '1,1e999']), /got "1e999" \(in "1,1e999"\)$/);
+      refused(run(['inspect', content, '--weights', weights, '--max-size', '0x40']), /^neural-style: --max-size must be an integer from 16 to 8192, got "0x40"$/);
       refused(run(['stylize', content, style, ...fast(), '--style-blend-weights', '1,2']), /^neural-style: --style-blend-weights has 2 entries but 1 style image was given$/);
       refused(run(['stylize', content, style, ...fast(), '--style-layer-weights', '1']), /--style-layer-weights has 1 entry but --style-layers has 2 layers/);
+      refused(run(['stylize', content, style, ...fast(), '--weights', '']), /^neural-style: --weights is empty; give a weights file \(\.h5\)$/);
+      refused(run(['stylize', content, style, ...fast(), '--preview-dir', ' ']), /^neural-style: --preview-dir is empty; give a folder$/);
+      refused(run(['inspect', content, '--cache-dir', '']), /^neural-style: --cache-dir is empty; give a folder$/);
       const r = run(['stylize', content, style, '--bogus']);
       assert.equal(r.status, 2);
       assert.match(r.stderr, /^neural-style: unknown option '--bogus'/);
+    });
+
+    it('show control characters in names escaped, on the one line of an error and in what a run prints', () => {
+      // A name that would turn the terminal red and break the message in two.
+      const hostile = path.join(dir, 'red\x1b[31m\nline.png');
+      refused(run(['stylize', hostile, style, ...fast()]), /^neural-style: image file not found: .*red\\x1b\[31m\\nline\.png$/);
+      refused(run(['stylize', content, style, ...fast(), '--backend', 'x\x1b[2J']), /^neural-style: option .* argument 'x\\x1b\[2J' is invalid/);
+      const out = path.join(dir, 'out\u202e\r.png');
+      const ran = run(['stylize', content, style, ...fast(), '-o', out]);
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.match(ran.stdout, /^wrote .*out\\u202e\\r\.png: 32x24, /);
+      assert.equal(ran.stdout.split('\n').length, 2, ran.stdout);
+      assert.ok(existsSync(out), 'the file has its real name');
+    });
+
+    it('explain a name that is not UTF-8 instead of calling the file missing', function () {
+      // Node.js decodes arguments as UTF-8, so the shell passes the Latin-1 byte that Node.js cannot give back.
+      if (process.platform !== 'linux') this.skip();
+      writeFileSync(Buffer.from(path.join(dir, 'caf\xe9.png'), 'latin1'), readFileSync(content));
+      const r = spawnSync('/bin/sh', ['-c', `exec "$0" "$1" stylize "$(printf '%s/caf\\351.png' "$2")" "$3" --max-size 32`, process.execPath, CLI, dir, style], {
+        encoding: 'utf8', env, timeout: 60000,
+      });
+      refused(
+        { status: r.status, stdout: r.stdout, stderr: r.stderr },
+        /^neural-style: image file not found: .*caf\ufffd\.png \(\ufffd stands for bytes of the name that are not UTF-8, which this program cannot open; rename the file\)$/,
+      );
+    });
+  });
+
+  describe('inputs (by the shipped fast nets)', () => {
+    const fastMethod = ['--method', 'fast', '--max-size', '64'];
+
+    it('says when only the first frame of an animation or the first page of a TIFF is used', async () => {
+      // Three 64x64 frames: red, green, blue.
+      const strip = Buffer.alloc(64 * 192 * 3);
+      for (let i = 0; i < 64 * 192; i++) strip[i * 3 + Math.floor(i / (64 * 64))] = 255;
+      const frames = () => sharp(strip, { raw: { width: 64, height: 192, channels: 3, pageHeight: 64 } });
+      const [gif, webp, tiff] = [path.join(dir, 'anim.gif'), path.join(dir, 'anim.webp'), path.join(dir, 'pages.tif')];
+      await frames().gif().toFile(gif);
+      await frames().webp().toFile(webp);
+      await frames().tiff().toFile(tiff);
+      const out = path.join(dir, 'out.png');
+      const r = run(['stylize', gif, webp, tiff, ...fastMethod, '-o', out]);
+      assert.equal(r.status, 0, r.stderr);
+      const notes = r.stderr.split('\n').filter((l) => l.startsWith('note: '));
+      assert.deepEqual(notes, [
+        `note: ${gif} is an animation of 3 frames: only its first frame is used`,
+        `note: ${webp} is an animation of 3 frames: only its first frame is used`,
+        `note: ${tiff} has 3 pages: only its first page is used`,
+      ]);
+      assert.equal((await sharp(out).metadata()).width, 64);
+      const still = run(['stylize', content, style, ...fastMethod, '-o', path.join(dir, 'still.png')]);
+      assert.equal(still.status, 0, still.stderr);
+      assert.doesNotMatch(still.stderr, /note: /);
+    });
+
+    it('says that a transparent content written as JPEG is flattened onto white, and keeps it in PNG', async () => {
+      const clear = path.join(dir, 'clear.png');
+      await sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0 } } }).png().toFile(clear);
+      const jpeg = run(['stylize', clear, style, ...fastMethod, '-o', path.join(dir, 'out.jpg')]);
+      assert.equal(jpeg.status, 0, jpeg.stderr);
+      assert.match(jpeg.stderr, /^note: .*clear\.png is transparent, and JPEG cannot be: the picture is flattened onto white \(PNG and WebP keep the transparency\)$/m);
+      const png = run(['stylize', clear, style, ...fastMethod, '-o', path.join(dir, 'out.png')]);
+      assert.equal(png.status, 0, png.stderr);
+      assert.doesNotMatch(png.stderr, /flattened/);
+      assert.equal((await sharp(path.join(dir, 'out.png')).metadata()).hasAlpha, true);
+    });
+
+    it('takes a 12000x12000 photo for a small output, counting the pixels decoded rather than its own', async function () {
+      this.timeout(180000);
+      const photo = path.join(dir, 'photo.jpg');
+      // Grey and without optimised coding: the cheapest 144-megapixel JPEG to make. Decoding it shrinks while loading.
+      await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#808080' } })
+        .toColourspace('b-w').jpeg({ optimiseCoding: false, quality: 50 }).toFile(photo);
+      const out = path.join(dir, 'out.png');
+      const r = run(['stylize', photo, style, '--method', 'fast', '--max-size', '512', '-o', out]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^wrote .*out\.png: 512x512, /);
+
+      // inspect decodes it shrunk as well: its peak memory is that of a small image, not 144 megapixels.
+      const rss = path.join(dir, 'rss.js');
+      writeFileSync(rss, "process.on('exit', () => process.stderr.write(`peak RSS ${process.resourceUsage().maxRSS} kB\\n`));");
+      const inspected = spawnSync(process.execPath, ['-r', rss, CLI, 'inspect', photo, '--weights', weights, '--layers', 'block1_conv1', '--max-size', '64', '--json'], {
+        encoding: 'utf8', env, timeout: 60000,
+      });
+      assert.equal(inspected.status, 0, inspected.stderr);
+      assert.deepEqual(JSON.parse(inspected.stdout)[0].shape, [1, 64, 64, 64]);
+      const peak = Number(/peak RSS (\d+) kB/.exec(inspected.stderr)?.[1]);
+      assert.ok(peak < 600 * 1024, `inspect peaked at ${peak} kB`);
+    });
+
+    it('says when no size makes an image thick enough, and asks for a larger size when one does', async () => {
+      const thin = path.join(dir, 'thin.png');
+      await sharp({ create: { width: 1, height: 5000, channels: 3, background: '#808080' } }).png().toFile(thin);
+      const tooThin = /^neural-style: .*thin\.png is 1x5000 px, too thin for the fast method at any size: it must be at least 5 px on each side, and even at 4096 px on its longer side it is 1x4096; crop it to a less elongated shape$/;
+      refused(run(['stylize', thin, style, '--method', 'fast']), tooThin);
+      refused(run(['stylize', thin, style, ...fast()]), /thin\.png is 1x5000 px, too thin for block2_conv1 at any size: .* even at 4096 px on its longer side it is 1x4096; crop it/);
+      const narrow = path.join(dir, 'narrow.png');
+      await sharp({ create: { width: 8, height: 2000, channels: 3, background: '#808080' } }).png().toFile(narrow);
+      refused(run(['stylize', narrow, style, '--method', 'fast']), /narrow\.png is too small for the fast method: at 2x512 px it must be at least 5 px on each side; choose a larger size$/);
+    });
+
+    it('quiet prints nothing but the result', () => {
+      const r = run(['stylize', content, style, ...fastMethod, '-q', '-o', path.join(dir, 'quiet.png')]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.match(r.stdout, /^wrote .*quiet\.png: /);
+    });
+  });
+
+  describe("fast mode's nets", () => {
+    /** An installation of the built CLI whose transformer net is replaced by `replace`. */
+    function installation(replace: (file: string) => void): string {
+      const root = path.join(dir, 'installed');
+      mkdirSync(path.join(root, 'dist'), { recursive: true });
+      mkdirSync(path.join(root, 'assets', 'fast'), { recursive: true });
+      copyFileSync(CLI, path.join(root, 'dist', 'cli.js'));
+      symlinkSync(realpathSync(path.join(REPO, 'node_modules')), path.join(root, 'node_modules'));
+      const nets = path.join(REPO, 'assets', 'fast');
+      copyFileSync(path.join(nets, FAST_NET_FILES.predictor.file), path.join(root, 'assets', 'fast', FAST_NET_FILES.predictor.file));
+      replace(path.join(root, 'assets', 'fast', FAST_NET_FILES.transformer.file));
+      return path.join(root, 'dist', 'cli.js');
+    }
+
+    it('refuses a net replaced by a named pipe or a device at once, rather than waiting or reading forever', function () {
+      if (process.platform !== 'linux') this.skip();
+      const args = ['stylize', content, style, '--method', 'fast', '--max-size', '32'];
+      const fifo = installation((file) => execFileSync('mkfifo', [file]));
+      refused(run(args, {}, fifo), /^neural-style: cannot read fast mode's net .*style_transfer_f16_384\.tflite: it is a named pipe \(FIFO\), not a file; reinstall Neural Style to restore the nets it ships$/);
+      rmSync(path.join(dir, 'installed'), { recursive: true });
+      const zero = installation((file) => symlinkSync('/dev/zero', file));
+      refused(run(args, {}, zero), /^neural-style: cannot read fast mode's net .*style_transfer_f16_384\.tflite: it is a character device, not a file; reinstall/);
+      assert.ok(!files().some((f) => f.includes('stylized')), 'nothing written');
     });
   });
 });

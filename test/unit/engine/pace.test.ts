@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { PaceMeter } from '../../../src/engine/pace';
-import type { Progress } from '../../../src/engine/report';
+import { PaceMeter } from '../../../src/common/pace';
+import type { Progress } from '../../../src/common/report';
 import { planStages, stageEquivalents } from '../../../src/engine/schedule';
 
 describe('time left', () => {

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Backend, BackendName } from '../../../src/engine/backend';
-import { resolveOptions } from '../../../src/engine/options';
-import type { Progress } from '../../../src/engine/report';
+import type { Backend } from '../../../src/engine/backend';
+import type { BackendName } from '../../../src/common/backends';
+import { resolveOptions } from '../../../src/common/options';
+import type { Progress } from '../../../src/common/report';
 import { stylizeWithOptions } from '../../helpers/stylize-options';
 import { loadBackend } from '../../../src/engine/select-backend';
 import { layersUpTo } from '../../../src/engine/vgg19';

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import type { Backend, Evaluator, FeatureMap, LossProblem } from '../../../src/engine/backend';
 import { Adam } from '../../../src/engine/optim/adam';
 import { planOptimization } from '../../../src/engine/plan';
-import { resolveOptions, type StyleOptions } from '../../../src/engine/options';
-import type { Progress } from '../../../src/engine/report';
+import { resolveOptions, type StyleOptions } from '../../../src/common/options';
+import type { Progress } from '../../../src/common/report';
 import { stylizeWithOptions } from '../../helpers/stylize-options';
 import { createRaster, type Raster } from '../../../src/image/raster';
 

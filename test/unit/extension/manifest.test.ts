@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
-import { STYLE_OPTION_DEFS } from '../../../src/engine/options';
+import { STYLE_OPTION_DEFS } from '../../../src/common/options';
 import { ACTIVATION_EVENTS, capabilities, contributes } from '../../../src/extension/manifest';
 
 /** The checkout's package.json, found from wherever the tests were bundled to. */

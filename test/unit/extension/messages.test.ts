@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { defaultOptions } from '../../../src/engine/options';
+import { defaultOptions } from '../../../src/common/options';
 import { JobState } from '../../../src/extension/job';
 import { fromGrid, fromWebview, fromWorker, toGrid, toWorker, webviewState } from '../../../src/protocol/messages';
 import { ProtocolError, parse } from '../../../src/protocol/fields';
@@ -27,12 +27,27 @@ describe('messages checked on arrival', () => {
     assert.equal(m.type, 'run');
   });
 
+  it('carries a job’s optional mask as named bytes', () => {
+    const m = parse(toWorker, run({ mask: image }), 'message');
+    assert.deepEqual(m.type === 'run' && m.mask, image);
+    assert.throws(() => parse(toWorker, run({ mask: { name: 'm.png' } }), 'message'), refusal(/^message\.mask\.bytes is missing$/));
+  });
+
   it('says which field of which message is wrong', () => {
     assert.throws(() => parse(toWorker, run({ styles: [{ name: 's.png' }] }), 'message'),
       refusal(/^message\.styles\[0\]\.bytes is missing$/));
     assert.throws(() => parse(toWorker, run({ format: 'gif' }), 'message'), refusal(/message\.format must be one of png, jpeg, webp/));
     assert.throws(() => parse(toWorker, { type: 'explode' }, 'message'), refusal(/has an unknown type "explode" \(expected run, cancel\)/));
     assert.throws(() => parse(toWorker, null, 'message'), refusal(/unknown type/));
+    const { method: _, ...withoutMethod } = defaultOptions();
+    assert.throws(() => parse(toWorker, run({ options: withoutMethod }), 'message'), refusal(/^message\.options\.method is missing$/));
+  });
+
+  it('names a value that holds one object many times without writing it out', () => {
+    let shared: unknown = 1;
+    for (let i = 0; i < 200; i++) shared = [shared, shared];
+    assert.throws(() => parse(toWorker, run({ options: { ...defaultOptions(), steps: shared } }), 'message'),
+      refusal(/^message\.options\.steps must be an integer from 1 to 100000, got a list of 2$/));
   });
 
   it('checks the run options against the option table', () => {

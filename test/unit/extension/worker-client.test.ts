@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import * as assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultOptions } from '../../../src/engine/options';
+import { defaultOptions } from '../../../src/common/options';
 import { WorkerClient, WorkerDiedError } from '../../../src/extension/worker-client';
 import type { FromWorker, RunMessage } from '../../../src/protocol/messages';
 import { DOG, KANDINSKY, REAL_WEIGHTS, requireShared } from '../../helpers/shared-data';
@@ -100,6 +100,32 @@ describe('worker process', () => {
     pids.push(c.pid!);
     await assert.rejects(second, died);
     assert.notEqual(pids[0], pids[1]);
+  });
+
+  for (const end of ['exit', 'crash'] as const) {
+    it(`a 50 MB result arrives when the worker ${end === 'exit' ? 'exits' : 'crashes'} right after sending it`, async () => {
+      const c = client(repoFile('out/big-result-worker.js'));
+      const result = await c.run({ ...(await fakeRun()), jobId: end }, () => {});
+      assert.equal(result.type, 'result', lines.join('\n'));
+      if (result.type !== 'result') return;
+      assert.equal(result.result.bytes.length, 50 * 2 ** 20);
+      assert.equal(result.result.bytes[50 * 2 ** 20 - 1], 7);
+      if (end === 'crash') assert.ok(lines.some((l) => /stops on an error nothing caught: Error: crashed right after/.test(l)), lines.join('\n'));
+    });
+  }
+
+  it('a worker that dies of an error says why, not where', async () => {
+    const stack = ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', '----- Native stack trace -----', '',
+      ' 1: 0xb8ced1 node::OOMErrorHandler(char const*, v8::OOMDetails const&) [node]', ' 2: 0xf06460 v8::Utils::ReportOOMFailure() [node]', '',
+      'Node.js v20.20.2'];
+    const c = client(await fakeWorker(`console.log('job x: backend onnx'); ${stack.map((l) => `console.error(${JSON.stringify(l)});`).join(' ')} process.exit(134);`));
+    await assert.rejects(c.run(await fakeRun(), () => {}), (e) => {
+      assert.ok(e instanceof WorkerDiedError, String(e));
+      assert.equal(e.message, `the worker process exited with code 134: ${stack[0]}`);
+      return true;
+    });
+    const killed = client(await fakeWorker(`console.log('job x: backend onnx'); process.kill(process.pid, 'SIGKILL');`));
+    await assert.rejects(killed.run(await fakeRun(), () => {}), (e) => e instanceof WorkerDiedError && e.message === 'the worker process was stopped by SIGKILL');
   });
 
   it('a worker that breaks the protocol is stopped and the job fails', async () => {

@@ -3,10 +3,10 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { withContentColors } from '../../../src/engine/colors';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { FAST_NET_FILES, loadFastNets, type FastNets } from '../../../src/engine/fast/fast-nets';
-import { MIN_CONTENT_SIDE } from '../../../src/engine/fast/limits';
-import { fastRender, fastStylize, fastVectors } from '../../../src/engine/fast/fast-stylize';
+import { MIN_CONTENT_SIDE } from '../../../src/common/fast-limits';
+import { DEFAULT_CONTROLS, fastPicture, fastStylize, fastVectors } from '../../../src/engine/fast/fast-stylize';
 import { reflectPadToMultiple } from '../../../src/engine/fast/reflect-pad';
 import { blendStyleVectors } from '../../../src/engine/fast/style-vectors';
 import { readImage } from '../../../src/image/decode';
@@ -81,14 +81,14 @@ describe('fast mode: the nets against the real TFLite runtime', () => {
   it('renders the content’s own style at strength 0, the style’s at 1, linearly in between', async () => {
     const content = patternRaster(96, 64, 8);
     const style = REFERENCE_STYLES['noise-256-seed6']();
-    const vectors = await fastVectors(nets, content, [style]);
-    assert.deepEqual(vectors.contentVector, await nets.styleVector(content));
-    assert.deepEqual(vectors.styleVector, await nets.styleVector(style));
-    const render = (strength: number) => fastRender(nets, { content, ...vectors, strength });
+    const vectors = await fastVectors(nets, content, [style], 'style');
+    assert.deepEqual(vectors.content, await nets.styleVector(content));
+    assert.deepEqual(vectors.styles, [await nets.styleVector(style)]);
+    const render = (strength: number) => fastPicture(nets, { content, size: content, vectors, controls: { ...DEFAULT_CONTROLS, strength } });
     const [zero, one, half] = [await render(0), await render(1), await render(0.5)];
-    assert.deepEqual(zero.data, (await nets.transfer(content, vectors.contentVector)).data);
-    assert.deepEqual(one.data, (await nets.transfer(content, vectors.styleVector)).data);
-    assert.deepEqual(half.data, (await nets.transfer(content, blendStyleVectors([vectors.styleVector, vectors.contentVector]))).data);
+    assert.deepEqual(zero.data, (await nets.transfer(content, vectors.content)).data);
+    assert.deepEqual(one.data, (await nets.transfer(content, vectors.styles[0])).data);
+    assert.deepEqual(half.data, (await nets.transfer(content, blendStyleVectors([vectors.styles[0], vectors.content]))).data);
     assert.ok(maxAbsDiff(zero.data, one.data) > 0.1, 'the style changes the picture');
     assert.ok(maxAbsDiff(half.data, one.data) > 0.01 && maxAbsDiff(half.data, zero.data) > 0.01);
   });
@@ -97,13 +97,13 @@ describe('fast mode: the nets against the real TFLite runtime', () => {
     const content = patternRaster(64, 80, 9);
     const [first, second] = [REFERENCE_STYLES['pattern-256-seed5'](), REFERENCE_STYLES['noise-256-seed6']()];
     const alone = await fastStylize(nets, { content, styles: [first] });
-    const blended = await fastStylize(nets, { content, styles: [first, second], blendWeights: [1, 0] });
-    assert.deepEqual(blended.styleVector, alone.styleVector);
+    const blended = await fastStylize(nets, { content, styles: [first, second], controls: { blend: [1, 0] } });
+    assert.deepEqual(blended.vectors.styles[0], alone.vectors.styles[0]);
     assert.deepEqual(blended.image.data, alone.image.data);
     const even = await fastStylize(nets, { content, styles: [first, second] });
     assert.ok(maxAbsDiff(even.image.data, alone.image.data) > 0.01, 'the second style shows');
 
-    const colours = await fastStylize(nets, { content, styles: [first], preserveColors: true });
+    const colours = await fastStylize(nets, { content, styles: [first], controls: { colors: 'luminance' } });
     assert.deepEqual(colours.image.data, withContentColors(alone.image, content).data);
   });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { blendStyleVectors, withStrength } from '../../../src/engine/fast/style-vectors';
 
 const a = Float32Array.of(1, -2, 4);

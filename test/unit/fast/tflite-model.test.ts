@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { constantFloats } from '../../../src/engine/fast/dequantize';
 import { FAST_NET_FILES } from '../../../src/engine/fast/fast-nets';
 import { readTfliteModel, type TfliteModel } from '../../../src/engine/fast/tflite-model';

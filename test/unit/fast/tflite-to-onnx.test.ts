@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { permute, tfliteToOnnx } from '../../../src/engine/fast/tflite-to-onnx';
 import { readTfliteModel } from '../../../src/engine/fast/tflite-model';
 import { createSession, loadOnnxRuntime } from '../../../src/engine/onnx/session';

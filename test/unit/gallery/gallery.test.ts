@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'fs';
 import * as path from 'path';
 import { loadFastNets } from '../../../src/engine/fast/fast-nets';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { GALLERY, closestGalleryIds } from '../../../src/gallery/paintings';
 import { checkPainting, galleryDir, sha256Hex } from '../../../src/gallery/read-painting';
 import { STYLE_VECTORS_FILE, type StoredStyleVectors } from '../../../src/pipeline/fast-style-vectors';

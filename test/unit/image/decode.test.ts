@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { crc32 } from 'zlib';
 import sharp from 'sharp';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { readImage, readImageFromBuffer, readJobImages } from '../../../src/image/decode';
 import { fitLongSide } from '../../../src/image/resize';
 import { DOG, requireShared } from '../../helpers/shared-data';
@@ -98,9 +98,11 @@ describe('readImage', () => {
     const frame = (colour: typeof RED) => halves(6, 4, colour).png().toBuffer();
     const file = path.join(dir, 'two-frames.gif');
     await sharp([await frame(RED), await frame(BLUE)], { join: { animated: true } }).gif().toFile(file);
-    const { raster } = await readImage(file);
+    const notices: string[] = [];
+    const { raster } = await readImage(file, { onNotice: (m) => notices.push(m) });
     assert.deepEqual([raster.width, raster.height], [6, 4]);
     assertColour(pixel(raster, 3, 2), RED, 0, 'first frame');
+    assert.deepEqual(notices, [`${file} is an animation of 2 frames: only its first frame is used`]);
   });
 
   it('reads bytes handed over directly (as the extension does)', async () => {
@@ -116,8 +118,22 @@ describe('readImage', () => {
   });
 
   it('refuses a decompression bomb from its header, before decoding', async () => {
-    // The default limit stops it without touching the data.
-    await rejectsAsUserError(readImageFromBuffer(await claimedPng(30000, 30000), 'bomb.png'), 'bomb.png', '900,000,000', '100,000,000');
+    // The default limit stops it without touching the data; decoded shrunk, its own size is bounded too.
+    const bomb = await claimedPng(30000, 30000);
+    await rejectsAsUserError(readImageFromBuffer(bomb, 'bomb.png'), 'bomb.png', '900,000,000', 'over the limit of 100,000,000');
+    await rejectsAsUserError(readImageFromBuffer(bomb, 'bomb.png', { needLongSide: 64 }), 'bomb.png', '900,000,000', 'over the limit of 268,402,689');
+  });
+
+  it('counts the pixels an image is decoded at, not its own, when it is decoded shrunk', async () => {
+    // 144 megapixels in the header, over the 100 of a whole decode; needed at 512 px it is decoded at 1024 px, so
+    // decoding starts (and meets the 1 pixel of data).
+    const photo = await claimedPng(12000, 12000);
+    await rejectsAsUserError(readImageFromBuffer(photo, 'photo.png'), 'photo.png is 12000x12000 = 144,000,000 pixels, over the limit of 100,000,000');
+    await rejectsAsUserError(readImageFromBuffer(photo, 'photo.png', { needLongSide: 512 }), 'photo.png is corrupt or truncated');
+    await rejectsAsUserError(
+      readImageFromBuffer(photo, 'photo.png', { needLongSide: 512, maxPixels: 1000 }),
+      'photo.png would take 1024x1024 = 1,048,576 pixels decoded, over the limit of 1,000',
+    );
   });
 
   it('decodes an image more than 4x larger than needed already shrunk, after orientation', async () => {

@@ -4,7 +4,7 @@ import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { MAX_IMAGE_FILE_BYTES, readImageBytes } from '../../../src/image/input-file';
 import { removeDir, tempDir } from './images';
 
@@ -45,7 +45,7 @@ describe('readImageBytes', () => {
     // Sparse: no disk is used, and the refusal must come before any byte is read.
     await fs.writeFile(file, '');
     await fs.truncate(file, MAX_IMAGE_FILE_BYTES + 1);
-    await refuses(file, 'larger than 256 MiB, the limit for an image file');
+    await refuses(file, 'larger than 256 MiB, the limit for image files');
     await fs.rm(file);
   });
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRaster, type Raster } from '../../../src/image/raster';
-import { fitLongSide, resizeBilinear } from '../../../src/image/resize';
+import { fitLongSide, resample, resizeBilinear, shrinkArea } from '../../../src/image/resize';
 
 /** A raster from one plane of values: R = v, G = v / 2, B = 1 - v, so a channel mix-up shows. */
 function fromPlane(width: number, height: number, plane: readonly number[]): Raster {
@@ -85,5 +85,30 @@ describe('fitLongSide (the tutorial image size)', () => {
 
   it('keeps at least one pixel on a very thin image', () => {
     assert.deepEqual(fitLongSide(1, 5000, 512), { height: 1, width: 512 });
+  });
+});
+
+describe('shrinkArea (area averaging) and resample', () => {
+  it('averages whole blocks at whole factors, and covered parts in proportion at others', () => {
+    assertPlane(shrinkArea(fromPlane(4, 2, [0, 0.2, 0.4, 0.6, 1, 0.8, 0.6, 0.4]), 2, 1), [0.5, 0.5]);
+    // 3 -> 2: each output covers 1.5 inputs, the middle one shared half and half.
+    assertPlane(shrinkArea(fromPlane(3, 1, [0, 0.6, 0.9]), 2, 1), [0.2, 0.8]);
+  });
+
+  it('keeps the mean of an image, where bilinear at a factor of 4 samples a quarter of the pixels', () => {
+    // Bilinear's taps from 8 to 2 read columns 1, 2, 5 and 6 only: here all 0, where the mean is 0.5.
+    const plane = Array.from({ length: 64 }, (_, i) => [1, 0, 0, 1, 1, 0, 0, 1][i % 8]);
+    const mean = (r: Raster) => r.data.reduce((s, v, i) => (i % 3 === 0 ? s + v : s), 0) / (r.width * r.height);
+    const whole = fromPlane(8, 8, plane);
+    assert.ok(Math.abs(mean(shrinkArea(whole, 2, 2)) - mean(whole)) < 1e-6);
+    assert.ok(Math.abs(mean(resizeBilinear(whole, 2, 2)) - mean(whole)) > 0.01, 'the bilinear taps miss pixels');
+  });
+
+  it('resample shrinks by area, enlarges bilinearly, and returns an image already at the size as it is', () => {
+    const r = fromPlane(4, 2, [0, 0.2, 0.4, 0.6, 1, 0.8, 0.6, 0.4]);
+    assert.deepEqual(resample(r, { width: 2, height: 1 }).data, shrinkArea(r, 2, 1).data);
+    assert.deepEqual(resample(r, { width: 8, height: 4 }).data, resizeBilinear(r, 8, 4).data);
+    assert.equal(resample(r, { width: 4, height: 2 }), r);
+    assert.throws(() => shrinkArea(r, 8, 1), /cannot shrink 4x2 to 8x1/);
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Backend } from '../../../src/engine/backend';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { createOnnxBackend } from '../../../src/engine/onnx/backend';
 import { featureSize } from '../../../src/engine/vgg19';
 import { randomVggWeights } from '../../helpers/random-vgg-weights';

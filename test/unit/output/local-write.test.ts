@@ -69,6 +69,29 @@ describe('writing an output on the local disk', () => {
     await assertOnly('taken');
   });
 
+  it('writes a name as long as a file system takes, through a temporary file of its own length', async () => {
+    const file = path.join(dir, `${'n'.repeat(251)}.png`);
+    assert.equal(await writeImageFile(file, Buffer.from('long')), file);
+    assert.equal(await fs.readFile(file, 'utf8'), 'long');
+    await assertOnly(path.basename(file));
+  });
+
+  it('removes only its own temporary files, and only those abandoned an hour ago', async () => {
+    const names = {
+      abandoned: '.neural-style-0123456789abcdef.tmp',
+      live: '.neural-style-fedcba9876543210.tmp',
+      notes: '.my-notes.txt.0123456789ab.tmp',
+      similar: '.neural-style-notes.tmp',
+    };
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    for (const [what, name] of Object.entries(names)) {
+      await fs.writeFile(path.join(dir, name), what);
+      if (what !== 'live') await fs.utimes(path.join(dir, name), twoHoursAgo, twoHoursAgo);
+    }
+    await writeImageFile(path.join(dir, 'out.png'), Buffer.from('x'));
+    await assertOnly('out.png', names.live, names.notes, names.similar);
+  });
+
   describe('on a file system without hard links', () => {
     const link = fs.link;
     beforeEach(() => {

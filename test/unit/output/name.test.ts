@@ -2,9 +2,9 @@ import { promises as fs } from 'fs';
 import * as assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError } from '../../../src/engine/errors';
-import { formatOfName } from '../../../src/output/formats';
-import { namePatternProblem, outputFileName, outputFolder } from '../../../src/output/name';
+import { UserError } from '../../../src/common/errors';
+import { formatOfName } from '../../../src/common/formats';
+import { NAME_MAX_BYTES, namePatternProblem, outputFileName, outputFolder } from '../../../src/output/name';
 import { TargetExistsError, freePath, writeOutput, type OutputFs } from '../../../src/output/write';
 
 const PATTERN = '${name}.${style}.stylized.${ext}';
@@ -39,6 +39,53 @@ describe('output names', () => {
     assert.match(namePatternProblem('../${name}.${ext}') ?? '', /without folders/);
     assert.throws(() => outputFileName('${name}', '...png', ['s.png'], 'png'), (e) => e instanceof UserError && /gives "\.\."/.test(e.message));
     assert.equal(outputFileName('${name}', '...x.png', ['s.png'], 'png'), '...x');
+  });
+
+  describe('too long for a file system', () => {
+    const bytes = (s: string) => Buffer.byteLength(s);
+    /** Fits with room for a -99999 a taken name may get. */
+    const fits = (name: string) => assert.ok(bytes(name.replace(/(\.[a-z]+)$/, '-99999$1')) <= NAME_MAX_BYTES, `${bytes(name)} bytes: ${name}`);
+
+    it('a long content name is cut at its end, marked ~, keeping the style and the .stylized.png end', () => {
+      const name = outputFileName(PATTERN, `/w/${'c'.repeat(240)}.jpg`, ['/w/kandinsky.jpg'], 'png');
+      fits(name);
+      assert.match(name, /^c+~\.kandinsky\.stylized\.png$/);
+    });
+
+    it('many styles are cut, keeping the content name', () => {
+      const styles = Array.from({ length: 30 }, (_, i) => `/w/style-number-${i}.jpg`);
+      const name = outputFileName(PATTERN, '/w/dog.jpg', styles, 'webp');
+      fits(name);
+      assert.match(name, /^dog\.style-number-0\+style-number-1\+.*~\.stylized\.webp$/);
+    });
+
+    it('both long: the longer loses characters first, so that both keep some', () => {
+      const name = outputFileName(PATTERN, `${'c'.repeat(200)}.jpg`, [`${'s'.repeat(200)}.jpg`], 'png');
+      fits(name);
+      const [content, style] = name.split('.');
+      assert.ok(Math.abs(content.length - style.length) <= 1, name);
+    });
+
+    it('never cuts inside a character, even one of several code points', () => {
+      const family = '👨‍👩‍👧';
+      const name = outputFileName(PATTERN, `${family.repeat(30)}.png`, [`${'é'.repeat(100)}.png`], 'png');
+      fits(name);
+      const [content, style] = name.split('.');
+      assert.match(content, new RegExp(`^(${family})+~$`, 'u'));
+      assert.match(style, /^é+~$/);
+    });
+
+    it('a name that fits is kept whole', () => {
+      const content = `${'c'.repeat(200)}.jpg`;
+      assert.equal(outputFileName(PATTERN, content, ['s.jpg'], 'png'), `${'c'.repeat(200)}.s.stylized.png`);
+    });
+
+    it('a pattern whose own text is too long is refused, as a setting and when used', () => {
+      const long = `${'x'.repeat(250)}-\${name}.\${ext}`;
+      assert.match(namePatternProblem(long) ?? '', /must give names of at most 249 bytes/);
+      assert.equal(namePatternProblem(`${'x'.repeat(200)}-\${name}.\${ext}`), undefined);
+      assert.throws(() => outputFileName(long, 'dog.jpg', ['s.jpg'], 'png'), (e) => e instanceof UserError && /at most 249 bytes/.test(e.message));
+    });
   });
 
   it('a name\'s extension gives its format, in any letter case', () => {
@@ -105,6 +152,14 @@ describe('writing the output', () => {
     });
     assert.equal(await writeOutput(racing, target, Buffer.from('new')), path.join(dir, 'dog-1.png'));
     assert.equal(await fs.readFile(target, 'utf8'), 'other writer');
+  });
+
+  it('saves the result of a content image with a long name, shortened, numbered when taken', async () => {
+    const target = path.join(dir, outputFileName(PATTERN, `/w/${'ü'.repeat(120)}.jpg`, ['/w/kandinsky.jpg'], 'png'));
+    assert.equal(await writeOutput(localFs(), target, Buffer.from('one')), target);
+    const second = await writeOutput(localFs(), target, Buffer.from('two'));
+    assert.match(path.basename(second), /^ü+~\.kandinsky\.stylized-1\.png$/);
+    assert.deepEqual((await fs.readdir(dir)).sort(), [path.basename(second), path.basename(target)].sort());
   });
 
   it('a failed write leaves no temporary file', async () => {

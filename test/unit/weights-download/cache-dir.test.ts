@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { makeCacheDir, platformCacheDir, weightsCacheDir } from '../../../src/engine/weights/cache-dir';
 import { makeTempDir } from './fixture';
 

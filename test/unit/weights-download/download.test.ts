@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import type { DownloadProgress } from '../../../src/engine/weights/download';
 import { resolveWeightsFile } from '../../../src/engine/weights/locate';
 import { CHECKED_SUFFIX } from '../../../src/engine/weights/verified-copy';

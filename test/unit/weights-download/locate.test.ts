@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { UserError } from '../../../src/engine/errors';
+import { UserError } from '../../../src/common/errors';
 import { localWeightsFile, resolveWeightsFile } from '../../../src/engine/weights/locate';
 import { CHECKED_SUFFIX, rememberVerified } from '../../../src/engine/weights/verified-copy';
 import {

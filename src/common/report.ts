@@ -1,4 +1,12 @@
-import type { BackendName, Losses } from './backend';
+import type { BackendName } from './backends';
+
+/** The loss of an image (or tile) at one step: the total and its style, content and total-variation terms. */
+export interface Losses {
+  readonly total: number;
+  readonly style: number;
+  readonly content: number;
+  readonly tv: number;
+}
 
 /** Where an optimisation is, after each of its steps. */
 export interface Progress {
@@ -48,4 +56,6 @@ export interface RunReport {
 export interface ImagesResult extends RunReport {
   readonly bytes: Uint8Array;
   readonly backend: BackendName;
+  /** The mask the picture was made with, as it was used (at the picture's size), as a greyscale PNG. */
+  readonly mask?: Uint8Array;
 }

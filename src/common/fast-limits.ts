@@ -17,3 +17,18 @@ export const MIN_CONTENT_SIDE = 5;
  * statistics, so tiles would not match at their seams).
  */
 export const FAST_MAX_SIDE = 4096;
+
+/**
+ * The longer side the transformer paints at for a picture whose longer side is `side`, at stroke size `styleScale`.
+ * Its strokes have a fixed size in the pixels it paints, so painting smaller and enlarging the picture makes them
+ * larger (and softer), painting larger and shrinking it makes them smaller.
+ */
+export function paintLongSide(side: number, styleScale: number): number {
+  return Math.max(1, Math.round(side / styleScale));
+}
+
+/**
+ * The most pixels fast mode makes, since its memory grows with them: a whole job at 4096x3072 peaks at 3.0 GB, at
+ * 4096x4096 at 5.7 GB (README, "Fast mode"), too much beside an editor on a machine of 16-24 GB.
+ */
+export const FAST_MAX_PIXELS = 4096 * 3072;

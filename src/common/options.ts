@@ -1,5 +1,7 @@
-import { BACKEND_NAMES } from './backend';
-import { LAYER_NAMES } from './vgg19';
+import { BACKEND_NAMES } from './backends';
+import { shownValue } from './errors';
+import { FAST_MAX_SIDE, paintLongSide } from './fast-limits';
+import { LAYER_NAMES } from './vgg19-layers';
 
 /**
  * Every user-facing option of a run, described once. The same table gives the VS Code settings schema
@@ -16,8 +18,15 @@ export type OptionSpec =
 export const METHODS = ['optimize', 'fast'] as const;
 export type Method = (typeof METHODS)[number];
 
-/** `for`: the one method that uses the option; without it, both do. */
-export type OptionDef = OptionSpec & { readonly description: string; readonly for?: Method };
+/**
+ * `for`: the one method that uses the option; without it, both do. `deprecated`: what to use instead of an option
+ * kept so that old settings and scripts still work (resolveOptions maps it to its successor).
+ */
+export type OptionDef = OptionSpec & { readonly description: string; readonly for?: Method; readonly deprecated?: string };
+
+/** Whose colours a picture has: the style's, or the content's by luminance transfer or by colour matching. */
+export const COLOR_MODES = ['style', 'luminance', 'histogram'] as const;
+export type ColorMode = (typeof COLOR_MODES)[number];
 
 export const PRESETS = ['quick', 'balanced', 'best', 'tutorial'] as const;
 export type PresetName = (typeof PRESETS)[number];
@@ -114,16 +123,27 @@ export const STYLE_OPTION_DEFS = {
     description: 'Seed of the random numbers (noise start); the same seed and options give the same picture.',
   },
   styleScale: {
-    for: 'optimize', kind: 'number', min: 0.1, max: 4, default: 1,
-    description: 'Size of the style image relative to the output; smaller gives finer brush strokes.',
+    kind: 'number', min: 0.1, max: 4, default: 1,
+    description:
+      'Stroke size: larger gives larger brush strokes. The optimisation measures the style image at this size ' +
+      'relative to the output; the fast method paints at the output size divided by it and resizes the picture to ' +
+      'the output (so above 1 the picture is softer, and below 1 it takes longer: 0.5 paints four times the pixels).',
   },
   styleBlendWeights: {
     kind: 'numbers', min: 0, max: 1e6, default: [],
     description: 'With several style images, their relative weights, in order; empty means all equal.',
   },
+  colors: {
+    kind: 'enum', values: COLOR_MODES, default: 'style',
+    description:
+      'Whose colours the picture has: "style", the style\'s; "luminance", the content\'s, by transferring the ' +
+      'style\'s light and dark only and putting the content\'s colours back (Gatys et al. 2016); "histogram", the ' +
+      'content\'s, by recolouring the style image first so that its colours\' mean and covariance are the content\'s ' +
+      '(Gatys et al. 2017), which keeps the style\'s own contrast of colours.',
+  },
   preserveColors: {
-    kind: 'boolean', default: false,
-    description: 'Transfer the style\'s luminance only and keep the content\'s colours.',
+    kind: 'boolean', default: false, deprecated: 'Use colors "luminance" instead.',
+    description: 'The former name of colors "luminance": true is the same as colors "luminance".',
   },
   previewInterval: {
     for: 'optimize', kind: 'number', min: 0.5, max: 600, default: 2,
@@ -177,7 +197,10 @@ export function defaultOptions(): StyleOptions {
  */
 export function resolveOptions(explicit: Partial<StyleOptions>): StyleOptions {
   const preset = (explicit.preset ?? STYLE_OPTION_DEFS.preset.default) as PresetName;
-  return { ...defaultOptions(), ...PRESET_VALUES[preset], ...explicit, preset };
+  const o = { ...defaultOptions(), ...PRESET_VALUES[preset], ...explicit, preset };
+  // The one place the deprecated spelling is read: everything after reads `colors` alone.
+  if (explicit.colors === undefined && o.preserveColors) o.colors = 'luminance';
+  return o;
 }
 
 /**
@@ -219,7 +242,7 @@ function numberProblem(value: unknown, min: number, max: number, integer: boolea
 function show(v: unknown): string {
   if (typeof v === 'string') return `"${v}"`;
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  return JSON.stringify(v) ?? String(v);
+  return shownValue(v);
 }
 
 /** Of the options given (`keys`), those that `method` does not use: a run must not take them as if they did something. */
@@ -230,11 +253,19 @@ export function unusedOptions(method: Method, keys: readonly StyleOptionKey[]): 
   });
 }
 
+/** How messages spell an option, the way its user set it: a setting (`neuralStyle.maxSize`) or a flag (`--max-size`). */
+export type OptionName = (key: StyleOptionKey) => string;
+
+/** The prefix of every VS Code setting: the options are settings under it. */
+export const SETTINGS_SECTION = 'neuralStyle';
+
+export const settingName: OptionName = (key) => `${SETTINGS_SECTION}.${key}`;
+
 /**
- * Checks that go across options (each one alone being valid). `name` spells an option the way its user set it: a
- * setting (`neuralStyle.styleLayerWeights`) or a flag (`--style-layer-weights`).
+ * Checks that go across options (each one alone being valid). `name` spells an option as its user set it; `mask`
+ * names the job's mask, if it has one (`--mask regions.png`).
  */
-export function crossOptionProblems(o: StyleOptions, styleCount: number, name: (key: StyleOptionKey) => string): string[] {
+export function crossOptionProblems(o: StyleOptions, styleCount: number, name: OptionName, mask?: string): string[] {
   const problems: string[] = [];
   const entries = (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'}`;
   if (o.styleLayerWeights.length > 0 && o.styleLayerWeights.length !== o.styleLayers.length) {
@@ -252,5 +283,31 @@ export function crossOptionProblems(o: StyleOptions, styleCount: number, name: (
   if (o.styleLayers.length === 0 && o.contentLayers.length === 0) {
     problems.push(`${name('styleLayers')} and ${name('contentLayers')} are both empty`);
   }
+  if (o.preserveColors && o.colors !== 'luminance') {
+    problems.push(`${name('preserveColors')} is the former name of ${name('colors')} "luminance" and disagrees with ${name('colors')} "${o.colors}"; leave it out`);
+  }
+  const paintSide = paintLongSide(o.maxSize, o.styleScale);
+  if (o.method === 'fast' && o.maxSize <= FAST_MAX_SIDE && paintSide > FAST_MAX_SIDE) {
+    problems.push(
+      `${name('styleScale')} ${o.styleScale} has the fast method paint at ${paintSide} px (${name('maxSize')} ${o.maxSize} / ` +
+        `${o.styleScale}), over its ${FAST_MAX_SIDE}; choose a style scale of at least ${Math.ceil((o.maxSize / FAST_MAX_SIDE) * 1000) / 1000}`,
+    );
+  }
+  if (mask !== undefined) problems.push(...maskProblems(o, styleCount, name, mask));
   return problems;
+}
+
+/**
+ * A mask places one style (white) over the content (black), or two: white the first, black the second. Its regions
+ * take the styles whole, so blend weights have nothing to blend; the optimisation paints one style only.
+ */
+function maskProblems(o: StyleOptions, styleCount: number, name: (key: StyleOptionKey) => string, mask: string): string[] {
+  if (styleCount > 2) return [`${mask} places one or two styles (white the first, black the second), but ${styleCount} were given`];
+  if (styleCount === 2 && o.method === 'optimize') {
+    return [`${mask} with two styles needs ${name('method')} fast: the optimisation applies a mask to one style`];
+  }
+  if (styleCount === 2 && o.styleBlendWeights.length > 0) {
+    return [`${name('styleBlendWeights')} is not used with ${mask}: white takes the first style, black the second; leave it out`];
+  }
+  return [];
 }

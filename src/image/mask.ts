@@ -1,0 +1,52 @@
+import { createRaster, type Raster } from './raster';
+import { resample } from './resize';
+
+/**
+ * Where a picture is styled: one value per pixel (row-major), 1 (white) where the style shows, 0 (black) where it
+ * does not, greys in between for a soft edge. With two styles, white is the first and black the second.
+ */
+export interface Mask {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Float32Array;
+}
+
+/** `white` where the mask is 1, `black` where it is 0, linearly in between (all three of one size). */
+export function composite(white: Raster, black: Raster, mask: Mask): Raster {
+  const { width, height } = mask;
+  for (const r of [white, black]) {
+    if (r.width !== width || r.height !== height) throw new Error(`a ${r.width}x${r.height} picture under a ${width}x${height} mask`);
+  }
+  const out = createRaster(width, height);
+  for (let p = 0, i = 0; p < mask.data.length; p++, i += 3) {
+    const m = mask.data[p];
+    for (let c = 0; c < 3; c++) out.data[i + c] = black.data[i + c] + m * (white.data[i + c] - black.data[i + c]);
+  }
+  return out;
+}
+
+/** Below half an 8-bit level, a mask value is black; above 1 minus that, white. */
+const LEVEL = 0.5 / 255;
+
+/** 'black' or 'white' when the whole mask is that (one region only), else undefined. */
+export function uniformMask(mask: Mask): 'black' | 'white' | undefined {
+  let [min, max] = [Infinity, -Infinity];
+  for (const v of mask.data) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (max < LEVEL) return 'black';
+  if (min > 1 - LEVEL) return 'white';
+  return undefined;
+}
+
+/** `mask` at another size: averaged over the area each pixel covers when it shrinks, bilinear otherwise. */
+export function resizeMask(mask: Mask, width: number, height: number): Mask {
+  if (mask.width === width && mask.height === height) return mask;
+  const grey = createRaster(mask.width, mask.height);
+  for (let p = 0; p < mask.data.length; p++) grey.data[3 * p] = grey.data[3 * p + 1] = grey.data[3 * p + 2] = mask.data[p];
+  const resized = resample(grey, { width, height });
+  const data = new Float32Array(width * height);
+  for (let p = 0; p < data.length; p++) data[p] = resized.data[3 * p];
+  return { width, height, data };
+}

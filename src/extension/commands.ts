@@ -5,6 +5,7 @@ import type { JobService, StartResult } from './jobs';
 import { COMMANDS, IMAGE_PREVIEW_VIEW_TYPE } from './manifest';
 import { IMAGE_EXTENSIONS, isImagePath } from './image-files';
 import type { RecentStyles } from './recent-styles';
+import type { StyleGrids } from './style-grid';
 import { pickImages } from './style-picker';
 import type { WeightsProvider } from './weights';
 
@@ -41,6 +42,7 @@ export function registerCommands(
   recent: RecentStyles,
   weights: WeightsProvider,
   log: vscode.LogOutputChannel,
+  grids: StyleGrids,
 ): void {
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
@@ -57,9 +59,11 @@ export function registerCommands(
       placeholder: 'Choose the style image (type to filter)',
       many: false,
       recent: recent.list(),
+      gallery: jobs.gallery,
     }));
     if (!styles) return undefined;
-    await recent.remember(styles.map((u) => u.toString()));
+    // The gallery has its own place in the picker.
+    await recent.remember(styles.filter((u) => !jobs.gallery.styleAt(u)).map((u) => u.toString()));
     return jobs.start(contents, styles, method);
   };
   register(COMMANDS.stylizeWith, stylizeWith());
@@ -78,6 +82,13 @@ export function registerCommands(
     if (!contents) return undefined;
     await recent.remember(styles.map((u) => u.toString()));
     return jobs.start(contents, styles);
+  });
+
+  /** Try All Styles: a grid of each image in every style of the gallery and the workspace's own style images. */
+  register(COMMANDS.tryAllStyles, async (uri, uris) => {
+    const contents = await targetImages(uri, uris, 'Choose the image to try every style on');
+    const results = await Promise.all((contents ?? []).map((c) => grids.show(c)));
+    return results[0];
   });
 
   register(COMMANDS.cancel, async (jobId) => {

@@ -5,11 +5,12 @@ import { errorMessage } from '../common/errors';
 import type { Method, StyleOptions } from '../common/options';
 import { outputFileName } from '../output/name';
 import { parse } from '../protocol/fields';
-import { webviewState, type EditableOptions, type JobRecord } from '../protocol/messages';
+import { webviewState, type EditableOptions, type JobRecord, type Resource } from '../protocol/messages';
 import { concludeJob } from './conclude-job';
 import { Job, JobState } from './job';
 import { JobQueue } from './job-queue';
-import { BUSY_CONTEXT } from './manifest';
+import { GalleryFiles } from './gallery-files';
+import { BUSY_CONTEXT, COMMANDS } from './manifest';
 import { JobPanel, type PanelActions } from './panel';
 import { RestrictedModeNotice } from './restricted-mode';
 import { Restyler } from './restyle';
@@ -36,7 +37,8 @@ export class JobService implements vscode.Disposable {
   readonly queue: JobQueue<Job>;
   private readonly jobs = new Map<string, JobState>();
   private readonly panels = new Map<string, JobPanel>();
-  private readonly worker: WorkerClient;
+  readonly worker: WorkerClient;
+  readonly gallery: GalleryFiles;
   private readonly actions: PanelActions;
   private readonly restricted = new RestrictedModeNotice();
   private readonly restyler: Restyler;
@@ -46,6 +48,7 @@ export class JobService implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     weights: WeightsProvider,
   ) {
+    this.gallery = new GalleryFiles(context.extensionUri);
     this.worker = new WorkerClient({
       script: context.asAbsolutePath(path.join('dist', 'worker.js')),
       idleMs: WORKER_IDLE_MS,
@@ -54,7 +57,7 @@ export class JobService implements vscode.Disposable {
     });
     this.restyler = new Restyler(this.worker, log);
     this.queue = new JobQueue(
-      async (job, signal) => concludeJob(job, await runJob(job, { worker: this.worker, weights, cancel: () => this.cancel(job.id) }, signal), log),
+      async (job, signal) => concludeJob(job, await runJob(job, { worker: this.worker, weights, gallery: this.gallery, cancel: () => this.cancel(job.id) }, signal), log),
       (e) => log.error(`a job ended with an unexpected error: ${(e as Error)?.stack ?? e}`),
     );
     this.queue.onDidChange(() => {
@@ -68,6 +71,7 @@ export class JobService implements vscode.Disposable {
       reveal: revealResult,
       runAgain: (job, options) => this.runAgain(job, options),
       restyle: (job, strength) => job instanceof Job && this.restyler.request(job, strength),
+      tryAllStyles: (job) => void vscode.commands.executeCommand(COMMANDS.tryAllStyles, vscode.Uri.parse(job.content.uri)),
       ahead: (job) => this.queue.ahead(job.id),
       closed: (job) => void this.panelClosed(job),
       log: (message) => log.warn(message),
@@ -80,10 +84,12 @@ export class JobService implements vscode.Disposable {
   }
 
   /**
-   * One job per content image, all with the same style images, each with the settings of its folder as they
-   * are now. A bad setting starts none of them and says which key is wrong and what it must be.
+   * One job per content image, all with the same style images (files, or the gallery's paintings), each with the
+   * settings of its folder as they are now. A bad setting starts none of them and says which key is wrong and what
+   * it must be.
    */
-  start(contents: readonly vscode.Uri[], styles: readonly vscode.Uri[], method?: Method): StartResult {
+  start(contents: readonly vscode.Uri[], styleUris: readonly vscode.Uri[], method?: Method): StartResult {
+    const styles = styleUris.map((s) => this.gallery.resource(s));
     const jobs: Job[] = [];
     const ignored: string[] = [];
     for (const content of contents) {
@@ -93,7 +99,7 @@ export class JobService implements vscode.Disposable {
       const naming = outputNameProblem(reading.value.output, content, styles);
       if (naming) return this.refuse([naming]);
       ignored.push(...reading.ignored);
-      const job = new Job(randomUUID(), resourceOf(content), styles.map(resourceOf), reading.value.options, reading.value);
+      const job = new Job(randomUUID(), resourceOf(content), styles, reading.value.options, reading.value);
       if (reading.unused.length > 0) job.note = job.message = `The ${job.options.method} method does not use your ${reading.unused.join(', ')}.`;
       jobs.push(job);
     }
@@ -224,9 +230,9 @@ export class JobService implements vscode.Disposable {
 }
 
 /** Why the result of `content` could not be named as the settings say (before minutes of work, not after). */
-function outputNameProblem(output: OutputSettings, content: vscode.Uri, styles: readonly vscode.Uri[]): string | undefined {
+function outputNameProblem(output: OutputSettings, content: vscode.Uri, styles: readonly Resource[]): string | undefined {
   try {
-    outputFileName(output.namePattern, content.path, styles.map((s) => s.path), output.format);
+    outputFileName(output.namePattern, content.path, styles.map((s) => s.name), output.format);
     return undefined;
   } catch (e) {
     return `${SECTION}.output.namePattern: ${errorMessage(e)}`;

@@ -17,6 +17,8 @@ export interface PanelActions {
   reveal(job: JobState): void;
   runAgain(job: JobState, options: EditableOptions): void;
   restyle(job: JobState, strength: number): void;
+  /** The job's content in every style (the style grid). */
+  tryAllStyles(job: JobState): void;
   /** Jobs ahead of this one in the queue. */
   ahead(job: JobState): number | undefined;
   closed(job: JobState): void;
@@ -110,6 +112,9 @@ export class JobPanel {
         break;
       case 'restyle':
         this.actions.restyle(this.job, m.strength);
+        break;
+      case 'tryAllStyles':
+        this.actions.tryAllStyles(this.job);
         break;
     }
   }

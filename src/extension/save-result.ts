@@ -4,6 +4,7 @@ import { errorMessage } from '../common/errors';
 import { outputFileName, outputFolder } from '../output/name';
 import { writeOutput } from '../output/write';
 import type { Job } from './job';
+import type { OutputSettings } from './settings';
 import { workspaceFs } from './workspace-fs';
 
 export function resourceOf(uri: vscode.Uri): { name: string; uri: string } {
@@ -11,18 +12,30 @@ export function resourceOf(uri: vscode.Uri): { name: string; uri: string } {
 }
 
 /**
- * Writes a job's unsaved image where its settings say (beside the content by default), under the next free name,
- * and offers to open it; a failure is shown and logged, and the image stays unsaved.
+ * Writes `bytes`, the result of `content` in the styles named, where the output settings put it (beside the content
+ * by default), under the next free name; resolves with where it went.
+ */
+export async function writeResult(content: vscode.Uri, styleNames: readonly string[], output: OutputSettings, bytes: Uint8Array): Promise<vscode.Uri> {
+  const desired = path.posix.join(
+    outputFolder(content.path, output.folder),
+    outputFileName(output.namePattern, path.posix.basename(content.path), styleNames, output.format),
+  );
+  try {
+    return content.with({ path: await writeOutput(workspaceFs(content), desired, bytes) });
+  } catch (e) {
+    throw new Error(`Could not write ${desired}: ${errorMessage(e)}`);
+  }
+}
+
+/**
+ * Writes a job's unsaved image (see writeResult) and offers to open it; a failure is shown and logged, and the
+ * image stays unsaved.
  */
 export async function saveResult(job: Job, log: vscode.LogOutputChannel): Promise<void> {
   const bytes = job.unsaved;
   if (!bytes) return;
-  const content = vscode.Uri.parse(job.content.uri);
-  const { format, namePattern, folder } = job.settings.output;
-  let desired = outputFolder(content.path, folder);
   try {
-    desired = path.posix.join(desired, outputFileName(namePattern, job.content.name, job.styles.map((s) => s.name), format));
-    const written = content.with({ path: await writeOutput(workspaceFs(content), desired, bytes) });
+    const written = await writeResult(vscode.Uri.parse(job.content.uri), job.styles.map((s) => s.name), job.settings.output, bytes);
     job.result = resourceOf(written);
     job.unsaved = undefined;
     log.info(`${job.title}: saved ${written.toString(true)}`);
@@ -32,7 +45,7 @@ export async function saveResult(job: Job, log: vscode.LogOutputChannel): Promis
       if (choice === 'Reveal in Explorer') revealResult(job);
     });
   } catch (e) {
-    const message = `Could not write ${desired}: ${errorMessage(e)}`;
+    const message = errorMessage(e);
     log.error(message);
     job.setStatus(job.status, message);
     void vscode.window.showErrorMessage(`Neural Style: ${message}`);

@@ -1,22 +1,20 @@
 import type { Backend } from '../engine/backend';
 import type { BackendName } from '../common/backends';
-import { errorMessage, printable, UserError } from '../common/errors';
-import { composite, resizeMask, uniformMask, type Mask } from '../image/mask';
-import { crossOptionProblems, settingName, type OptionName, type StyleOptions } from '../common/options';
-import { fastStylize } from '../engine/fast/fast-stylize';
-import { planBackend, planInputs, planOptimization, planRun, type FastPlan, type OptimizePlan } from '../engine/plan';
-import type { ImagesResult, Progress, RunReport } from '../common/report';
+import { errorMessage, UserError } from '../common/errors';
+import { composite, resizeMask, type Mask } from '../image/mask';
+import type { OptionName, StyleOptions } from '../common/options';
+import { planBackend, planOptimization, type OptimizePlan } from '../engine/plan';
+import type { ImagesResult, Progress } from '../common/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
-import { resizeAlpha } from '../image/alpha';
-import { readJobImages, type DecodedImage } from '../image/decode';
-import { encodeImage, encodePreview } from '../image/encode';
-import { encodeMask, readMask } from '../image/mask-image';
+import type { DecodedImage } from '../image/decode';
+import { encodePreview } from '../image/encode';
 import type { OutputFormat } from '../common/formats';
-import type { Raster } from '../image/raster';
 import { atSize } from '../image/resize';
-import { loadEngine, loadFastEngine, releaseEngine } from './engine-cache';
-import { recordedSettings } from './recorded-settings';
+import { encodeResult } from './encode-result';
+import { loadEngine, releaseEngine } from './engine-cache';
+import { fastImages } from './fast-images';
+import { jobMask, jobNotice, namedSize, readJobInputs } from './job-inputs';
 
 /** An image handed over as bytes: the extension reads through vscode.workspace.fs, so it may not be a local file. */
 export interface ImageInput {
@@ -62,25 +60,13 @@ export interface StylizeImagesRequest {
  */
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
-  // The names of files in notices could hold control characters, as in errors (see UserError).
-  const notice = (message: string) => req.onNotice?.(printable(message));
-  const sides = planInputs(o);
-  const [content, ...styles] = await readJobImages(
-    [{ ...req.content, needLongSide: sides.content }, ...req.styles.map((s) => ({ ...s, needLongSide: sides.style }))],
-    { maxPixels: req.maxPixels, onNotice: notice },
-  );
-  if (content.alpha && req.format === 'jpeg') {
-    notice(`${req.content.name} is transparent, and JPEG cannot be: the picture is flattened onto white (PNG and WebP keep the transparency)`);
-  }
-  const sizeOf = (image: DecodedImage, input: ImageInput) => ({
-    name: input.name, width: image.raster.width, height: image.raster.height, source: image.source,
-  });
-  const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
+  const notice = jobNotice(req);
+  if (o.method === 'fast') return fastImages(req, notice);
+  const { content, styles } = await readJobInputs(req, req.styles, notice);
+  const sizes = [namedSize(content, req.content), styles.map((s, i) => namedSize(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the method are refused at once.
-  const plan = planRun(o, ...sizes, req.optionName ?? settingName);
-  const out = plan.method === 'fast' ? plan : plan.stages[plan.stages.length - 1];
-  const mask = req.mask && (await jobMask(req, plan.method, out));
-  if (plan.method === 'fast') return fastImages(plan, req, content, styles, mask);
+  const plan = planOptimization(o, ...sizes);
+  const mask = req.mask && (await jobMask(req, 'optimize', plan.stages[plan.stages.length - 1]));
 
   const backendPlan = planBackend(o);
   const weightsPath = await req.weights();
@@ -100,47 +86,6 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
       notice(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
     }
   }
-}
-
-/**
- * The job's mask at the picture's size, after checking that it goes with the job; what was done to fit it, or that
- * it leaves one region only, is said in a notice. A mask that would leave the optimisation's minutes unused is refused.
- */
-async function jobMask(req: StylizeImagesRequest, method: 'fast' | 'optimize', size: { width: number; height: number }): Promise<Mask> {
-  const input = req.mask!;
-  const label = input.label ?? `mask ${input.name}`;
-  const [problem] = crossOptionProblems(req.options, req.styles.length, req.optionName ?? settingName, label);
-  if (problem) throw new UserError(problem);
-  const { mask, notes } = await readMask(input.bytes, label, size, req.maxPixels);
-  const uniform = uniformMask(mask);
-  if (uniform === 'black' && req.styles.length === 1) {
-    if (method === 'optimize') throw new UserError(`${label} is black all over: nothing would be styled; paint white where the style goes`);
-    notes.push(`${label} is black all over: nothing is styled, the picture is the content`);
-  } else if (uniform && req.styles.length === 2) {
-    notes.push(`${label} is ${uniform} all over: only the ${uniform === 'white' ? 'first' : 'second'} style shows`);
-  }
-  if (method === 'optimize') notes.push(`${label}: the optimisation styles the whole picture, then the content is kept where the mask is black`);
-  for (const note of notes) req.onNotice?.(note);
-  return mask;
-}
-
-/** The fast method: one pass of the shipped nets, on ONNX Runtime. */
-async function fastImages(
-  plan: FastPlan,
-  req: StylizeImagesRequest,
-  content: DecodedImage,
-  styles: DecodedImage[],
-  mask: Mask | undefined,
-): Promise<ImagesResult> {
-  const t0 = performance.now();
-  const nets = await loadFastEngine();
-  req.onBackend?.('onnx', nets.detail);
-  const { image } = await fastStylize(nets, {
-    content: content.raster, size: plan, styles: styles.map((s) => s.raster), mask, contentName: req.content.name,
-    controls: { strength: plan.strength, styleScale: plan.styleScale, colors: plan.colors, blend: plan.blend },
-  });
-  const report: RunReport = { outcome: 'done', steps: 1, stepEquivalents: 0, elapsedMs: performance.now() - t0, width: image.width, height: image.height };
-  return { ...report, ...(await encodeResult(image, content, req, 'onnx', report, mask)), backend: 'onnx' };
 }
 
 async function runOn(
@@ -177,26 +122,3 @@ async function runOn(
   const masked = mask ? composite(image, atSize(content.raster, image), resizeMask(mask, image.width, image.height)) : image;
   return { ...report, ...(await encodeResult(masked, content, req, backend.name, report, mask)), backend: backend.name };
 }
-
-/**
- * The picture encoded as asked, with the content's transparency and the run's settings recorded inside, and the
- * mask it was made with as a PNG.
- */
-async function encodeResult(
-  image: Raster,
-  content: DecodedImage,
-  req: StylizeImagesRequest,
-  backend: BackendName,
-  report: RunReport,
-  mask: Mask | undefined,
-): Promise<{ bytes: Uint8Array; mask?: Uint8Array }> {
-  const alpha = content.alpha && resizeAlpha(content.alpha, content.raster.width, content.raster.height, image.width, image.height);
-  const bytes = await encodeImage(image, {
-    format: req.format,
-    quality: req.quality,
-    alpha,
-    metadata: recordedSettings(req.options, { content: req.content.name, styles: req.styles.map((s) => s.name), mask: req.mask?.name }, backend, report),
-  });
-  return mask ? { bytes, mask: await encodeMask(mask) } : { bytes };
-}
-

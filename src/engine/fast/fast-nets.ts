@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
-import { existsSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type * as Ort from 'onnxruntime-node';
 import { intoBox, type Raster } from '../../image/raster';
 import { resizeBilinear } from '../../image/resize';
 import { UserError } from '../../common/errors';
+import { installedAssetsDir } from '../installed-assets';
 import { createSession, loadOnnxRuntime, type OnnxRuntime } from '../onnx/session';
 import { readRegularFile, type FileKind } from '../../image/regular-file';
 import { crop } from '../tiles';
@@ -55,7 +55,7 @@ const converted = new Map<string, Promise<{ predictor: OnnxNet; transformer: Onn
  * was tested on these bytes only), and opens an onnxruntime session on each.
  */
 export async function loadFastNets(opts: FastNetsOptions = {}): Promise<FastNets> {
-  const dir = path.resolve(opts.dir ?? installedNetsDir());
+  const dir = path.resolve(opts.dir ?? installedAssetsDir('fast', 'fast mode\'s nets'));
   let nets = converted.get(dir);
   if (!nets) {
     nets = Promise.all([convertNet(dir, FAST_NET_FILES.predictor), convertNet(dir, FAST_NET_FILES.transformer)]).then(
@@ -69,15 +69,6 @@ export async function loadFastNets(opts: FastNetsOptions = {}): Promise<FastNets
   const threads = opts.threads ?? os.availableParallelism();
   const [p, t] = await Promise.all([createSession(ort, predictor.model, threads), createSession(ort, transformer.model, threads)]);
   return new OnnxFastNets(ort, threads, { session: p, net: predictor }, { session: t, net: transformer });
-}
-
-/** assets/fast of the installation: the bundles run from a folder below its root (dist/, out/ ...). */
-function installedNetsDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'assets', 'fast');
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new UserError(`fast mode's nets (assets/fast) are missing from this installation (${__dirname})`);
-  }
 }
 
 /**

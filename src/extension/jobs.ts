@@ -7,7 +7,7 @@ import { outputFileName } from '../output/name';
 import { parse } from '../protocol/fields';
 import { webviewState, type EditableOptions, type JobRecord, type Resource } from '../protocol/messages';
 import { concludeJob } from './conclude-job';
-import { Job, JobState } from './job';
+import { Job, JobState, type AnyJob } from './job';
 import { JobQueue } from './job-queue';
 import { GalleryFiles } from './gallery-files';
 import { BUSY_CONTEXT, COMMANDS } from './manifest';
@@ -35,7 +35,7 @@ const CANCEL_GRACE_MS = 20_000;
  */
 export class JobService implements vscode.Disposable {
   readonly queue: JobQueue<Job>;
-  private readonly jobs = new Map<string, JobState>();
+  private readonly jobs = new Map<string, AnyJob>();
   private readonly panels = new Map<string, JobPanel>();
   readonly worker: WorkerClient;
   readonly gallery: GalleryFiles;
@@ -66,11 +66,11 @@ export class JobService implements vscode.Disposable {
     });
     this.actions = {
       cancel: (job) => this.cancel(job.id),
-      save: (job) => job instanceof Job && void saveResult(job, log),
+      save: (job) => job.kind === 'live' && void saveResult(job, log),
       open: openResult,
       reveal: revealResult,
       runAgain: (job, options) => this.runAgain(job, options),
-      restyle: (job, strength) => job instanceof Job && this.restyler.request(job, strength),
+      restyle: (job, strength) => job.kind === 'live' && this.restyler.request(job, strength),
       tryAllStyles: (job) => void vscode.commands.executeCommand(COMMANDS.tryAllStyles, vscode.Uri.parse(job.content.uri)),
       ahead: (job) => this.queue.ahead(job.id),
       closed: (job) => void this.panelClosed(job),
@@ -109,7 +109,7 @@ export class JobService implements vscode.Disposable {
   }
 
   /** The same images and options with some changed in the panel (or the method); the output settings are read anew. */
-  runAgain(previous: JobState, changes: EditableOptions): StartResult {
+  runAgain(previous: AnyJob, changes: EditableOptions): StartResult {
     const content = vscode.Uri.parse(previous.content.uri);
     const run = readRunSettings(vscode.workspace.getConfiguration(SECTION, content), vscode.workspace.isTrusted);
     if (run.problems) return this.refuse(run.problems);
@@ -168,7 +168,7 @@ export class JobService implements vscode.Disposable {
     this.panels.set(job.id, JobPanel.adopt(panel, job, this.context.extensionUri, this.actions));
   }
 
-  job(jobId: string): JobState | undefined {
+  job(jobId: string): AnyJob | undefined {
     return this.jobs.get(jobId);
   }
 
@@ -213,7 +213,7 @@ export class JobService implements vscode.Disposable {
     this.queue.add(job);
   }
 
-  private async panelClosed(job: JobState): Promise<void> {
+  private async panelClosed(job: AnyJob): Promise<void> {
     this.panels.delete(job.id);
     if (!job.ended) {
       // A panel cannot refuse to close; the job goes on unless the user says otherwise.
@@ -221,7 +221,7 @@ export class JobService implements vscode.Disposable {
         `${job.title} is still ${job.status === 'queued' ? 'waiting to run' : 'running'}. Cancel it?`, 'Cancel Job', 'Keep Running',
       );
       if (choice === 'Cancel Job') this.cancel(job.id);
-    } else if (job instanceof Job && job.unsaved) {
+    } else if (job.kind === 'live' && job.unsaved) {
       const choice = await vscode.window.showWarningMessage(`The best image of ${job.title} is not saved. Save it?`, 'Save', 'Discard');
       if (choice === 'Save') await saveResult(job, this.log);
       else if (choice === 'Discard') job.unsaved = undefined;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { defaultOptions } from '../../../src/common/options';
-import { JobState } from '../../../src/extension/job';
+import { RestoredJob } from '../../../src/extension/job';
 import { fromGrid, fromWebview, fromWorker, toGrid, toWorker, webviewState } from '../../../src/protocol/messages';
 import { ProtocolError, parse } from '../../../src/protocol/fields';
 
@@ -70,7 +70,7 @@ describe('messages checked on arrival', () => {
   });
 
   it('a panel\'s saved state survives JSON and is accepted after a reload', () => {
-    const job = new JobState('id', { name: 'c.png', uri: 'file:///w/c.png' }, [{ name: 's.png', uri: 'file:///w/s.png' }], defaultOptions());
+    const job = new RestoredJob('id', { name: 'c.png', uri: 'file:///w/c.png' }, [{ name: 's.png', uri: 'file:///w/s.png' }], defaultOptions());
     const saved = JSON.parse(JSON.stringify({ version: '1', record: job.record() }));
     assert.equal(parse(webviewState, saved, 'state').record.content.name, 'c.png');
     assert.throws(() => parse(webviewState, { version: '0', record: saved.record }, 'state'), refusal(/state\.version must be "1"/));

@@ -8,6 +8,8 @@ import { registerCommands } from './extension/commands';
 import { JobService } from './extension/jobs';
 import { PANEL_VIEW_TYPE } from './extension/manifest';
 import { RecentStyles } from './extension/recent-styles';
+import { StyleGrids } from './extension/style-grid';
+import { openPickerItems } from './extension/style-picker';
 import { JobStatusBar } from './extension/status-bar';
 import { WeightsProvider } from './extension/weights';
 
@@ -23,6 +25,8 @@ export interface NeuralStyleApi {
   finished(jobId: string): Promise<JobRecord>;
   /** The worker's process id while it runs. */
   workerPid(): number | undefined;
+  /** The items of the open style picker (separators too), once it has found all it offers. */
+  pickerItems(): readonly { label: string; description?: string; kind?: number }[] | undefined;
 }
 
 let jobs: JobService | undefined;
@@ -33,10 +37,13 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
   const weights = new WeightsProvider(log);
   const service = new JobService(context, log, weights);
   jobs = service;
-  registerCommands(context, service, new RecentStyles(context.globalState), weights, log);
+  const recent = new RecentStyles(context.globalState);
+  const grids = new StyleGrids(context.extensionUri, service, recent, log);
+  registerCommands(context, service, recent, weights, log, grids);
   context.subscriptions.push(
     log,
     service,
+    grids,
     new JobStatusBar(service.queue),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => service.restorePanel(panel, state),
@@ -50,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     previewSteps: (id) => service.job(id)?.previews.map((p) => p.step),
     finished: (id) => service.finished(id),
     workerPid: () => service.workerPid,
+    pickerItems: openPickerItems,
   };
 }
 

@@ -227,6 +227,7 @@ export class JobPage {
       r.output ? button('Open', { type: 'open' }, !job.unsaved) : null,
       r.output ? button('Reveal in Explorer', { type: 'reveal' }) : null,
       fast && r.status === 'done' ? button('Optimize with VGG19', { type: 'runAgain', options: { method: 'optimize' } }) : null,
+      fast && r.status === 'done' ? button('Try All Styles', { type: 'tryAllStyles' }) : null,
     ));
   }
 

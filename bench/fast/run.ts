@@ -3,7 +3,8 @@
 // process, so that its peak RSS is its own; the rounds go through the configurations in turn, each round in
 // another order, so that other programs' load spreads over all of them. Writes bench/results/fast/: a JSON record
 // per run and the Markdown table of the latest.
-// usage: npm run bench:fast   (BENCH_FAST_ROUNDS=3)
+// It ends with the style gallery at once (bench/fast/sheet.ts): the CLI's sheet and the extension's grid.
+// usage: npm run bench:fast   (BENCH_FAST_ROUNDS=3, BENCH_FAST_ONLY=sheet)
 //        node out/bench/fast-run.js --render <record.json>   writes the table of a recorded run again
 import { spawnSync } from 'child_process';
 import { promises as fs } from 'fs';
@@ -11,11 +12,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { cpuBusy } from '../speed/idle';
 import type { FastJob, FastOutcome } from './protocol';
-import { markdown, type FastRun } from './report';
+import { markdown, sheetMarkdown, type FastRun } from './report';
+import { measureSheet } from './sheet';
 
 const REPO = path.resolve(__dirname, '../..');
 const RESULTS = path.join(REPO, 'bench/results/fast');
 const ROUNDS = Number(process.env.BENCH_FAST_ROUNDS ?? 3);
+/** BENCH_FAST_ONLY=sheet: the gallery's sheet and grid only (bench/fast/sheet.ts), not the nets at every size. */
+const ONLY_SHEET = process.env.BENCH_FAST_ONLY === 'sheet';
 
 const SIZES: ReadonlyArray<readonly [width: number, height: number, runs: number]> = [
   [384, 384, 5],
@@ -55,18 +59,24 @@ async function main(): Promise<void> {
     if ('skipped' in outcome) log(`round ${round + 1}: ${what}: ${outcome.skipped}`);
     else log(`round ${round + 1}: ${what}: transformer ${outcome.transformerMs.map((ms) => ms.toFixed(0)).join(', ')} ms, peak ${outcome.peakRssMB.toFixed(0)} MB`);
   };
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < (ONLY_SHEET ? 0 : ROUNDS); round++) {
     // Each round starts elsewhere, every other one backwards, so that no configuration always follows the same one.
     const order = EVERY_ROUND.map((_, i) => EVERY_ROUND[(i + 4 * round) % EVERY_ROUND.length]);
     for (const job of round % 2 === 0 ? order : order.reverse()) await measure(round, job);
   }
-  await measure(0, ONCE);
+  if (!ONLY_SHEET) await measure(0, ONCE);
+  const sheet = await measureSheet(ROUNDS, log);
+  if (ONLY_SHEET) {
+    process.stdout.write(sheetMarkdown(sheet));
+    return;
+  }
   const record: FastRun = {
     date: new Date().toISOString(),
     machine: `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.type()} ${os.release()}, Node ${process.version}`,
     rounds: ROUNDS,
     load: [loadAtStart, os.loadavg()[0]],
     outcomes,
+    sheet,
   };
   await fs.mkdir(RESULTS, { recursive: true });
   await fs.writeFile(path.join(RESULTS, `fast-${record.date.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(record, null, 1)}\n`);

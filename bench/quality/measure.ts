@@ -1,7 +1,7 @@
 // Runs one schedule on one content/style pair and records its loss against compute, measured at the output size.
 // usage: node out/bench/quality-measure.js <pair> <size> <name> '<options JSON>' [outDir]
 // The options JSON may hold "stageSteps": [n, ...], the steps at each scale coarsest first, to try plans that
-// planRun does not make.
+// planOptimization does not make.
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Evaluator } from '../../src/engine/backend';

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, printable, UserError } from '../common/errors';
 import { inspectCommand } from './inspect-command';
+import { sheetCommand } from './sheet-command';
 import { tolerateClosedOutput } from './standard-streams';
+import { stylesCommand } from './styles-command';
 import { stylizeCommand } from './stylize-command';
 
 /** Status for problems the user can fix: a bad flag, a missing file, a layer the weights lack. */
@@ -13,7 +15,9 @@ async function main(argv: string[]): Promise<void> {
     .description('Neural style transfer (Gatys et al.) on VGG19: the engine of Neural Style for VS Code')
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(stylizeCommand())
-    .addCommand(inspectCommand());
+    .addCommand(inspectCommand())
+    .addCommand(stylesCommand())
+    .addCommand(sheetCommand());
   // Commander's own messages ("error: unknown option ...") get the tool's prefix, like every other message, and
   // what was typed in them is escaped as in a UserError; only its "(Did you mean ...?)" keeps a line of its own.
   const outputError = (message: string, write: (s: string) => void) => {

@@ -11,6 +11,7 @@ import { stylizeImages } from '../pipeline/stylize-images';
 import { addStyleOptionFlags, explicitStyleOptions, flagName, pathOption } from './option-flags';
 import { outputTarget } from './output-target';
 import { PreviewWriter } from './preview-writer';
+import { styleSource } from './style-args';
 import { duration, progressView } from './progress';
 import { weightsForCli } from './weights';
 
@@ -37,7 +38,7 @@ export function stylizeCommand(): Command {
   const cmd = new Command('stylize')
     .description('repaint CONTENT in the style of STYLE (several styles are blended)')
     .argument('<content>', 'the image to repaint')
-    .argument('<style...>', 'one or more style images')
+    .argument('<style...>', 'one or more style images, or gallery:ID for a painting of the gallery (neural-style styles)')
     .addOption(pathOption('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)', 'a file name (.png, .jpg, .webp) or a folder'))
     .option('--overwrite', 'replace the output file if it exists')
     .addOption(new Option('--format <format>', 'output format, when the output\'s name does not say (default: png)').choices(OUTPUT_FORMATS))
@@ -67,7 +68,8 @@ export function stylizeCommand(): Command {
     if (!(/^\s*\d+\s*$/.test(flags.quality) && quality >= 1 && quality <= 100)) {
       throw new UserError(`--quality must be a whole number from 1 to 100, got "${flags.quality}"`);
     }
-    const target = await outputTarget(flags, content, styles, flags.mask !== undefined);
+    const sources = await Promise.all(styles.map((s) => styleSource(s, (m) => process.stderr.write(`note: ${printable(m)}\n`))));
+    const target = await outputTarget(flags, content, sources.map((s) => s.name), flags.mask !== undefined);
     if (target.format === 'png' && cmd.getOptionValueSource('quality') === 'cli') {
       throw new UserError('--quality is not used by PNG output, which is lossless; leave it out or write .jpg or .webp');
     }
@@ -76,7 +78,7 @@ export function stylizeCommand(): Command {
     const view = progressView(err, !!flags.quiet);
     const previews = flags.previewDir ? await PreviewWriter.open(flags.previewDir, (m) => view.note(m)) : undefined;
     const contentInput = { name: content, bytes: await readImageBytes(content) };
-    const styleInputs = await Promise.all(styles.map(async (s) => ({ name: s, bytes: await readImageBytes(s) })));
+    const styleInputs = await Promise.all(sources.map(async (s) => ({ name: s.name, bytes: await s.read() })));
     const maskInput = flags.mask === undefined ? undefined : { name: flags.mask, label: maskLabel, bytes: await readMaskBytes(flags.mask) };
 
     // Ctrl-C stops between steps and keeps the best image so far; a second one, or SIGTERM, leaves at once (the

@@ -64,8 +64,6 @@ export interface FastPlan {
   readonly colors: ColorMode;
 }
 
-export type RunPlan = OptimizePlan | FastPlan;
-
 /** The longest sides the images are ever needed at (the output's; a style image's at the largest scale). */
 export interface InputSides {
   readonly content: number;
@@ -100,15 +98,10 @@ export function planBackend(o: StyleOptions): BackendPlan {
 }
 
 /**
- * The run for a content image and style images of these sizes, on a backend with `limits`. An image too small for
- * the deepest layer used is refused here, on every backend, before anything is computed; `name` spells an option
- * in such messages as its user set it (see crossOptionProblems).
+ * The optimisation's plan for a content image and style images of these sizes, on a backend with `limits`, whatever
+ * `o.method` says. An image too small for the deepest layer used is refused here, on every backend, before anything
+ * is computed.
  */
-export function planRun(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], name: OptionName, limits: BackendLimits = {}): RunPlan {
-  return o.method === 'fast' ? planFast(o, content, styles.length, name) : planOptimization(o, content, styles, limits);
-}
-
-/** The optimisation's plan whatever `o.method` says (benchmarks and tests of the optimisation call this). */
 export function planOptimization(o: StyleOptions, content: NamedSize, styles: readonly NamedSize[], limits: BackendLimits = {}): OptimizePlan {
   const tileSide = Math.min(o.tileSize, limits.maxSide ?? Infinity);
   const layerWeights = normalised(o.styleLayerWeights.length > 0 ? o.styleLayerWeights : o.styleLayers.map(() => 1), o.styleLayers.length);
@@ -149,7 +142,12 @@ export function planOptimization(o: StyleOptions, content: NamedSize, styles: re
 
 const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} megapixels`;
 
-function planFast(o: StyleOptions, content: NamedSize, styleCount: number, name: OptionName): FastPlan {
+/**
+ * The fast method's plan whatever `o.method` says: only the styles' number matters, not their sizes. A content image
+ * too small or too large for it is refused here; `name` spells an option in such messages as its user set it (see
+ * crossOptionProblems).
+ */
+export function planFast(o: StyleOptions, content: NamedSize, styleCount: number, name: OptionName): FastPlan {
   const size = name('maxSize');
   if (o.maxSize > FAST_MAX_SIDE) {
     throw new UserError(`the fast method makes pictures up to ${FAST_MAX_SIDE} px on the longer side; choose ${size} ${FAST_MAX_SIDE} or less, not ${o.maxSize}`);

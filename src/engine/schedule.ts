@@ -13,7 +13,7 @@ export interface Stage {
   readonly tiles?: readonly Tile[];
 }
 
-/** The numbers the scales of a run are made from (see planRun). */
+/** The numbers the scales of a run are made from (see planOptimization). */
 export interface ScheduleSpec {
   readonly maxSize: number;
   readonly multiScale: boolean;

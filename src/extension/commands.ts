@@ -6,6 +6,7 @@ import { COMMANDS, IMAGE_PREVIEW_VIEW_TYPE } from './manifest';
 import { IMAGE_EXTENSIONS, isImagePath } from './image-files';
 import { SECTION } from './settings';
 import type { RecentStyles } from './recent-styles';
+import type { StyleGrids } from './style-grid';
 import { pickImages } from './style-picker';
 import type { WeightsProvider } from './weights';
 
@@ -42,6 +43,7 @@ export function registerCommands(
   recent: RecentStyles,
   weights: WeightsProvider,
   log: vscode.LogOutputChannel,
+  grids: StyleGrids,
 ): void {
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
@@ -60,10 +62,12 @@ export function registerCommands(
       placeholder: 'Choose the style image (type to filter)',
       many: false,
       recent: recent.list(),
+      gallery: jobs.gallery,
     }));
     if (!styles) return undefined;
-    // Remembered beside the job, not before it: the picture need not wait for the state to be written.
-    void recent.remember(styles.map((u) => u.toString()));
+    // Remembered beside the job, not before it: the picture need not wait for the state to be written. The gallery
+    // has its own place in the picker.
+    void recent.remember(styles.filter((u) => !jobs.gallery.styleAt(u)).map((u) => u.toString()));
     return jobs.start(contents, styles, method);
   };
   register(COMMANDS.stylizeWith, stylizeWith());
@@ -82,6 +86,13 @@ export function registerCommands(
     if (!contents) return undefined;
     await recent.remember(styles.map((u) => u.toString()));
     return jobs.start(contents, styles);
+  });
+
+  /** Try All Styles: a grid of each image in every style of the gallery and the workspace's own style images. */
+  register(COMMANDS.tryAllStyles, async (uri, uris) => {
+    const contents = await targetImages(uri, uris, 'Choose the image to try every style on');
+    const results = await Promise.all((contents ?? []).map((c) => grids.show(c)));
+    return results[0];
   });
 
   register(COMMANDS.cancel, async (jobId) => {

@@ -20,10 +20,12 @@ const MAX_PREVIEWS = 12;
 
 /**
  * What a panel and the status bar show of one stylization: its inputs and options, fixed when it was started, and
- * how far it got. It knows nothing of VS Code: the job service drives it and the panel renders it. A job restored
- * after a window reload is only this; one that can run is a `Job`.
+ * how far it got. It knows nothing of VS Code: the job service drives it and the panel renders it. A job is either
+ * `Job`, started in this window, or a `RestoredJob`, recorded by its panel before a window reload; `kind` tells them
+ * apart (see AnyJob).
  */
-export class JobState {
+export abstract class JobState {
+  abstract readonly kind: 'live' | 'restored';
   status: JobStatus = 'queued';
   /** Why it stopped or failed, or the latest notice. */
   message?: string;
@@ -54,8 +56,8 @@ export class JobState {
   ) {}
 
   /** A job as its panel recorded it before a window reload; one that was still going was interrupted by it. */
-  static restore(r: JobRecord): JobState {
-    const job = new JobState(r.id, r.content, r.styles, r.options);
+  static restore(r: JobRecord): RestoredJob {
+    const job = new RestoredJob(r.id, r.content, r.styles, r.options);
     const ended = ENDED_STATUSES.includes(r.status);
     job.status = ended ? r.status : 'interrupted';
     job.message = ended ? r.message : 'The window was reloaded while this job ran; run it again to finish it.';
@@ -159,6 +161,7 @@ export interface NamedBytes {
 
 /** A job started in this window: it also knows where its result goes and which weights it loads, and once read, its images. */
 export class Job extends JobState {
+  readonly kind = 'live';
   inputs?: { readonly content: NamedBytes; readonly styles: readonly NamedBytes[] };
   /** Something about the job's settings worth saying while it runs and once it is done (see JobService.start). */
   note?: string;
@@ -167,6 +170,16 @@ export class Job extends JobState {
     super(id, content, styles, options);
   }
 }
+
+/**
+ * A job as its panel recorded it before a window reload: what it showed, nothing it could run with; a fast picture's
+ * controls render it again from its files (see FastStudio).
+ */
+export class RestoredJob extends JobState {
+  readonly kind = 'restored';
+}
+
+export type AnyJob = Job | RestoredJob;
 
 /**
  * The bytes as a plain Uint8Array. The worker's arrive as Node Buffers, which JSON turns into {type, data} (Buffer

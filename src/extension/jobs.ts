@@ -5,12 +5,13 @@ import { errorMessage } from '../common/errors';
 import type { Method, StyleOptions } from '../common/options';
 import { outputFileName } from '../output/name';
 import { parse } from '../protocol/fields';
-import { webviewState, type EditableOptions, type JobRecord } from '../protocol/messages';
+import { webviewState, type EditableOptions, type JobRecord, type Resource } from '../protocol/messages';
 import { concludeJob } from './conclude-job';
 import { FastStudio, type StudioDeps } from './fast-studio';
-import { Job, JobState } from './job';
+import { GalleryFiles } from './gallery-files';
+import { Job, JobState, type AnyJob } from './job';
 import { JobQueue } from './job-queue';
-import { BUSY_CONTEXT } from './manifest';
+import { BUSY_CONTEXT, COMMANDS } from './manifest';
 import { JobPanel, type PanelActions, type StudioMessage } from './panel';
 import { RecentStyles } from './recent-styles';
 import { RestrictedModeNotice } from './restricted-mode';
@@ -36,9 +37,10 @@ const CANCEL_GRACE_MS = 20_000;
  */
 export class JobService implements vscode.Disposable {
   readonly queue: JobQueue<Job>;
-  private readonly jobs = new Map<string, JobState>();
+  private readonly jobs = new Map<string, AnyJob>();
   private readonly panels = new Map<string, JobPanel>();
-  private readonly worker: WorkerClient;
+  readonly worker: WorkerClient;
+  readonly gallery: GalleryFiles;
   private readonly actions: PanelActions;
   private readonly restricted = new RestrictedModeNotice();
   private readonly studioDeps: StudioDeps;
@@ -50,17 +52,18 @@ export class JobService implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     weights: WeightsProvider,
   ) {
+    this.gallery = new GalleryFiles(context.extensionUri);
     this.worker = new WorkerClient({
       script: context.asAbsolutePath(path.join('dist', 'worker.js')),
       idleMs: WORKER_IDLE_MS,
       cancelGraceMs: CANCEL_GRACE_MS,
       log: (line) => log.info(`[worker] ${line}`),
     });
-    this.studioDeps = { worker: this.worker, read: readImage };
+    this.studioDeps = { worker: this.worker, read: (r) => readImage(r, this.gallery) };
     this.recent = new RecentStyles(context.globalState);
     this.queue = new JobQueue(
       async (job, signal) => {
-        const outcome = await runJob(job, { worker: this.worker, weights, cancel: () => this.cancel(job.id) }, signal);
+        const outcome = await runJob(job, { worker: this.worker, weights, gallery: this.gallery, cancel: () => this.cancel(job.id) }, signal);
         // A fast picture's panel renders it again as its controls move, from the session the run left in the worker.
         if (outcome.kind === 'result' && outcome.result.outcome === 'done' && job.options.method === 'fast') {
           job.studio = new FastStudio(job, this.studioDeps, outcome.result);
@@ -80,6 +83,7 @@ export class JobService implements vscode.Disposable {
       reveal: revealResult,
       runAgain: (job, options) => this.runAgain(job, options),
       studio: (job, m) => void this.studio(job, m),
+      tryAllStyles: (job) => void vscode.commands.executeCommand(COMMANDS.tryAllStyles, vscode.Uri.parse(job.content.uri)),
       ahead: (job) => this.queue.ahead(job.id),
       closed: (job) => void this.panelClosed(job),
       log: (message) => log.warn(message),
@@ -92,10 +96,12 @@ export class JobService implements vscode.Disposable {
   }
 
   /**
-   * One job per content image, all with the same style images, each with the settings of its folder as they
-   * are now. A bad setting starts none of them and says which key is wrong and what it must be.
+   * One job per content image, all with the same style images (files, or the gallery's paintings), each with the
+   * settings of its folder as they are now. A bad setting starts none of them and says which key is wrong and what
+   * it must be.
    */
-  start(contents: readonly vscode.Uri[], styles: readonly vscode.Uri[], method?: Method): StartResult {
+  start(contents: readonly vscode.Uri[], styleUris: readonly vscode.Uri[], method?: Method): StartResult {
+    const styles = styleUris.map((s) => this.gallery.resource(s));
     const jobs: Job[] = [];
     const ignored: string[] = [];
     for (const content of contents) {
@@ -105,7 +111,7 @@ export class JobService implements vscode.Disposable {
       const naming = outputNameProblem(reading.value.output, content, styles);
       if (naming) return this.refuse([naming]);
       ignored.push(...reading.ignored);
-      const job = new Job(randomUUID(), resourceOf(content), styles.map(resourceOf), reading.value.options, reading.value);
+      const job = new Job(randomUUID(), resourceOf(content), styles, reading.value.options, reading.value);
       if (reading.unused.length > 0) job.note = job.message = `The ${job.options.method} method does not use your ${reading.unused.join(', ')}.`;
       jobs.push(job);
     }
@@ -118,7 +124,7 @@ export class JobService implements vscode.Disposable {
    * The same images and options with some changed in the panel (or the method), a fast picture's as its controls
    * show it; the output settings are read anew.
    */
-  runAgain(previous: JobState, changes: EditableOptions): StartResult {
+  runAgain(previous: AnyJob, changes: EditableOptions): StartResult {
     const content = vscode.Uri.parse(previous.content.uri);
     const run = readRunSettings(vscode.workspace.getConfiguration(SECTION, content), vscode.workspace.isTrusted);
     if (run.problems) return this.refuse(run.problems);
@@ -187,7 +193,7 @@ export class JobService implements vscode.Disposable {
     this.panels.set(job.id, JobPanel.adopt(panel, job, this.context.extensionUri, this.actions));
   }
 
-  job(jobId: string): JobState | undefined {
+  job(jobId: string): AnyJob | undefined {
     return this.jobs.get(jobId);
   }
 
@@ -232,7 +238,7 @@ export class JobService implements vscode.Disposable {
     this.queue.add(job);
   }
 
-  private async panelClosed(job: JobState): Promise<void> {
+  private async panelClosed(job: AnyJob): Promise<void> {
     this.panels.delete(job.id);
     if (!job.ended) {
       // A panel cannot refuse to close; the job goes on unless the user says otherwise.
@@ -250,18 +256,18 @@ export class JobService implements vscode.Disposable {
   }
 
   /** The panel's Save: a fast picture as its controls show it, or the best image of a run that stopped early. */
-  private async save(job: JobState): Promise<void> {
+  private async save(job: AnyJob): Promise<void> {
     if (job.studio) {
       const output = this.outputSettings(job);
       if (output) await saveFastPicture(job, job.studio, output, this.log);
-    } else if (job instanceof Job) {
+    } else if (job.kind === 'live') {
       await saveResult(job, this.log);
     }
   }
 
   /** Where a job's pictures go: as its settings said when it started, or, restored after a reload, as they say now. */
-  private outputSettings(job: JobState): OutputSettings | undefined {
-    if (job instanceof Job) return job.settings.output;
+  private outputSettings(job: AnyJob): OutputSettings | undefined {
+    if (job.kind === 'live') return job.settings.output;
     const run = readRunSettings(vscode.workspace.getConfiguration(SECTION, vscode.Uri.parse(job.content.uri)), vscode.workspace.isTrusted);
     if (run.problems) {
       this.refuse(run.problems);
@@ -272,7 +278,7 @@ export class JobService implements vscode.Disposable {
   }
 
   /** A fast picture's controls moved in its panel, or a second style is to be picked or removed. */
-  private async studio(job: JobState, m: StudioMessage): Promise<void> {
+  private async studio(job: AnyJob, m: StudioMessage): Promise<void> {
     const studio = job.studio;
     if (!studio) return;
     switch (m.type) {
@@ -290,10 +296,11 @@ export class JobService implements vscode.Disposable {
           many: false,
           recent: this.recent.list(),
           exclude: [vscode.Uri.parse(job.content.uri), vscode.Uri.parse(first.uri)],
+          gallery: this.gallery,
         });
         if (!picked?.[0]) return;
-        await this.recent.remember([picked[0].toString()]);
-        studio.setStyles([first, resourceOf(picked[0])]);
+        if (!this.gallery.styleAt(picked[0])) void this.recent.remember([picked[0].toString()]);
+        studio.setStyles([first, this.gallery.resource(picked[0])]);
         this.panels.get(job.id)?.refresh();
         break;
       }
@@ -306,9 +313,9 @@ export class JobService implements vscode.Disposable {
 }
 
 /** Why the result of `content` could not be named as the settings say (before minutes of work, not after). */
-function outputNameProblem(output: OutputSettings, content: vscode.Uri, styles: readonly vscode.Uri[]): string | undefined {
+function outputNameProblem(output: OutputSettings, content: vscode.Uri, styles: readonly Resource[]): string | undefined {
   try {
-    outputFileName(output.namePattern, content.path, styles.map((s) => s.path), output.format);
+    outputFileName(output.namePattern, content.path, styles.map((s) => s.name), output.format);
     return undefined;
   } catch (e) {
     return `${SECTION}.output.namePattern: ${errorMessage(e)}`;
@@ -322,7 +329,7 @@ function outputNameProblem(output: OutputSettings, content: vscode.Uri, styles: 
 function checkPlaces(record: JobRecord): void {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const allowed = (u: vscode.Uri) => u.scheme === 'file' || folders.some((f) => f.uri.scheme === u.scheme && f.uri.authority === u.authority);
-  for (const r of [record.content, ...record.styles, ...(record.output ? [record.output] : [])]) {
+  for (const r of [record.content, ...record.styles, ...(record.output ? [record.output] : []), ...(record.mask ? [record.mask] : [])]) {
     const uri = vscode.Uri.parse(r.uri);
     if (!allowed(uri)) throw new Error(`it names ${uri.scheme}: ${r.name}, which no job of this window can use`);
   }

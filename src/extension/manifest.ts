@@ -12,6 +12,7 @@ export const COMMANDS = {
   stylizeWith: `${SECTION}.stylizeWith`,
   stylizeFastWith: `${SECTION}.stylizeFastWith`,
   useAsStyleFor: `${SECTION}.useAsStyleFor`,
+  tryAllStyles: `${SECTION}.tryAllStyles`,
   cancel: `${SECTION}.cancel`,
   showJob: `${SECTION}.showJob`,
   locateWeights: `${SECTION}.locateWeights`,
@@ -20,6 +21,9 @@ export const COMMANDS = {
 
 /** The webview panel type, which the serializer restores after a window reload. */
 export const PANEL_VIEW_TYPE = `${SECTION}.job`;
+
+/** The style grid's panel type (Try All Styles); a grid is not restored after a window reload. */
+export const GRID_VIEW_TYPE = `${SECTION}.styles`;
 
 /** A context key set while a job is queued or running: gates the commands that act on one. */
 export const BUSY_CONTEXT = `${SECTION}.busy`;
@@ -73,6 +77,7 @@ export function contributes(): Record<string, unknown> {
       { command: COMMANDS.stylizeWith, title: 'Stylize with…', category: CATEGORY, icon: '$(symbol-color)' },
       { command: COMMANDS.stylizeFastWith, title: 'Stylize Fast with…', category: CATEGORY },
       { command: COMMANDS.useAsStyleFor, title: 'Use as Style for…', category: CATEGORY },
+      { command: COMMANDS.tryAllStyles, title: 'Try All Styles', category: CATEGORY },
       { command: COMMANDS.cancel, title: 'Cancel Job', category: CATEGORY, enablement: BUSY_CONTEXT },
       { command: COMMANDS.showJob, title: 'Show Job', category: CATEGORY },
       { command: COMMANDS.locateWeights, title: 'Locate Weights File…', category: CATEGORY },
@@ -83,11 +88,13 @@ export function contributes(): Record<string, unknown> {
         { command: COMMANDS.stylizeWith, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@1' },
         { command: COMMANDS.stylizeFastWith, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@2' },
         { command: COMMANDS.useAsStyleFor, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@3' },
+        { command: COMMANDS.tryAllStyles, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@4' },
       ],
       'editor/title': [
         { command: COMMANDS.stylizeWith, when: ON_IMAGE_PREVIEW, group: 'navigation' },
         { command: COMMANDS.stylizeFastWith, when: ON_IMAGE_PREVIEW, group: '7_neuralStyle@1' },
         { command: COMMANDS.useAsStyleFor, when: ON_IMAGE_PREVIEW, group: '7_neuralStyle@2' },
+        { command: COMMANDS.tryAllStyles, when: ON_IMAGE_PREVIEW, group: '7_neuralStyle@3' },
       ],
       commandPalette: [{ command: COMMANDS.cancel, when: BUSY_CONTEXT }],
     },

@@ -4,23 +4,25 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../common/errors';
 import { fromWebview, type EditableOptions, type FromWebview, type JobView, type LossPoint, type ToWebview } from '../protocol/messages';
 import { parse } from '../protocol/fields';
-import { Job, type JobEvent, type JobState } from './job';
+import type { AnyJob, JobEvent } from './job';
 import { PANEL_VIEW_TYPE } from './manifest';
 import { outputFolder } from '../output/name';
 import { pageHtml } from './panel-html';
 
 /** What the buttons of a panel do; the job service provides them. */
 export interface PanelActions {
-  cancel(job: JobState): void;
-  save(job: JobState): void;
-  open(job: JobState): void;
-  reveal(job: JobState): void;
-  runAgain(job: JobState, options: EditableOptions): void;
+  cancel(job: AnyJob): void;
+  save(job: AnyJob): void;
+  open(job: AnyJob): void;
+  reveal(job: AnyJob): void;
+  runAgain(job: AnyJob, options: EditableOptions): void;
   /** The panel's controls of a fast picture moved, or its second style is to be picked or removed. */
-  studio(job: JobState, m: StudioMessage): void;
+  studio(job: AnyJob, m: StudioMessage): void;
+  /** The job's content in every style (the style grid). */
+  tryAllStyles(job: AnyJob): void;
   /** Jobs ahead of this one in the queue. */
-  ahead(job: JobState): number | undefined;
-  closed(job: JobState): void;
+  ahead(job: AnyJob): number | undefined;
+  closed(job: AnyJob): void;
   log(message: string): void;
 }
 
@@ -42,7 +44,7 @@ export class JobPanel {
   /** The folders the page may show files from, as last set (see rootsOf). */
   private roots: string;
 
-  static create(job: JobState, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
+  static create(job: AnyJob, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
     const panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE, job.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(job, extensionUri),
@@ -51,14 +53,14 @@ export class JobPanel {
   }
 
   /** A panel VS Code restored after a window reload, given the job its state described. */
-  static adopt(panel: vscode.WebviewPanel, job: JobState, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
+  static adopt(panel: vscode.WebviewPanel, job: AnyJob, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
     panel.webview.options = webviewOptions(job, extensionUri);
     return new JobPanel(panel, job, extensionUri, actions);
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    readonly job: JobState,
+    readonly job: AnyJob,
     private readonly extensionUri: vscode.Uri,
     private readonly actions: PanelActions,
   ) {
@@ -128,6 +130,9 @@ export class JobPanel {
       case 'removeStyle':
         this.actions.studio(this.job, m);
         break;
+      case 'tryAllStyles':
+        this.actions.tryAllStyles(this.job);
+        break;
     }
   }
 
@@ -194,14 +199,14 @@ export class JobPanel {
 }
 
 /** Scripts on, and files only from the extension's bundles and the folders of this job's images. */
-function webviewOptions(job: JobState, extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+function webviewOptions(job: AnyJob, extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   const folderOf = (uri: string) => {
     const u = vscode.Uri.parse(uri);
     return u.with({ path: path.posix.dirname(u.path) });
   };
   const files = [job.content, ...job.styles, ...(job.studio?.styles ?? []), ...(job.result ? [job.result] : [])];
   const folders = [...new Set(files.map((r) => folderOf(r.uri).toString()))].map((u) => vscode.Uri.parse(u));
-  if (job instanceof Job) {
+  if (job.kind === 'live') {
     const content = vscode.Uri.parse(job.content.uri);
     folders.push(content.with({ path: outputFolder(content.path, job.settings.output.folder) }));
   }

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { Throttle } from '../common/throttle';
-import type { JobState } from './job';
+import type { AnyJob } from './job';
 
 /** The notification is redrawn at most this often; a step can take a few milliseconds. */
 const REPORT_MS = 500;
 
 /** The running job in a progress notification too, whose Cancel button cancels it, until `work` settles. */
-export function withProgressNotification<T>(job: JobState, cancel: () => void, work: Promise<T>): Promise<T> {
+export function withProgressNotification<T>(job: AnyJob, cancel: () => void, work: Promise<T>): Promise<T> {
   return Promise.resolve(
     vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Stylizing ${job.title}`, cancellable: true },

@@ -5,6 +5,7 @@ import type { Resource } from '../protocol/messages';
 import type { StyleOptions } from '../common/options';
 import { MAX_IMAGE_FILE_BYTES } from '../image/input-file';
 import type { RunMessage } from '../protocol/messages';
+import type { GalleryFiles } from './gallery-files';
 import type { Job } from './job';
 import { withProgressNotification } from './progress-notification';
 import type { WeightsProvider } from './weights';
@@ -20,6 +21,7 @@ export type JobOutcome =
 export interface JobRunner {
   readonly worker: WorkerClient;
   readonly weights: WeightsProvider;
+  readonly gallery: GalleryFiles;
   /** Cancels the job as the panel's Cancel would (from the notification's button). */
   readonly cancel: () => void;
 }
@@ -34,7 +36,7 @@ const PREVIEW_SIZE = 384;
 export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): Promise<JobOutcome> {
   job.setStatus('preparing', 'Reading the images…');
   try {
-    const [content, ...styles] = await Promise.all([job.content, ...job.styles].map(readImage));
+    const [content, ...styles] = await Promise.all([job.content, ...job.styles].map((r) => readImage(r, runner.gallery)));
     job.inputs = { content, styles };
   } catch (e) {
     return { kind: 'failed', message: errorMessage(e), toast: errorMessage(e) };
@@ -89,9 +91,14 @@ async function showFastPicture(job: Job, runner: JobRunner): Promise<void> {
   if (end?.type === 'result') job.addPreview(0, end.result.bytes);
 }
 
-/** An image's bytes, through the workspace's file system; only a file (no pipe or device), and no larger than the CLI reads. */
-export async function readImage(r: Resource): Promise<{ name: string; bytes: Uint8Array }> {
+/**
+ * An image's bytes, through the workspace's file system; only a file (no pipe or device), and no larger than the CLI
+ * reads. A painting of the gallery is read from the installation and must be the one shipped.
+ */
+export async function readImage(r: Resource, gallery: GalleryFiles): Promise<{ name: string; bytes: Uint8Array }> {
   const uri = vscode.Uri.parse(r.uri);
+  const painting = gallery.styleAt(uri);
+  if (painting) return { name: r.name, bytes: await gallery.read(painting) };
   let stat: vscode.FileStat;
   try {
     stat = await vscode.workspace.fs.stat(uri);

@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../common/errors';
 import { freePictureWithMask, maskFileOf, writeWithMask } from '../output/mask-file';
 import { outputFileName, outputFolder } from '../output/name';
-import { writeOutput } from '../output/write';
+import { writeOutput, type OutputFs } from '../output/write';
 import type { FastStudio } from './fast-studio';
-import type { Job, JobState } from './job';
+import type { AnyJob, Job } from './job';
 import type { OutputSettings } from './settings';
 import { workspaceFs } from './workspace-fs';
 
@@ -18,14 +18,38 @@ export function resourceOf(where: vscode.Uri | { readonly uri: string }, p?: str
 }
 
 /**
- * Writes a job's unsaved image where its settings say (beside the content by default), under the next free name,
- * and offers to open it; a failure is shown and logged, and the image stays unsaved.
+ * Names the result of `content` in the styles named as the output settings say (beside the content by default), and
+ * lets `write` write it there under the next free name; a failure says which file could not be written.
+ */
+async function writeNamed<T>(
+  content: vscode.Uri,
+  styleNames: readonly string[],
+  output: OutputSettings,
+  write: (fs: OutputFs, desired: string) => Promise<T>,
+): Promise<T> {
+  let desired = outputFolder(content.path, output.folder);
+  try {
+    desired = path.posix.join(desired, outputFileName(output.namePattern, path.posix.basename(content.path), styleNames, output.format));
+    return await write(workspaceFs(content), desired);
+  } catch (e) {
+    throw new Error(`Could not write ${desired}: ${errorMessage(e)}`);
+  }
+}
+
+/** Writes `bytes`, the result of `content` in the styles named (see writeNamed); resolves with where it went. */
+export function writeResult(content: vscode.Uri, styleNames: readonly string[], output: OutputSettings, bytes: Uint8Array): Promise<vscode.Uri> {
+  return writeNamed(content, styleNames, output, async (fs, desired) => content.with({ path: await writeOutput(fs, desired, bytes) }));
+}
+
+/**
+ * Writes a job's unsaved image (see writeResult) and offers to open it; a failure is shown and logged, and the
+ * image stays unsaved.
  */
 export async function saveResult(job: Job, log: vscode.LogOutputChannel): Promise<void> {
   const bytes = job.unsaved;
   if (!bytes) return;
-  await saving(job, job.styles, job.settings.output, log, async (fs, desired) => {
-    job.result = resourceOf(job.content, await writeOutput(fs, desired, bytes));
+  await saving(job, log, async () => {
+    job.result = resourceOf(await writeResult(vscode.Uri.parse(job.content.uri), job.styles.map((s) => s.name), job.settings.output, bytes));
     job.unsaved = undefined;
   });
 }
@@ -34,9 +58,10 @@ export async function saveResult(job: Job, log: vscode.LogOutputChannel): Promis
  * Writes the fast picture a panel shows, whole and encoded as the settings say, every control recorded inside, and
  * the mask painted for it as `<picture>.mask.png` (recorded by that name), as saveResult does.
  */
-export async function saveFastPicture(job: JobState, studio: FastStudio, output: OutputSettings, log: vscode.LogOutputChannel): Promise<void> {
+export async function saveFastPicture(job: AnyJob, studio: FastStudio, output: OutputSettings, log: vscode.LogOutputChannel): Promise<void> {
   if (!job.unsaved) return;
-  await saving(job, studio.styles, output, log, async (fs, desired) => {
+  const content = vscode.Uri.parse(job.content.uri);
+  await saving(job, log, () => writeNamed(content, studio.styles.map((s) => s.name), output, async (fs, desired) => {
     const target = studio.mask ? await freePictureWithMask(fs, desired) : desired;
     const maskName = studio.mask && fs.paths.basename(maskFileOf(fs.paths, target));
     const answer = await studio.output({ format: output.format, maskName });
@@ -45,36 +70,27 @@ export async function saveFastPicture(job: JobState, studio: FastStudio, output:
       ? await writeWithMask(fs, target, answer.bytes, answer.mask)
       : { picture: await writeOutput(fs, target, answer.bytes), mask: undefined };
     studio.saved(resourceOf(job.content, written.picture), written.mask === undefined ? undefined : resourceOf(job.content, written.mask));
-  });
+  }));
 }
 
-/** Names the output of `job` with `styles`, lets `write` write it there, and tells the user how that went. */
-async function saving(
-  job: JobState,
-  styles: readonly { readonly name: string }[],
-  output: OutputSettings,
-  log: vscode.LogOutputChannel,
-  write: (fs: ReturnType<typeof workspaceFs>, desired: string) => Promise<void>,
-): Promise<void> {
-  const content = vscode.Uri.parse(job.content.uri);
-  const { format, namePattern, folder } = output;
-  let desired = outputFolder(content.path, folder);
+/** Lets `save` save the job's picture (setting its result), and tells the user where it went, or why it could not. */
+async function saving(job: AnyJob, log: vscode.LogOutputChannel, save: () => Promise<void>): Promise<void> {
   try {
-    desired = path.posix.join(desired, outputFileName(namePattern, job.content.name, styles.map((s) => s.name), format));
-    await write(workspaceFs(content), desired);
-    log.info(`${job.title}: saved ${job.result!.uri}`);
-    job.setStatus(job.status, job.status === 'done' ? undefined : `Saved as ${job.result!.name}.`);
-    const written = vscode.Uri.parse(job.result!.uri);
-    void vscode.window.showInformationMessage(`Neural Style saved ${vscode.workspace.asRelativePath(written)}`, 'Open', 'Reveal in Explorer').then((choice) => {
-      if (choice === 'Open') openResult(job);
-      if (choice === 'Reveal in Explorer') revealResult(job);
-    });
+    await save();
   } catch (e) {
-    const message = `Could not write ${desired}: ${errorMessage(e)}`;
+    const message = errorMessage(e);
     log.error(message);
     job.setStatus(job.status, message);
     void vscode.window.showErrorMessage(`Neural Style: ${message}`);
+    return;
   }
+  const written = vscode.Uri.parse(job.result!.uri);
+  log.info(`${job.title}: saved ${written.toString(true)}`);
+  job.setStatus(job.status, job.status === 'done' ? undefined : `Saved as ${job.result!.name}.`);
+  void vscode.window.showInformationMessage(`Neural Style saved ${vscode.workspace.asRelativePath(written)}`, 'Open', 'Reveal in Explorer').then((choice) => {
+    if (choice === 'Open') openResult(job);
+    if (choice === 'Reveal in Explorer') revealResult(job);
+  });
 }
 
 type WithResult = { readonly result?: { readonly uri: string } };

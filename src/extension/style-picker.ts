@@ -1,5 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { GALLERY } from '../gallery/paintings';
+import type { GalleryFiles } from './gallery-files';
 import { IMAGE_EXTENSIONS, IMAGE_GLOB, isImagePath } from './image-files';
 
 interface ImageItem extends vscode.QuickPickItem {
@@ -18,6 +20,16 @@ export interface PickImagesOptions {
   readonly recent?: readonly string[];
   /** Left out of the list (e.g. the style image when picking what to stylize). */
   readonly exclude?: readonly vscode.Uri[];
+  /** The gallery's paintings, offered after the recent images (when picking a style). */
+  readonly gallery?: GalleryFiles;
+}
+
+/** The picker open now, if any: what the extension's API shows its integration tests. */
+let current: vscode.QuickPick<ImageItem> | undefined;
+
+/** The items of the open picker (separators included), once it has found all it offers. */
+export function openPickerItems(): readonly vscode.QuickPickItem[] | undefined {
+  return current && !current.busy ? current.items : undefined;
 }
 
 function sizeText(bytes: number): string {
@@ -49,8 +61,9 @@ async function browse(many: boolean): Promise<vscode.Uri[] | undefined> {
 }
 
 /**
- * A quick pick of images: recent ones first, then the workspace's, then "Browse…" for a file dialog. Resolves
- * with the chosen images, or undefined when the user backs out.
+ * A quick pick of images: recent ones first, then the gallery's paintings (when given), then the workspace's, then
+ * "Browse…" for a file dialog. Resolves with the chosen images (a painting as its file of the installation), or
+ * undefined when the user backs out.
  */
 export function pickImages(opts: PickImagesOptions): Promise<vscode.Uri[] | undefined> {
   const qp = vscode.window.createQuickPick<ImageItem>();
@@ -64,9 +77,15 @@ export function pickImages(opts: PickImagesOptions): Promise<vscode.Uri[] | unde
   const browseItem: ImageItem = { label: BROWSE_LABEL, alwaysShow: true, detail: 'Choose an image file anywhere' };
   let recent: ImageItem[] = [];
   let found: ImageItem[] = [];
+  const gallery = opts.gallery;
+  // The painting itself is the icon; artist and year are filtered on too.
+  const paintings: ImageItem[] = gallery
+    ? GALLERY.map((s) => ({ label: s.title, description: `${s.artist}, ${s.year}`, iconPath: gallery.uri(s), uri: gallery.uri(s) }))
+    : [];
   const show = () => {
     const items: ImageItem[] = [];
     if (recent.length > 0) items.push({ label: 'recent', kind: vscode.QuickPickItemKind.Separator }, ...recent);
+    if (paintings.length > 0) items.push({ label: 'gallery', kind: vscode.QuickPickItemKind.Separator }, ...paintings);
     if (found.length > 0) items.push({ label: 'workspace', kind: vscode.QuickPickItemKind.Separator }, ...found);
     // With several to choose, items are check boxes; browsing is the title button then.
     if (!opts.many) items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, browseItem);
@@ -75,7 +94,7 @@ export function pickImages(opts: PickImagesOptions): Promise<vscode.Uri[] | unde
   qp.busy = true;
   show();
 
-  const recentUris = (opts.recent ?? []).map((u) => vscode.Uri.parse(u)).filter((u) => !excluded.has(u.toString()));
+  const recentUris = (opts.recent ?? []).map((u) => vscode.Uri.parse(u)).filter((u) => !excluded.has(u.toString()) && !gallery?.styleAt(u));
   const load = async () => {
     recent = (await Promise.all(recentUris.map(itemFor))).filter((i): i is ImageItem => i !== undefined);
     show();
@@ -95,6 +114,7 @@ export function pickImages(opts: PickImagesOptions): Promise<vscode.Uri[] | unde
     const finish = (value: vscode.Uri[] | undefined) => {
       if (settled) return;
       settled = true;
+      if (current === qp) current = undefined;
       resolve(value);
       qp.dispose();
     };
@@ -118,6 +138,7 @@ export function pickImages(opts: PickImagesOptions): Promise<vscode.Uri[] | unde
     qp.onDidHide(() => {
       if (!browsing) finish(undefined);
     });
+    current = qp;
     qp.show();
     load().catch(() => {
       qp.busy = false;

@@ -26,7 +26,8 @@ function rawImage(r: Raster, alpha?: Float32Array): sharp.Sharp {
   return sharp(bytes, { raw: { width: r.width, height: r.height, channels } });
 }
 
-function encoder(image: sharp.Sharp, format: OutputFormat, quality: number): sharp.Sharp {
+/** `image` set to be written in `format`. */
+export function encoder(image: sharp.Sharp, format: OutputFormat, quality = DEFAULT_QUALITY): sharp.Sharp {
   switch (format) {
     case 'png':
       return image.png();

@@ -1,19 +1,19 @@
-import { printable, UserError } from '../common/errors';
-import { crossOptionProblems, settingName, withFastControls, type FastControlOptions, type StyleOptions } from '../common/options';
+import { UserError } from '../common/errors';
+import { crossOptionProblems, settingName, withFastControls, type ColorMode, type FastControlOptions, type StyleOptions } from '../common/options';
 import type { ImagesResult, RunReport } from '../common/report';
 import type { FastNets } from '../engine/fast/fast-nets';
-import { fastPicture, fastVectors, type FastVectors } from '../engine/fast/fast-stylize';
-import { planInputs, planRun, type FastPlan, type NamedSize } from '../engine/plan';
-import { readImageFromBuffer, readJobImages, type DecodedImage } from '../image/decode';
+import { planFast, planInputs, type NamedSize } from '../engine/plan';
+import { readImageFromBuffer, type DecodedImage } from '../image/decode';
 import { decodeSize } from '../image/decode-size';
 import { encodePreview, encodeQuickPreview } from '../image/encode';
 import type { Mask } from '../image/mask';
 import type { Raster } from '../image/raster';
-import { atSize } from '../image/resize';
 import { encodeResult, type ResultEncoding } from './encode-result';
 import { loadFastEngine } from './engine-cache';
-import { jobMask } from './job-mask';
-import type { ImageInput, StylizeImagesRequest } from './stylize-images';
+import { decodeStyle, fastCanvas, paint, styleVectorOf, type FastCanvas } from './fast-images';
+import { knownStyleVector } from './fast-style-vectors';
+import { jobMask, jobNotice, namedSize, noticeFlattened, readJobInputs } from './job-inputs';
+import type { StylizeImagesRequest } from './stylize-images';
 
 /** What a session is opened from: a fast job's inputs and options, as a whole job's. */
 export type FastSessionRequest = Pick<
@@ -37,18 +37,20 @@ interface Picture {
 
 /** The content decoded at most this many ways at once (its size for the picture, and one larger for a small stroke size). */
 const MAX_DECODES = 2;
-const MAX_VECTOR_SETS = 4;
 
 /**
- * A fast job kept between renders: its images decoded, the style vectors made (once per colour family), the mask in
- * use and the last picture. A render then runs the transformer only, with the controls given (strength, stroke
- * size, colours, blend: FAST_CONTROL_KEYS), so that a panel's controls answer while they move. The CLI's and the
- * worker's whole fast jobs are a session opened and rendered once, so a picture made in a panel and one made from
- * the flags it records are the same.
+ * A fast job kept between renders: its content decoded (as a canvas, see fast-images.ts), the style vectors made
+ * (once per colour family), the mask in use and the last picture. A render then runs the transformer only, with the
+ * controls given (strength, stroke size, colours, blend: FAST_CONTROL_KEYS), so that a panel's controls answer
+ * while they move. A style whose vector is known (a painting of the gallery, or a style used before in this process)
+ * is decoded only when "histogram" colours need its pixels. The CLI's and the worker's whole fast jobs are a session
+ * opened and rendered once, so a picture made in a panel and one made from the flags it records are the same.
  */
 export class FastSession {
-  private readonly decodes = new Map<string, DecodedImage>();
-  private readonly vectorSets = new Map<string, FastVectors>();
+  /** The content as painted, by its decoded size: the picture's own, and perhaps one larger for a small stroke size. */
+  private readonly canvases = new Map<string, FastCanvas>();
+  /** The styles' vectors in "histogram" colours (by the canvas they match), and in the others ("style"). */
+  private readonly vectorSets = new Map<string, Float32Array[]>();
   private mask: Mask | undefined;
   /** How the mask in use is named: in messages, and in the recorded settings (the file it came from, if any). */
   private maskLabel: string | undefined;
@@ -60,12 +62,13 @@ export class FastSession {
     private readonly nets: FastNets,
     private readonly req: FastSessionRequest,
     private readonly content: DecodedImage,
-    private readonly styles: readonly DecodedImage[],
-    private readonly sizes: { readonly content: NamedSize; readonly styles: readonly NamedSize[] },
+    /** Each style decoded, once its pixels were needed. */
+    private readonly styles: (Raster | undefined)[],
+    private readonly contentSize: NamedSize,
     /** The picture's size: the content at the longer side asked for. */
     readonly size: { readonly width: number; readonly height: number },
   ) {
-    this.decodes.set(sizeKey(content.raster), content);
+    this.canvases.set(sizeKey(content.raster), fastCanvas(nets, content.raster, size, req.content.name));
   }
 
   /**
@@ -75,23 +78,18 @@ export class FastSession {
   static async open(req: FastSessionRequest): Promise<FastSession> {
     const o = req.options;
     if (o.method !== 'fast') throw new Error(`a fast session of a job whose method is ${o.method}`);
-    const notice = (message: string) => req.onNotice?.(printable(message));
-    const sides = planInputs(o);
-    const [content, ...styles] = await readJobImages(
-      [{ ...req.content, needLongSide: sides.content }, ...req.styles.map((s) => ({ ...s, needLongSide: sides.style }))],
-      { maxPixels: req.maxPixels, onNotice: notice },
-    );
-    const sizeOf = (image: DecodedImage, input: ImageInput): NamedSize => ({
-      name: input.name, width: image.raster.width, height: image.raster.height, source: image.source,
-    });
-    const sizes = { content: sizeOf(content, req.content), styles: styles.map((s, i) => sizeOf(s, req.styles[i])) };
+    const notice = jobNotice(req);
+    const known = req.styles.map((s) => knownStyleVector(s.bytes, o.colors).vector !== undefined);
+    const { content, styles } = await readJobInputs(req, req.styles.filter((_, i) => !known[i]), notice);
+    const decoded = styles.values();
+    const contentSize = namedSize(content, req.content);
     // Planned before anything loads, so that images too small for the method are refused at once.
-    const plan = planRun(o, sizes.content, sizes.styles, req.optionName ?? settingName) as FastPlan;
+    const plan = planFast(o, contentSize, req.styles.length, req.optionName ?? settingName);
     const size = { width: plan.width, height: plan.height };
-    const mask = req.mask && (await jobMask({ ...req, onNotice: notice }, 'fast', size));
+    const mask = req.mask && (await jobMask(req, 'fast', size));
     const nets = await loadFastEngine();
     req.onBackend?.('onnx', nets.detail);
-    const session = new FastSession(nets, req, content, styles, sizes, size);
+    const session = new FastSession(nets, req, content, known.map((k) => (k ? undefined : decoded.next().value!.raster)), contentSize, size);
     if (mask) {
       session.mask = mask;
       session.maskLabel = req.mask!.label ?? `mask ${req.mask!.name}`;
@@ -102,9 +100,10 @@ export class FastSession {
 
   /** Bytes of memory the session holds (pictures, masks, decoded images), for the worker's budget. */
   get bytes(): number {
-    const raster = (r: Raster) => r.data.byteLength;
-    let n = this.req.content.bytes.byteLength + (this.mask?.data.byteLength ?? 0) + (this.last ? raster(this.last.image) : 0);
-    for (const d of [...this.decodes.values(), ...this.styles]) n += raster(d.raster) + (d.alpha?.byteLength ?? 0);
+    const raster = (r: Raster | undefined) => r?.data.byteLength ?? 0;
+    let n = this.req.content.bytes.byteLength + (this.content.alpha?.byteLength ?? 0) + (this.mask?.data.byteLength ?? 0) + raster(this.last?.image);
+    for (const c of this.canvases.values()) n += raster(c.content) + raster(c.contentAtSize);
+    for (const s of this.styles) n += raster(s);
     return n;
   }
 
@@ -137,12 +136,9 @@ export class FastSession {
     const name = this.req.optionName ?? settingName;
     const [problem] = crossOptionProblems(options, this.styles.length, name, this.maskLabel);
     if (problem) throw new UserError(problem);
-    const plan = planRun(options, this.sizes.content, this.sizes.styles, name) as FastPlan;
-    const content = await this.contentFor(options);
-    const image = await fastPicture(this.nets, {
-      content: content.raster, size: this.size, vectors: await this.vectorsFor(content, plan), mask: this.mask, contentName: this.req.content.name,
-      controls: { strength: plan.strength, styleScale: plan.styleScale, colors: plan.colors, blend: plan.blend },
-    });
+    const plan = planFast(options, this.contentSize, this.styles.length, name);
+    const canvas = await this.canvasFor(options);
+    const image = await paint(canvas, plan, await this.styleVectors(canvas, plan.colors), this.mask);
     this.last = { key, image, options, elapsedMs: performance.now() - t0 };
     return this.last;
   }
@@ -165,9 +161,7 @@ export class FastSession {
    */
   async output(controls: FastControlOptions, encoding: ResultEncoding & { readonly maskName?: string }): Promise<ImagesResult> {
     const { image, options, elapsedMs } = await this.picture(controls);
-    if (this.content.alpha && encoding.format === 'jpeg') {
-      this.req.onNotice?.(printable(`${this.req.content.name} is transparent, and JPEG cannot be: the picture is flattened onto white (PNG and WebP keep the transparency)`));
-    }
+    noticeFlattened(this.content, this.req.content, encoding.format, jobNotice(this.req));
     const report: RunReport = { outcome: 'done', steps: 1, stepEquivalents: 0, elapsedMs, width: image.width, height: image.height };
     const inputs = {
       content: this.req.content.name,
@@ -191,29 +185,36 @@ export class FastSession {
    * The content decoded as a whole job with these options decodes it (a stroke size under 1 paints larger than the
    * picture, so may need more of it), so that the picture is the one the CLI makes with the same flags.
    */
-  private async contentFor(options: StyleOptions): Promise<DecodedImage> {
+  private async canvasFor(options: StyleOptions): Promise<FastCanvas> {
     const needLongSide = planInputs(options).content;
     const key = sizeKey(decodeSize(this.content.source, needLongSide));
-    const known = this.decodes.get(key);
+    const known = this.canvases.get(key);
     if (known) return known;
     const decoded = await readImageFromBuffer(this.req.content.bytes, this.req.content.name, { needLongSide, maxPixels: this.req.maxPixels });
     // The decode for the picture's own size stays; another one gives way to the newest.
-    const other = [...this.decodes.keys()].find((k) => k !== sizeKey(this.content.raster));
-    if (other !== undefined && this.decodes.size >= MAX_DECODES) {
-      this.decodes.delete(other);
-      for (const k of this.vectorSets.keys()) if (k.startsWith(`${other}|`)) this.vectorSets.delete(k);
+    const other = [...this.canvases.keys()].find((k) => k !== sizeKey(this.content.raster));
+    if (other !== undefined && this.canvases.size >= MAX_DECODES) {
+      this.vectorSets.delete(histogramKey(this.canvases.get(other)!));
+      this.canvases.delete(other);
     }
-    this.decodes.set(key, decoded);
-    return decoded;
+    const canvas = fastCanvas(this.nets, decoded.raster, this.size, this.req.content.name);
+    this.canvases.set(key, canvas);
+    return canvas;
   }
 
-  /** The predictor's vectors for this decode of the content: they change only with it and to or from histogram colours. */
-  private async vectorsFor(content: DecodedImage, plan: FastPlan): Promise<FastVectors> {
-    const key = `${sizeKey(content.raster)}|${plan.colors === 'histogram' ? 'histogram' : 'style'}`;
+  /**
+   * The styles' vectors for `canvas` in colours `colors`: in "histogram" colours they match the content's colours
+   * as this canvas has them; in the others they are the style images' own.
+   */
+  private async styleVectors(canvas: FastCanvas, colors: ColorMode): Promise<Float32Array[]> {
+    const key = colors === 'histogram' ? histogramKey(canvas) : 'style';
     const known = this.vectorSets.get(key);
     if (known) return known;
-    const vectors = await fastVectors(this.nets, atSize(content.raster, this.size), this.styles.map((s) => s.raster), plan.colors);
-    if (this.vectorSets.size >= MAX_VECTOR_SETS) this.vectorSets.delete(this.vectorSets.keys().next().value!);
+    const vectors: Float32Array[] = [];
+    for (const [i, style] of this.req.styles.entries()) {
+      const decoded = async () => (this.styles[i] ??= await decodeStyle(this.req.options, style, { maxPixels: this.req.maxPixels, onNotice: jobNotice(this.req) }));
+      vectors.push(await styleVectorOf(canvas, colors, style.bytes, decoded));
+    }
     this.vectorSets.set(key, vectors);
     return vectors;
   }
@@ -221,4 +222,8 @@ export class FastSession {
 
 function sizeKey(s: { readonly width: number; readonly height: number }): string {
   return `${s.width}x${s.height}`;
+}
+
+function histogramKey(canvas: FastCanvas): string {
+  return `histogram ${sizeKey(canvas.content)}`;
 }

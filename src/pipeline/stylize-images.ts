@@ -1,20 +1,21 @@
 import type { Backend } from '../engine/backend';
 import type { BackendName } from '../common/backends';
-import { errorMessage, printable, UserError } from '../common/errors';
+import { errorMessage, UserError } from '../common/errors';
 import { composite, resizeMask, type Mask } from '../image/mask';
-import { fastControlsOf, settingName, type OptionName, type StyleOptions } from '../common/options';
-import { planBackend, planInputs, planOptimization, planRun, type OptimizePlan } from '../engine/plan';
+import { fastControlsOf, type OptionName, type StyleOptions } from '../common/options';
+import { planBackend, planOptimization, type OptimizePlan } from '../engine/plan';
 import type { ImagesResult, Progress } from '../common/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
-import { readJobImages, type DecodedImage } from '../image/decode';
+import type { DecodedImage } from '../image/decode';
 import { encodePreview } from '../image/encode';
 import type { OutputFormat } from '../common/formats';
 import { atSize } from '../image/resize';
 import { encodeResult } from './encode-result';
 import { loadEngine, releaseEngine } from './engine-cache';
 import { FastSession } from './fast-session';
-import { jobMask } from './job-mask';
+import { jobMask, jobNotice, namedSize, noticeFlattened, readJobInputs } from './job-inputs';
+
 /** An image handed over as bytes: the extension reads through vscode.workspace.fs, so it may not be a local file. */
 export interface ImageInput {
   /** Path or name, for messages and the recorded settings. */
@@ -62,24 +63,13 @@ export interface StylizeImagesRequest {
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
   if (o.method === 'fast') return fastImages(req);
-  // The names of files in notices could hold control characters, as in errors (see UserError).
-  const notice = (message: string) => req.onNotice?.(printable(message));
-  const sides = planInputs(o);
-  const [content, ...styles] = await readJobImages(
-    [{ ...req.content, needLongSide: sides.content }, ...req.styles.map((s) => ({ ...s, needLongSide: sides.style }))],
-    { maxPixels: req.maxPixels, onNotice: notice },
-  );
-  if (content.alpha && req.format === 'jpeg') {
-    notice(`${req.content.name} is transparent, and JPEG cannot be: the picture is flattened onto white (PNG and WebP keep the transparency)`);
-  }
-  const sizeOf = (image: DecodedImage, input: ImageInput) => ({
-    name: input.name, width: image.raster.width, height: image.raster.height, source: image.source,
-  });
-  const sizes = [sizeOf(content, req.content), styles.map((s, i) => sizeOf(s, req.styles[i]))] as const;
+  const notice = jobNotice(req);
+  const { content, styles } = await readJobInputs(req, req.styles, notice);
+  noticeFlattened(content, req.content, req.format, notice);
+  const sizes = [namedSize(content, req.content), styles.map((s, i) => namedSize(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the method are refused at once.
-  const plan = planRun(o, ...sizes, req.optionName ?? settingName) as OptimizePlan;
-  const out = plan.stages[plan.stages.length - 1];
-  const mask = req.mask && (await jobMask(req, 'optimize', out));
+  const plan = planOptimization(o, ...sizes);
+  const mask = req.mask && (await jobMask(req, 'optimize', plan.stages[plan.stages.length - 1]));
 
   const backendPlan = planBackend(o);
   const weightsPath = await req.weights();

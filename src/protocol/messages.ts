@@ -271,6 +271,37 @@ export const fromWebview = tagged([
   /** Pick a second style image for the fast picture, or remove it. */
   message('pickStyle', {}),
   message('removeStyle', {}),
+  /** The content of this job in every style (the style grid). */
+  message('tryAllStyles', {}),
 ]);
 export type FromWebview = v.InferOutput<typeof fromWebview>;
 
+// ---- extension <-> the style grid (Try All Styles) ----
+
+/** One style of the grid: a gallery painting or a workspace image, with a webview URI of the style image itself. */
+const gridStyle = object({ label: string, detail: string, styleSrc: string, gallery: boolean });
+export type GridStyle = v.InferOutput<typeof gridStyle>;
+
+export const toGrid = tagged([
+  /** The whole grid: sent when the page loads; the pictures made so far follow as `tile` messages. */
+  message('grid', { content: object({ name: string, src: string }), styles: array(gridStyle), tileSize: count }),
+  /** The content in style `index`, small, by the fast method. */
+  message('tile', { index: count, png: bytes }),
+  message('tileFailed', { index: count, message: string }),
+  /** What the grid is doing besides rendering (saving, say), for the user; empty when it is done. */
+  message('status', { message: string }),
+]);
+export type ToGrid = v.InferOutput<typeof toGrid>;
+
+const indices = v.pipe(array(count), v.minLength(1, 'must name at least one tile'));
+
+export const fromGrid = tagged([
+  message('ready', {}),
+  /** A tile clicked: a fast job of the pair at full size, in its own panel. */
+  message('open', { index: count }),
+  /** The selected tiles, each as a fast job at full size. */
+  message('stylize', { indices }),
+  /** Every tile's picture at full size, written beside the content. */
+  message('saveAll', {}),
+]);
+export type FromGrid = v.InferOutput<typeof fromGrid>;

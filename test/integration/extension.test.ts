@@ -6,6 +6,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { NeuralStyleApi } from '../../src/extension';
 import type { StartResult } from '../../src/extension/jobs';
+import type { GridResult } from '../../src/extension/style-grid';
+import { GALLERY } from '../../src/gallery/paintings';
 import { REAL_WEIGHTS } from '../helpers/shared-data';
 
 const EXTENSION_ID = 'neural-style.neural-style';
@@ -84,7 +86,7 @@ describe('Neural Style in VS Code', function () {
       return new RegExp(m[1], m[2]).test(path.extname(file));
     };
     const titles = menus['explorer/context'].map((m: { command: string }) => m.command);
-    assert.deepStrictEqual(titles, ['neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor']);
+    assert.deepStrictEqual(titles, ['neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor', 'neuralStyle.tryAllStyles']);
     for (const item of menus['explorer/context']) {
       for (const f of ['content.png', 'style.jpg', 'X.JPEG', 'y.WebP', 'z.gif', 'scan.TIFF', 'a.avif']) assert.ok(shown(item.when, f), f);
       for (const f of ['notes.txt', 'settings.json', 'image.svg', 'png']) assert.ok(!shown(item.when, f), f);
@@ -193,6 +195,46 @@ describe('Neural Style in VS Code', function () {
       // Assigning undefined would store the string "undefined", a relative path the next job would meet.
       if (saved === undefined) delete process.env.NEURAL_STYLE_WEIGHTS;
       else process.env.NEURAL_STYLE_WEIGHTS = saved;
+    }
+  });
+
+  it('offers the gallery in the style picker after the recent styles, before the workspace\'s images', async () => {
+    const picking = vscode.commands.executeCommand('neuralStyle.stylizeFastWith', workspaceFile('content.png'), [workspaceFile('content.png')]);
+    let items: ReturnType<NeuralStyleApi['pickerItems']>;
+    for (let i = 0; i < 200 && !(items = api.pickerItems()); i++) await new Promise((r) => setTimeout(r, 50));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.strictEqual(await picking, undefined, 'closing the picker starts nothing');
+    assert.ok(items, 'the picker never showed');
+    const separators = items.filter((i) => i.kind === vscode.QuickPickItemKind.Separator).map((i) => i.label);
+    assert.deepStrictEqual(separators.filter((l) => l !== 'recent'), ['gallery', 'workspace', '']);
+    assert.ok(separators.indexOf('recent') < separators.indexOf('gallery'));
+    const gallery = items.slice(items.findIndex((i) => i.label === 'gallery') + 1, items.findIndex((i) => i.label === 'workspace'));
+    assert.deepStrictEqual(gallery.map((i) => [i.label, i.description]), GALLERY.map((s) => [s.title, `${s.artist}, ${s.year}`]));
+  });
+
+  it('stylizes with a painting of the gallery, naming the result by its id', async () => {
+    const painting = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'assets', 'gallery', 'van-gogh-starry-night.jpg');
+    const started = await vscode.commands.executeCommand<StartResult>('neuralStyle.stylizeFastWith', workspaceFile('content.png'), [workspaceFile('content.png')], [painting]);
+    const record = await api.finished(started!.jobIds![0]);
+    assert.strictEqual(record.status, 'done', record.message);
+    assert.deepStrictEqual(record.styles.map((s) => s.name), ['starry-night']);
+    assert.strictEqual(record.output?.name, 'content.starry-night.stylized.png');
+    await vscode.workspace.fs.delete(vscode.Uri.parse(record.output!.uri));
+  });
+
+  it('tries every style: the gallery and the workspace\'s style folder, each tile rendered', async () => {
+    const stripes = workspaceFile('styles/stripes.jpg');
+    await vscode.workspace.fs.copy(workspaceFile('style.jpg'), stripes, { overwrite: true });
+    try {
+      const t0 = performance.now();
+      const grid = await vscode.commands.executeCommand<GridResult>('neuralStyle.tryAllStyles', workspaceFile('content.png'));
+      console.log(`      Try All Styles: ${grid.rendered} tiles in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      assert.deepStrictEqual(grid.labels.slice(0, GALLERY.length), GALLERY.map((s) => s.title));
+      assert.ok(grid.labels.includes('stripes.jpg'), `no tile of styles/stripes.jpg: ${grid.labels.slice(GALLERY.length)}`);
+      assert.deepStrictEqual(grid.failed, []);
+      assert.strictEqual(grid.rendered, grid.labels.length);
+    } finally {
+      await vscode.workspace.fs.delete(workspaceFile('styles'), { recursive: true });
     }
   });
 

@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
-import { existsSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type * as Ort from 'onnxruntime-node';
 import { intoBox, type Raster } from '../../image/raster';
 import { resizeBilinear } from '../../image/resize';
 import { UserError } from '../../common/errors';
+import { installedDir } from '../installed-assets';
 import { createSession, loadOnnxRuntime, type OnnxRuntime } from '../onnx/session';
 import { readRegularFile, type FileKind } from '../../image/regular-file';
 import { crop } from '../tiles';
@@ -91,19 +91,11 @@ export function convertedModels(dir: string): Promise<Models> {
   return models;
 }
 
-/** The installation's converted nets: dist/fast below its root (the bundles run from a folder below it: dist/, out/ ...). */
+/** The installation's converted nets (SHIPPED_NETS_DIR). */
 async function shippedModels(): Promise<Models> {
-  const dir = installedNetsDir();
+  const dir = installedDir(SHIPPED_NETS_DIR, "fast mode's nets");
   const [predictor, transformer] = await Promise.all(ROLES.map((role) => checkedNet(path.join(dir, FAST_NET_FILES[role].onnx.file), FAST_NET_FILES[role].onnx.sha256)));
   return { predictor, transformer };
-}
-
-function installedNetsDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, SHIPPED_NETS_DIR);
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new UserError(`fast mode's nets (${SHIPPED_NETS_DIR}) are missing from this installation (${__dirname})`);
-  }
 }
 
 /**

@@ -54,8 +54,13 @@ export interface FastPictureRequest {
  */
 export async function fastVectors(nets: FastNets, content: Raster, styles: readonly Raster[], colors: ColorMode): Promise<FastVectors> {
   const vectors: Float32Array[] = [];
-  for (const style of styles) vectors.push(await nets.styleVector(colors === 'histogram' ? colorMatched(style, content) : style));
+  for (const style of styles) vectors.push(await fastStyleVector(nets, style, content, colors));
   return { styles: vectors, content: await nets.styleVector(content) };
+}
+
+/** One style image's vector, as fastVectors makes it for `content` in colour mode `colors`. */
+export function fastStyleVector(nets: FastNets, style: Raster, content: Raster, colors: ColorMode): Promise<Float32Array> {
+  return nets.styleVector(colors === 'histogram' ? colorMatched(style, content) : style);
 }
 
 /** The picture for `controls` from vectors already made: no predictor run, one transformer pass per style shown. */

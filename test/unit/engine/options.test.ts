@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../../../src/common/options';
-import { planInputs, planRun } from '../../../src/engine/plan';
+import { planFast, planInputs } from '../../../src/engine/plan';
 
 const flag = (key: StyleOptionKey) => `--${key}`;
 
@@ -24,13 +24,13 @@ describe('the options of stroke size, colours and masks', () => {
     const at = (styleScale: number) => resolveOptions({ method: 'fast', maxSize: 512, styleScale });
     assert.deepEqual(planInputs(at(0.5)).content, 1024);
     assert.deepEqual(planInputs(at(2)).content, 512);
-    const plan = planRun(at(2), content, [content], flag);
+    const plan = planFast(at(2), content, 1, flag);
     assert.ok(plan.method === 'fast' && plan.styleScale === 2 && plan.width === 512 && plan.height === 256);
     assert.deepEqual(crossOptionProblems(at(0.125), 1, flag), []);
     assert.deepEqual(crossOptionProblems(at(0.1), 1, flag), [
       '--styleScale 0.1 has the fast method paint at 5120 px (--maxSize 512 / 0.1), over its 4096; choose a style scale of at least 0.125',
     ]);
-    assert.throws(() => planRun(resolveOptions({ method: 'fast', maxSize: 16, styleScale: 4 }), content, [content], flag),
+    assert.throws(() => planFast(resolveOptions({ method: 'fast', maxSize: 16, styleScale: 4 }), content, 1, flag),
       /c\.png is too small for the fast method: at 16x8 px \(painted at 4x2 for --styleScale 4\) it must be at least 5 px on each side/);
   });
 

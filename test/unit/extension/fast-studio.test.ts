@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import sharp from 'sharp';
 import { defaultOptions, fastControlsOf, type FastControlOptions, type StyleOptions } from '../../../src/common/options';
 import { FastStudio, type StudioPicture } from '../../../src/extension/fast-studio';
-import { JobState } from '../../../src/extension/job';
+import { JobState, RestoredJob } from '../../../src/extension/job';
 import { WorkerClient } from '../../../src/extension/worker-client';
 import { readImageMetadata } from '../../../src/image/metadata';
 import { SETTINGS_KEY } from '../../../src/pipeline/recorded-settings';
@@ -59,7 +59,7 @@ describe('fast sessions: a fast picture rendered again from its controls alone',
   }
 
   const fastJob = (id: string, styles = [KANDINSKY], options = OPTIONS) => {
-    const job = new JobState(id, DOG, styles, options);
+    const job = new RestoredJob(id, DOG, styles, options);
     job.status = 'done';
     return job;
   };

@@ -49,7 +49,9 @@ describe('package.json', () => {
 
   it('offers the commands on images of every type and letter case, and not on other files', () => {
     const explorer = pkg.contributes.menus['explorer/context'];
-    assert.deepEqual(explorer.map((m: { command: string }) => m.command), ['neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor']);
+    assert.deepEqual(explorer.map((m: { command: string }) => m.command), [
+      'neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor', 'neuralStyle.tryAllStyles',
+    ]);
     for (const item of explorer) {
       for (const f of ['a.png', 'B.JPG', 'c.jpeg', 'd.Webp', 'e.gif', 'f.TIF', 'g.tiff', 'h.avif']) assert.ok(shownFor(item.when, f), f);
       for (const f of ['notes.txt', 'png', 'a.png.txt', 'a.svg', 'a.pngx']) assert.ok(!shownFor(item.when, f), f);

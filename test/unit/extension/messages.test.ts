@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { defaultOptions } from '../../../src/common/options';
-import { JobState } from '../../../src/extension/job';
-import { fromWebview, fromWorker, toWorker, webviewState } from '../../../src/protocol/messages';
+import { RestoredJob } from '../../../src/extension/job';
+import { fromGrid, fromWebview, fromWorker, toGrid, toWorker, webviewState } from '../../../src/protocol/messages';
 import { ProtocolError, parse } from '../../../src/protocol/fields';
 
 const image = { name: 'dog.png', bytes: new Uint8Array([1, 2, 3]) };
@@ -37,7 +37,7 @@ describe('messages checked on arrival', () => {
     assert.throws(() => parse(toWorker, run({ styles: [{ name: 's.png' }] }), 'message'),
       refusal(/^message\.styles\[0\]\.bytes is missing$/));
     assert.throws(() => parse(toWorker, run({ format: 'gif' }), 'message'), refusal(/message\.format must be one of png, jpeg, webp/));
-    assert.throws(() => parse(toWorker, { type: 'explode' }, 'message'), refusal(/has an unknown type "explode" \(expected run, cancel, openSession, render, closeSession\)/));
+    assert.throws(() => parse(toWorker, { type: 'explode' }, 'message'), refusal(/has an unknown type "explode" \(expected run, cancel, openSession, render, closeSession, prepareFast\)/));
     assert.throws(() => parse(toWorker, null, 'message'), refusal(/unknown type/));
     const { method: _, ...withoutMethod } = defaultOptions();
     assert.throws(() => parse(toWorker, run({ options: withoutMethod }), 'message'), refusal(/^message\.options\.method is missing$/));
@@ -70,9 +70,19 @@ describe('messages checked on arrival', () => {
   });
 
   it('a panel\'s saved state survives JSON and is accepted after a reload', () => {
-    const job = new JobState('id', { name: 'c.png', uri: 'file:///w/c.png' }, [{ name: 's.png', uri: 'file:///w/s.png' }], defaultOptions());
+    const job = new RestoredJob('id', { name: 'c.png', uri: 'file:///w/c.png' }, [{ name: 's.png', uri: 'file:///w/s.png' }], defaultOptions());
     const saved = JSON.parse(JSON.stringify({ version: '1', record: job.record() }));
     assert.equal(parse(webviewState, saved, 'state').record.content.name, 'c.png');
     assert.throws(() => parse(webviewState, { version: '0', record: saved.record }, 'state'), refusal(/state\.version must be "1"/));
+  });
+
+  it('checks the style grid\'s messages both ways', () => {
+    const styles = [{ label: 'The Kiss', detail: 'Gustav Klimt, 1907–08', styleSrc: 'https://x/klimt-the-kiss.jpg', gallery: true }];
+    parse(toGrid, { type: 'grid', content: { name: 'dog.jpg', src: 'https://x/dog.jpg' }, styles, tileSize: 256 }, 'm');
+    parse(toGrid, { type: 'tile', index: 0, png: new Uint8Array([1]) }, 'm');
+    assert.throws(() => parse(toGrid, { type: 'tile', index: -1, png: new Uint8Array([1]) }, 'm'), refusal(/m\.index must be a whole number >= 0, got -1/));
+    assert.equal(parse(fromGrid, { type: 'stylize', indices: [0, 3] }, 'm').type, 'stylize');
+    assert.throws(() => parse(fromGrid, { type: 'stylize', indices: [] }, 'm'), refusal(/m\.indices must name at least one tile/));
+    assert.throws(() => parse(fromGrid, { type: 'open' }, 'm'), refusal(/m\.index is missing/));
   });
 });

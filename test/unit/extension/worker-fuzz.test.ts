@@ -10,7 +10,7 @@ import { defaultOptions, fastControlsOf, type StyleOptions } from '../../../src/
 import { seededRandom } from '../../../src/engine/random';
 import { parse } from '../../../src/protocol/fields';
 import { fromWorker, jobIdOf, toWorker, type FromWorker, type JobEnd, type RunMessage } from '../../../src/protocol/messages';
-import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
+import { tinyJob } from '../../helpers/tiny-job';
 
 function repoFile(rel: string): string {
   let dir = __dirname;
@@ -59,13 +59,7 @@ describe('the worker, sent malformed messages', function () {
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('answers each that names a job with a failure, logs the others, and runs its jobs on', async () => {
-    const weightsPath = path.join(dir, 'weights.h5');
-    await writeKerasWeights(weightsPath, randomVggWeights(9, 'block2_conv2'));
-    const content = { name: 'content.png', bytes: await sharp({ create: { width: 60, height: 40, channels: 3, background: '#3070b0' } }).png().toBuffer() };
-    const style = { name: 'style.png', bytes: await sharp({ create: { width: 32, height: 32, channels: 3, background: '#b04020' } }).png().toBuffer() };
-    const optimize: StyleOptions = {
-      ...defaultOptions(), styleLayers: ['block1_conv1', 'block2_conv1'], contentLayers: ['block2_conv1'], maxSize: 48, steps: 100,
-    };
+    const { weightsPath, content, style, optimize } = await tinyJob(dir, 100);
     const controls = fastControlsOf(defaultOptions());
     const job = (jobId: string, options: StyleOptions): RunMessage =>
       ({ type: 'run', jobId, content, styles: [style], options, weightsPath, format: 'png', previewSize: 32 });
@@ -137,7 +131,7 @@ describe('the worker, sent malformed messages', function () {
         assert.match(f.message, /^the worker was sent a malformed message: message\S* \S/, f.jobId);
       }
       const expected: Record<string, RegExp> = {
-        'unknown type': /message\.type has an unknown type "frobnicate" \(expected run, cancel, openSession, render, closeSession\)$/,
+        'unknown type': /message\.type has an unknown type "frobnicate" \(expected run, cancel, openSession, render, closeSession, prepareFast\)$/,
         'missing field': /message\.content is missing$/,
         'no styles': /message\.styles must hold at least one style image$/,
         'huge maxSize': /message\.options\.maxSize must be an integer from 16 to 8192, got 1000000000$/,

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { defaultOptions, type StyleOptions } from '../../../src/common/options';
 import { WorkerClient } from '../../../src/extension/worker-client';
 import type { RunMessage } from '../../../src/protocol/messages';
-import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
+import { tinyJob } from '../../helpers/tiny-job';
 
 function repoFile(rel: string): string {
   let dir = __dirname;
@@ -30,13 +30,7 @@ describe('one worker, a hundred jobs', function () {
 
   it('makes a valid picture every time, by both methods, with memory and open files flat', async function () {
     if (process.platform !== 'linux') this.skip();
-    const weightsPath = path.join(dir, 'weights.h5');
-    await writeKerasWeights(weightsPath, randomVggWeights(9, 'block2_conv2'));
-    const content = { name: 'content.png', bytes: await sharp({ create: { width: 60, height: 40, channels: 3, background: '#3070b0' } }).png().toBuffer() };
-    const style = { name: 'style.png', bytes: await sharp({ create: { width: 32, height: 32, channels: 3, background: '#b04020' } }).png().toBuffer() };
-    const optimize: StyleOptions = {
-      ...defaultOptions(), styleLayers: ['block1_conv1', 'block2_conv1'], contentLayers: ['block2_conv1'], maxSize: 48, steps: 3,
-    };
+    const { weightsPath, content, style, optimize } = await tinyJob(dir, 3);
     const fast: StyleOptions = { ...defaultOptions(), method: 'fast', maxSize: 64 };
     const client = new WorkerClient({ script: repoFile('dist/worker.js'), idleMs: 60_000, cancelGraceMs: 20_000, log: () => {} });
     const seen: { rssMb: number; fds: number }[] = [];

@@ -9,8 +9,9 @@ import { blendStyleVectors, withStrength } from './style-vectors';
 
 /**
  * Fast mode in two parts, so that a panel can keep the first and repeat the second as its controls move: the
- * predictor's vectors (once per style image and colour mode: fastVectors), then the picture from them (one
- * transformer pass per style shown: fastPicture). A FastSession (src/pipeline/fast-session.ts) holds both.
+ * predictor's vectors (once per style image and colour mode: fastVectors, or fastStyleVector for one style), then
+ * the picture from them (one transformer pass per style shown: fastPicture). A FastSession
+ * (src/pipeline/fast-session.ts) keeps the first and repeats the second.
  */
 
 export interface FastVectors {

@@ -49,6 +49,8 @@ export class JobPage {
   private readonly sentAt = new Map<number, number>();
   /** How long the last change took to show, from the control moving to the picture drawn. */
   private latencyMs?: number;
+  /** Pictures rendered again and drawn so far. */
+  private shownCount = 0;
 
   constructor(private readonly root: HTMLElement, private readonly post: (m: FromWebview) => void) {}
 
@@ -98,12 +100,14 @@ export class JobPage {
     const result = this.pictures?.querySelector<HTMLImageElement>('#result');
     if (!result) {
       this.drawPictures();
+      this.root.dataset.shown = String(++this.shownCount);
     } else {
       const old = result.src;
       result.src = this.objectUrl(bytes);
       this.urls = this.urls.filter((u) => u !== old);
       void result.decode().catch(() => {}).then(() => {
         URL.revokeObjectURL(old);
+        this.root.dataset.shown = String(++this.shownCount);
         const sent = this.sentAt.get(seq);
         if (sent === undefined) return;
         for (const k of this.sentAt.keys()) if (k <= seq) this.sentAt.delete(k);
@@ -126,6 +130,8 @@ export class JobPage {
     }
     const seq = ++this.seq;
     this.sentAt.set(seq, performance.now());
+    // The newest change sent, and (on the result, see rendered) the newest shown: end-to-end tests wait on them.
+    this.root.dataset.sent = String(seq);
     this.post({ ...request, seq });
   }
 

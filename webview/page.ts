@@ -77,8 +77,8 @@ export class JobPage {
         figure(job.contentSrc, 'Content', r.content.name),
         ...job.styleSrcs.map((src, i) => figure(src, 'Style', r.styles[i].name)),
       ),
-      this.pictures,
-      this.studio?.element ?? null,
+      // A fast picture's controls beside it, where the panel is wide enough.
+      this.studio ? h('div', { class: 'studio-view' }, this.pictures, this.studio.element) : this.pictures,
       this.stats,
       r.options.method === 'optimize' ? h('section', { class: 'chart' }, canvas) : null,
       this.buttons,

@@ -60,9 +60,9 @@ export class FastStudio {
     this.maskFile = maskFile;
   }
 
-  /** The job's options with the controls as they are now. */
+  /** The job's options with the controls as they are now (see withFastControls). */
   get options(): StyleOptions {
-    return withFastControls(this.job.options, this.controls);
+    return withFastControls(this.job.options, this.controls, (this.mask !== undefined || this.maskFile !== undefined) && this.styles.length === 2);
   }
 
   view(): Omit<StudioView, 'styleSrcs'> {

@@ -101,6 +101,7 @@ export default async function fast(wb: Workbench): Promise<void> {
   // The brush: the left half of the picture keeps the content.
   await panel.locator('#paint').click();
   await step('a region painted with the brush', async () => {
+    await panel.locator('#mask').scrollIntoViewIfNeeded();
     const box = (await panel.locator('#mask').boundingBox())!;
     await wb.page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.2);
     await wb.page.mouse.down();
@@ -126,11 +127,19 @@ export default async function fast(wb: Workbench): Promise<void> {
   await wb.shot('saved');
   wb.log('Save wrote dog.kandinsky+great-wave.stylized.png and its mask; the first picture is kept');
 
-  // After a window reload the panel comes back with its controls, and they render again.
-  await wb.page.reload();
+  // After a window reload the panel comes back with the picture saved, its controls and its mask, and they render again.
+  await wb.page.keyboard.press('F1');
+  const quickInput = wb.page.locator('.quick-input-widget');
+  await quickInput.locator('input').first().fill('>Developer: Reload Window');
+  await quickInput.locator('.monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
+  await wb.page.keyboard.press('Enter');
   await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   panel = jobPanel(wb);
   await panel.locator('#strength').waitFor({ timeout: 60_000 });
+  const title = await panel.locator('h1').textContent();
+  const restored = await panel.locator('[data-stat="strength"]').textContent();
+  if (!title?.includes('great-wave.jpg') || restored !== strength) throw new Error(`the restored panel shows "${title}" at strength ${restored}`);
   await wb.shot('restored');
+  wb.log(`after a window reload the panel shows the saved picture (${title}, strength ${restored})`);
   await step('after the reload, strength dragged to 0.8 (the worker opens the job again from its files)', () => drag(wb, panel.locator('#strength'), 0.8), 'restored-moved');
 }

@@ -3,6 +3,7 @@
  * engine (TensorFlow.js, ONNX Runtime, sharp) runs in the worker process and is never loaded here.
  */
 import * as vscode from 'vscode';
+import type { FastControlOptions } from './common/options';
 import type { JobRecord } from './protocol/messages';
 import { registerCommands } from './extension/commands';
 import { JobService } from './extension/jobs';
@@ -23,6 +24,10 @@ export interface NeuralStyleApi {
   finished(jobId: string): Promise<JobRecord>;
   /** The worker's process id while it runs. */
   workerPid(): number | undefined;
+  /** A panel brought back from the state its page saved, as after a window reload; the job's id, if it could be. */
+  restorePanel(state: unknown): string | undefined;
+  /** Moves a fast job's controls as its panel does when one is let go; resolves with the picture rendered. */
+  moveControls(jobId: string, controls: Partial<FastControlOptions>): Promise<Uint8Array>;
 }
 
 let jobs: JobService | undefined;
@@ -39,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     service,
     new JobStatusBar(service.queue),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => service.restorePanel(panel, state),
+      deserializeWebviewPanel: async (panel, state) => void service.restorePanel(panel, state),
     }),
   );
   const activationMs = performance.now() - t0;
@@ -50,6 +55,8 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     previewSteps: (id) => service.job(id)?.previews.map((p) => p.step),
     finished: (id) => service.finished(id),
     workerPid: () => service.workerPid,
+    restorePanel: (state) => service.restorePanel(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Neural Style', vscode.ViewColumn.Beside), state),
+    moveControls: (id, controls) => service.moveControls(id, controls),
   };
 }
 

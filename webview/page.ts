@@ -114,6 +114,8 @@ export class JobPage {
         this.latencyMs = performance.now() - sent;
         result.dataset.seq = String(seq);
         result.dataset.latencyMs = this.latencyMs.toFixed(0);
+        // Every picture's time, the quick previews of a moving control included, for end-to-end tests to report.
+        this.root.dataset.latencies = `${this.root.dataset.latencies ?? ''} ${seq}:${this.latencyMs.toFixed(0)}`.trim();
         this.drawStats();
       });
       result.closest('figure')!.querySelector('figcaption')!.textContent = 'Before | after: Not saved yet';

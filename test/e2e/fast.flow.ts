@@ -35,7 +35,7 @@ async function pick(wb: Workbench, name: string): Promise<void> {
  * Waits until the panel shows the picture of the newest change it sent, and returns how long that took by the
  * panel's own clock (from the control moving to the picture drawn) and how many changes were sent meanwhile.
  */
-async function shown(panel: FrameLocator, sentBefore: number): Promise<{ ms: number; changes: number }> {
+async function shown(panel: FrameLocator, sentBefore: number): Promise<{ ms: number; changes: number; each: number[] }> {
   const app = panel.locator('#app');
   const result = panel.locator('#result');
   let sent = 0;
@@ -43,7 +43,10 @@ async function shown(panel: FrameLocator, sentBefore: number): Promise<{ ms: num
     sent = Number(await app.getAttribute('data-sent'));
     return sent > sentBefore && (await result.getAttribute('data-seq')) === String(sent);
   }, 30_000);
-  return { ms: Number(await result.getAttribute('data-latency-ms')), changes: sent - sentBefore };
+  // "seq:ms" of each picture shown: those of this step's changes.
+  const each = ((await app.getAttribute('data-latencies')) ?? '').split(' ').map((p) => p.split(':').map(Number))
+    .filter(([seq]) => seq > sentBefore).map(([, ms]) => ms);
+  return { ms: Number(await result.getAttribute('data-latency-ms')), changes: sent - sentBefore, each };
 }
 
 const sentSoFar = async (panel: FrameLocator) => Number((await panel.locator('#app').getAttribute('data-sent')) ?? 0);
@@ -86,8 +89,10 @@ export default async function fast(wb: Workbench): Promise<void> {
   const step = async (what: string, act: () => Promise<void>, shot: string) => {
     const before = await sentSoFar(panel);
     await act();
-    const { ms, changes } = await shown(panel, before);
-    wb.log(`${what}: ${changes} change${changes === 1 ? '' : 's'} sent, the last one shown ${(ms / 1000).toFixed(3)} s after it (the panel's clock)`);
+    const { ms, changes, each } = await shown(panel, before);
+    const seconds = (x: number) => (x / 1000).toFixed(3);
+    wb.log(`${what}: ${changes} change${changes === 1 ? '' : 's'} sent, ${each.length} picture${each.length === 1 ? '' : 's'} shown, ` +
+      `each ${each.map(seconds).join(', ')} s after its change; the last ${seconds(ms)} s (the panel's clock)`);
     await wb.shot(shot);
   };
 

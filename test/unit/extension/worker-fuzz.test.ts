@@ -137,7 +137,7 @@ describe('the worker, sent malformed messages', function () {
         assert.match(f.message, /^the worker was sent a malformed message: message\S* \S/, f.jobId);
       }
       const expected: Record<string, RegExp> = {
-        'unknown type': /message\.type has an unknown type "frobnicate" \(expected run, cancel, openSession, render, closeSession\)$/,
+        'unknown type': /message\.type has an unknown type "frobnicate" \(expected run, cancel, openSession, render, closeSession, prepareFast\)$/,
         'missing field': /message\.content is missing$/,
         'no styles': /message\.styles must hold at least one style image$/,
         'huge maxSize': /message\.options\.maxSize must be an integer from 16 to 8192, got 1000000000$/,

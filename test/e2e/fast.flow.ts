@@ -85,6 +85,9 @@ export default async function fast(wb: Workbench): Promise<void> {
   await until('the job is done', async () => (await panel.locator('#status').textContent()) === 'Done');
   await wb.waitForExplorerFile('dog.kandinsky.stylized.png');
   await wb.shot('fast-done');
+  // From here on the comparison's edge is at the far left: the whole picture shows what the controls do.
+  const wholePicture = () => panel.locator('.compare input[type="range"]').fill('0');
+  await wholePicture();
 
   const step = async (what: string, act: () => Promise<void>, shot: string) => {
     const before = await sentSoFar(panel);
@@ -103,15 +106,16 @@ export default async function fast(wb: Workbench): Promise<void> {
   await step('stroke size dragged to ×2', () => drag(wb, panel.locator('#stroke'), 0.75), 'stroke-size');
   await step('colours switched to the content’s (histogram)', () => panel.locator('#colors-histogram').check(), 'colours-histogram');
 
-  // The brush: the left half of the picture keeps the content.
+  // The brush: a stroke keeps the content where it passes.
   await panel.locator('#paint').click();
   await step('a region painted with the brush', async () => {
     await panel.locator('#mask').scrollIntoViewIfNeeded();
     const box = (await panel.locator('#mask').boundingBox())!;
-    await wb.page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.2);
+    // Over the dog's head and along its back.
+    await wb.page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
     await wb.page.mouse.down();
-    await wb.page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.5, { steps: 10 });
-    await wb.page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.85, { steps: 10 });
+    await wb.page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.35, { steps: 10 });
+    await wb.page.mouse.move(box.x + box.width * 0.85, box.y + box.height * 0.3, { steps: 10 });
     await wb.page.mouse.up();
   }, 'brush-region');
 
@@ -122,6 +126,7 @@ export default async function fast(wb: Workbench): Promise<void> {
   await wb.page.keyboard.press('Enter');
   await panel.locator('#remove-style').waitFor({ timeout: 30_000 });
   await until('the picture with two styles shows', async () => Number(await panel.locator('#app').getAttribute('data-shown')) > shownBefore, 30_000);
+  await wholePicture();
   await wb.shot('second-style');
   wb.log('a second style (the great wave) added from the panel: the painted region takes it');
 
@@ -144,6 +149,7 @@ export default async function fast(wb: Workbench): Promise<void> {
   const title = await panel.locator('h1').textContent();
   const restored = await panel.locator('[data-stat="strength"]').textContent();
   if (!title?.includes('great-wave.jpg') || restored !== strength) throw new Error(`the restored panel shows "${title}" at strength ${restored}`);
+  await wholePicture();
   await wb.shot('restored');
   wb.log(`after a window reload the panel shows the saved picture (${title}, strength ${restored})`);
   await step('after the reload, strength dragged to 0.8 (the worker opens the job again from its files)', () => drag(wb, panel.locator('#strength'), 0.8), 'restored-moved');

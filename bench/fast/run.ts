@@ -7,7 +7,7 @@
 // them. Writes bench/results/fast/: a JSON record per run and the Markdown tables of the latest.
 // usage: npm run bench:fast   (BENCH_FAST_ROUNDS=3)
 //        node out/bench/fast-run.js --studio   the panel's part only
-//        node out/bench/fast-run.js --render <record.json>   writes the tables of a recorded run again
+//        node out/bench/fast-run.js --render <record.json>...   writes the tables of recorded runs again
 import { spawnSync } from 'child_process';
 import { promises as fs } from 'fs';
 import * as os from 'os';
@@ -44,8 +44,9 @@ function runChild(job: FastJob): FastOutcome {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--render') {
-    const record = JSON.parse(await fs.readFile(process.argv[3], 'utf8')) as FastRun;
-    await fs.writeFile(path.join(RESULTS, 'fast.md'), markdown(record));
+    // Several records: a run of the panel's part only shown beside the engine's part of an earlier one.
+    const records = await Promise.all(process.argv.slice(3).map(async (file) => JSON.parse(await fs.readFile(file, 'utf8')) as FastRun));
+    await fs.writeFile(path.join(RESULTS, 'fast.md'), records.map(markdown).join('\n'));
     return;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);

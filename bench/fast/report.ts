@@ -124,7 +124,7 @@ function engineMarkdown(run: FastRun): string[] {
     '',
     `Runtimes: ${[...new Set(all.map((r) => r.detail.replace(/, \d threads?$/, '')))].join('; ')}. ` +
       // The ONNX conversion moved from the load to the build on 2026-12-03: a run before includes it.
-      `Loading both nets (reading${run.date < '2026-12-03' ? ' and converting them to ONNX' : ''}, opening the sessions): ${[...new Set(all.map((r) => r.job.engine))]
+      `Loading both nets (reading${run.date < '2026-12-03' ? ' and, for onnxruntime, converting them to ONNX' : ''}, opening the sessions): ${[...new Set(all.map((r) => r.job.engine))]
         .map((e) => `${e} ${seconds(median(all.filter((r) => r.job.engine === e).flatMap((r) => r.loadMs)))} s`)
         .join(', ')} (median).`,
   ];

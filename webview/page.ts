@@ -49,6 +49,8 @@ export class JobPage {
   private readonly sentAt = new Map<number, number>();
   /** How long the last change took to show, from the control moving to the picture drawn. */
   private latencyMs?: number;
+  /** Pictures rendered again and drawn so far. */
+  private shownCount = 0;
 
   constructor(private readonly root: HTMLElement, private readonly post: (m: FromWebview) => void) {}
 
@@ -75,8 +77,8 @@ export class JobPage {
         figure(job.contentSrc, 'Content', r.content.name),
         ...job.styleSrcs.map((src, i) => figure(src, 'Style', r.styles[i].name)),
       ),
-      this.pictures,
-      this.studio?.element ?? null,
+      // A fast picture's controls beside it, where the panel is wide enough.
+      this.studio ? h('div', { class: 'studio-view' }, this.pictures, this.studio.element) : this.pictures,
       this.stats,
       r.options.method === 'optimize' ? h('section', { class: 'chart' }, canvas) : null,
       this.buttons,
@@ -98,18 +100,22 @@ export class JobPage {
     const result = this.pictures?.querySelector<HTMLImageElement>('#result');
     if (!result) {
       this.drawPictures();
+      this.root.dataset.shown = String(++this.shownCount);
     } else {
       const old = result.src;
       result.src = this.objectUrl(bytes);
       this.urls = this.urls.filter((u) => u !== old);
       void result.decode().catch(() => {}).then(() => {
         URL.revokeObjectURL(old);
+        this.root.dataset.shown = String(++this.shownCount);
         const sent = this.sentAt.get(seq);
         if (sent === undefined) return;
         for (const k of this.sentAt.keys()) if (k <= seq) this.sentAt.delete(k);
         this.latencyMs = performance.now() - sent;
         result.dataset.seq = String(seq);
         result.dataset.latencyMs = this.latencyMs.toFixed(0);
+        // Every picture's time, the quick previews of a moving control included, for end-to-end tests to report.
+        this.root.dataset.latencies = `${this.root.dataset.latencies ?? ''} ${seq}:${this.latencyMs.toFixed(0)}`.trim();
         this.drawStats();
       });
       result.closest('figure')!.querySelector('figcaption')!.textContent = 'Before | after: Not saved yet';
@@ -126,6 +132,8 @@ export class JobPage {
     }
     const seq = ++this.seq;
     this.sentAt.set(seq, performance.now());
+    // The newest change sent, and (on the result, see rendered) the newest shown: end-to-end tests wait on them.
+    this.root.dataset.sent = String(seq);
     this.post({ ...request, seq });
   }
 

@@ -185,9 +185,17 @@ export function fastControlsOf(o: StyleOptions): FastControlOptions {
   return { styleStrength: o.styleStrength, styleScale: o.styleScale, colors: o.colors, styleBlendWeights: [...o.styleBlendWeights] };
 }
 
-/** `o` with other controls; the former name of the luminance colours stays only while those are the colours. */
-export function withFastControls(o: StyleOptions, controls: FastControlOptions): StyleOptions {
-  return { ...o, ...controls, preserveColors: o.preserveColors && controls.colors === 'luminance' };
+/**
+ * `o` with other controls, as flags the CLI takes: the former name of the luminance colours stays only while those
+ * are the colours, and blend weights go when a mask places two styles (white the first, black the second).
+ */
+export function withFastControls(o: StyleOptions, controls: FastControlOptions, maskPlacesStyles: boolean): StyleOptions {
+  return {
+    ...o,
+    ...controls,
+    preserveColors: o.preserveColors && controls.colors === 'luminance',
+    styleBlendWeights: maskPlacesStyles ? [] : controls.styleBlendWeights,
+  };
 }
 
 /**

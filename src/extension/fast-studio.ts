@@ -9,6 +9,9 @@ export interface StudioDeps {
   readonly read: (r: Resource) => Promise<NamedBytes>;
 }
 
+/** How the job's message begins when its picture could not be rendered (the reason follows). */
+export const RENDER_FAILED = 'Could not render the picture';
+
 /** A picture the studio made: the newest change it shows (the panel's number), its controls, preview or whole. */
 export interface StudioPicture {
   readonly seq: number;
@@ -60,9 +63,9 @@ export class FastStudio {
     this.maskFile = maskFile;
   }
 
-  /** The job's options with the controls as they are now. */
+  /** The job's options with the controls as they are now (see withFastControls). */
   get options(): StyleOptions {
-    return withFastControls(this.job.options, this.controls);
+    return withFastControls(this.job.options, this.controls, (this.mask !== undefined || this.maskFile !== undefined) && this.styles.length === 2);
   }
 
   view(): Omit<StudioView, 'styleSrcs'> {
@@ -145,7 +148,7 @@ export class FastStudio {
       answer = { type: 'failed', jobId: this.job.id, message: (e as Error)?.message ?? String(e), userError: false };
     }
     if (answer.type === 'noSession') answer = { type: 'failed', jobId: this.job.id, message: 'the worker dropped the session just opened', userError: false };
-    if (answer.type === 'failed') this.job.setStatus(this.job.status, `Could not render the picture: ${answer.message}`);
+    if (answer.type === 'failed') this.job.setStatus(this.job.status, `${RENDER_FAILED}: ${answer.message}`);
     return answer;
   }
 

@@ -2,12 +2,12 @@ import { randomUUID } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../common/errors';
-import type { Method, StyleOptions } from '../common/options';
+import type { FastControlOptions, Method, StyleOptions } from '../common/options';
 import { outputFileName } from '../output/name';
 import { parse } from '../protocol/fields';
 import { webviewState, type EditableOptions, type JobRecord, type Resource } from '../protocol/messages';
 import { concludeJob } from './conclude-job';
-import { FastStudio, type StudioDeps } from './fast-studio';
+import { FastStudio, RENDER_FAILED, type StudioDeps } from './fast-studio';
 import { GalleryFiles } from './gallery-files';
 import { Job, JobState, type AnyJob } from './job';
 import { JobQueue } from './job-queue';
@@ -173,8 +173,8 @@ export class JobService implements vscode.Disposable {
     else this.panels.set(job.id, JobPanel.create(job, this.context.extensionUri, this.actions));
   }
 
-  /** A panel VS Code brings back after a window reload, with the state its page saved. */
-  restorePanel(panel: vscode.WebviewPanel, state: unknown): void {
+  /** A panel VS Code brings back after a window reload, with the state its page saved; the job's id, if it could be. */
+  restorePanel(panel: vscode.WebviewPanel, state: unknown): string | undefined {
     let record: JobRecord;
     try {
       record = parse(webviewState, state, 'saved panel state').record;
@@ -182,7 +182,7 @@ export class JobService implements vscode.Disposable {
     } catch (e) {
       this.log.warn(`a panel from before the reload could not be restored: ${errorMessage(e)}`);
       panel.dispose();
-      return;
+      return undefined;
     }
     const job = JobState.restore(record);
     // A fast picture's controls come back with it: its session is opened again from its files on the first render.
@@ -190,7 +190,25 @@ export class JobService implements vscode.Disposable {
       job.studio = new FastStudio(job, this.studioDeps, job.report, job.mask);
     }
     this.jobs.set(job.id, job);
+    this.panels.get(job.id)?.dispose();
     this.panels.set(job.id, JobPanel.adopt(panel, job, this.context.extensionUri, this.actions));
+    return job.id;
+  }
+
+  /** A fast job's controls moved as when its panel lets one go; resolves with the picture rendered. */
+  moveControls(jobId: string, controls: Partial<FastControlOptions>): Promise<Uint8Array> {
+    const job = this.jobs.get(jobId);
+    const studio = job?.studio;
+    if (!job || !studio) return Promise.reject(new Error(`no fast picture of job ${jobId} to render`));
+    return new Promise((resolve, reject) => {
+      const subscription = job.onEvent((e) => {
+        if (e.kind === 'rendered' && e.picture.final) resolve(e.picture.bytes);
+        else if (e.kind === 'status' && job.message?.startsWith(RENDER_FAILED)) reject(new Error(job.message));
+        else return;
+        subscription.dispose();
+      });
+      studio.change(0, controls, true);
+    });
   }
 
   job(jobId: string): AnyJob | undefined {

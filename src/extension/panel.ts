@@ -83,7 +83,9 @@ export class JobPanel {
 
   /** Sends the whole state again (the job's place in the queue changed, say). */
   refresh(): void {
-    // A fast job's panel may have added a style, or saved, elsewhere: the page may show files from there.
+    // A fast job's panel may have saved it with another style: its title names them.
+    this.panel.title = this.job.title;
+    // It may have added a style, or saved, elsewhere: the page may show files from there.
     const options = webviewOptions(this.job, this.extensionUri);
     const roots = rootsOf(options);
     if (roots !== this.roots) {

@@ -172,13 +172,9 @@ export class FastSession {
     return { ...report, ...encoded, backend: 'onnx' };
   }
 
-  /**
-   * The job's options with these controls; blend weights go when a mask places two styles (white the first, black
-   * the second), so that the options recorded are flags the CLI takes.
-   */
+  /** The job's options with these controls (see withFastControls). */
   private optionsWith(controls: FastControlOptions): StyleOptions {
-    const o = withFastControls(this.req.options, controls);
-    return this.mask && this.styles.length === 2 ? { ...o, styleBlendWeights: [] } : o;
+    return withFastControls(this.req.options, controls, this.mask !== undefined && this.styles.length === 2);
   }
 
   /**

@@ -161,9 +161,14 @@ process.on('message', (raw) => {
     case 'closeSession':
       sessions.drop(message.jobId);
       break;
-    case 'prepareFast':
-      prepareFastEngine().catch((e) => console.error(`could not get fast mode ready: ${errorMessage(e)}`));
+    case 'prepareFast': {
+      const t0 = performance.now();
+      prepareFastEngine().then(
+        () => console.log(`fast mode is ready (${((performance.now() - t0) / 1000).toFixed(2)} s)`),
+        (e) => console.error(`could not get fast mode ready: ${errorMessage(e)}`),
+      );
       break;
+    }
   }
 });
 

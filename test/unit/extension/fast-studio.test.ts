@@ -178,5 +178,19 @@ describe('fast sessions: a fast picture rendered again from its controls alone',
     assert.equal(cli.status, 0, cli.stderr);
     const [a, b] = [await pixels(await fs.readFile(picture)), await pixels(await fs.readFile(again))];
     assert.ok(a.every((v, i) => Math.abs(v - b[i]) <= 1), 'the same picture within one level');
+
+    // Saved, then restored after a reload: the same picture again, from the job's files.
+    studio.saved(resource(picture), resource(mask));
+    const restored = JobState.restore(JSON.parse(JSON.stringify(job.record())));
+    await worker.dispose();
+    const back = new FastStudio(restored, deps(), SIZE, restored.mask);
+    back.change(1, {}, true);
+    const shown = await new Promise<StudioPicture>((resolve, reject) => {
+      restored.onEvent((e) => {
+        if (e.kind === 'rendered') resolve(e.picture);
+        if (e.kind === 'status' && restored.message?.startsWith('Could not')) reject(new Error(restored.message));
+      });
+    });
+    assert.deepEqual(await pixels(shown.bytes), a, 'the restored panel shows the picture saved');
   });
 });

@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { copyFile, mkdir, readdir } from 'fs/promises';
 import { createRequire } from 'module';
 import path from 'path';
+import { fileURLToPath } from 'url';
 import { external, nodeBundle } from './esbuild-node.mjs';
 
 const require = createRequire(import.meta.url);
@@ -51,3 +52,8 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b.outfile ? b : { ...b, outdir: 'dist' })));
 }
+
+// Fast mode's nets, converted from .tflite to the ONNX models the bundles load (dist/fast): see scripts/convert-nets.ts.
+const converter = 'out/convert-nets.js';
+await esbuild.build({ ...nodeBundle(), entryPoints: ['scripts/convert-nets.ts'], outfile: converter, sourcemap: false });
+await require(path.resolve(converter)).convertNets(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'));

@@ -3,6 +3,7 @@
  * engine (TensorFlow.js, ONNX Runtime, sharp) runs in the worker process and is never loaded here.
  */
 import * as vscode from 'vscode';
+import type { FastControlOptions } from './common/options';
 import type { JobRecord } from './protocol/messages';
 import { registerCommands } from './extension/commands';
 import { JobService } from './extension/jobs';
@@ -27,6 +28,10 @@ export interface NeuralStyleApi {
   workerPid(): number | undefined;
   /** The items of the open style picker (separators too), once it has found all it offers. */
   pickerItems(): readonly { label: string; description?: string; kind?: number }[] | undefined;
+  /** A panel brought back from the state its page saved, as after a window reload; the job's id, if it could be. */
+  restorePanel(state: unknown): string | undefined;
+  /** Moves a fast job's controls as its panel does when one is let go; resolves with the picture rendered. */
+  moveControls(jobId: string, controls: Partial<FastControlOptions>): Promise<Uint8Array>;
 }
 
 let jobs: JobService | undefined;
@@ -46,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     grids,
     new JobStatusBar(service.queue),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => service.restorePanel(panel, state),
+      deserializeWebviewPanel: async (panel, state) => void service.restorePanel(panel, state),
     }),
   );
   const activationMs = performance.now() - t0;
@@ -58,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): NeuralStyleApi {
     finished: (id) => service.finished(id),
     workerPid: () => service.workerPid,
     pickerItems: openPickerItems,
+    restorePanel: (state) => service.restorePanel(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Neural Style', vscode.ViewColumn.Beside), state),
+    moveControls: (id, controls) => service.moveControls(id, controls),
   };
 }
 

@@ -29,8 +29,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'previews':
       page.previews(m.previews);
       break;
-    case 'restyled':
-      page.restyled(m.strength, m.png);
+    case 'rendered':
+      page.rendered(m.seq, m.bytes, m.controls);
       break;
   }
 });

@@ -1,12 +1,14 @@
-import { STYLE_OPTION_DEFS, optionProblem } from '../src/common/options';
+import { STYLE_OPTION_DEFS, optionProblem, type FastControlOptions } from '../src/common/options';
 import type { Progress } from '../src/common/report';
 import {
   EDITABLE_OPTIONS, ENDED_STATUSES, type EditableOptions, type FromWebview, type JobStatus, type JobView, type LossPoint,
   type Pace, type Preview,
 } from '../src/protocol/messages';
+import type { BrushSettings } from './brush';
 import { h } from './dom';
 import { duration, loss, rate, whereInRun } from './format';
 import { LossChart } from './loss-chart';
+import { StudioControls, type StudioRequest } from './studio';
 
 const STATUS_TEXT: Record<JobStatus, string> = {
   queued: 'Waiting',
@@ -25,7 +27,6 @@ const LABELS: Record<Exclude<keyof EditableOptions, 'method'>, string> = {
   tvWeight: 'TV weight',
   steps: 'Steps',
   maxSize: 'Size (px)',
-  styleStrength: 'Style strength',
 };
 
 /**
@@ -40,6 +41,16 @@ export class JobPage {
   private buttons?: HTMLElement;
   /** Object URLs of the in-memory images shown, released when they are replaced. */
   private urls: string[] = [];
+  private studio?: StudioControls;
+  /** The brush as last set, kept while the page is drawn again. */
+  private readonly brush: BrushSettings = { on: false, paint: 'black', size: 12, softness: 0.5 };
+  /** The changes of the fast picture's controls sent, by number, and when (to time how soon each shows). */
+  private seq = 0;
+  private readonly sentAt = new Map<number, number>();
+  /** How long the last change took to show, from the control moving to the picture drawn. */
+  private latencyMs?: number;
+  /** Pictures rendered again and drawn so far. */
+  private shownCount = 0;
 
   constructor(private readonly root: HTMLElement, private readonly post: (m: FromWebview) => void) {}
 
@@ -52,6 +63,9 @@ export class JobPage {
     this.stats = h('dl', { class: 'stats' });
     this.pictures = h('section', { class: 'pictures' });
     this.buttons = h('section', { class: 'actions' });
+    this.studio = job.studio && r.status === 'done'
+      ? new StudioControls(job.studio, r.options.maxSize, this.brush, (request) => this.sendStudio(request))
+      : undefined;
     this.root.replaceChildren(...present(
       h('header', {},
         h('h1', {}, `${r.content.name} `, h('span', { class: 'muted' }, 'in the style of'), ` ${r.styles.map((s) => s.name).join(' + ')}`),
@@ -63,8 +77,8 @@ export class JobPage {
         figure(job.contentSrc, 'Content', r.content.name),
         ...job.styleSrcs.map((src, i) => figure(src, 'Style', r.styles[i].name)),
       ),
-      this.pictures,
-      job.strength !== undefined && r.status === 'done' ? this.strengthSlider(job.strength) : null,
+      // A fast picture's controls beside it, where the panel is wide enough.
+      this.studio ? h('div', { class: 'studio-view' }, this.pictures, this.studio.element) : this.pictures,
       this.stats,
       r.options.method === 'optimize' ? h('section', { class: 'chart' }, canvas) : null,
       this.buttons,
@@ -76,13 +90,51 @@ export class JobPage {
     this.drawButtons();
   }
 
-  /** A fast job rendered again at another strength: the new picture replaces the shown one, unsaved. */
-  restyled(strength: number, png: Uint8Array): void {
-    if (!this.job) return;
-    this.job = { ...this.job, strength, unsaved: png };
-    this.drawPictures();
+  /**
+   * A fast picture rendered again: it replaces the one shown, unsaved, in place (the comparison's edge stays where
+   * it is); the time since change `seq` was sent is shown once the picture is drawn.
+   */
+  rendered(seq: number, bytes: Uint8Array, controls: FastControlOptions): void {
+    if (!this.job?.studio) return;
+    this.job = { ...this.job, unsaved: bytes, studio: { ...this.job.studio, controls } };
+    const result = this.pictures?.querySelector<HTMLImageElement>('#result');
+    if (!result) {
+      this.drawPictures();
+      this.root.dataset.shown = String(++this.shownCount);
+    } else {
+      const old = result.src;
+      result.src = this.objectUrl(bytes);
+      this.urls = this.urls.filter((u) => u !== old);
+      void result.decode().catch(() => {}).then(() => {
+        URL.revokeObjectURL(old);
+        this.root.dataset.shown = String(++this.shownCount);
+        const sent = this.sentAt.get(seq);
+        if (sent === undefined) return;
+        for (const k of this.sentAt.keys()) if (k <= seq) this.sentAt.delete(k);
+        this.latencyMs = performance.now() - sent;
+        result.dataset.seq = String(seq);
+        result.dataset.latencyMs = this.latencyMs.toFixed(0);
+        // Every picture's time, the quick previews of a moving control included, for end-to-end tests to report.
+        this.root.dataset.latencies = `${this.root.dataset.latencies ?? ''} ${seq}:${this.latencyMs.toFixed(0)}`.trim();
+        this.drawStats();
+      });
+      result.closest('figure')!.querySelector('figcaption')!.textContent = 'Before | after: Not saved yet';
+    }
     this.drawStats();
     this.drawButtons();
+  }
+
+  /** A request of the fast picture's controls, numbered and timed. */
+  private sendStudio(request: StudioRequest): void {
+    if (request.type === 'pickStyle' || request.type === 'removeStyle') {
+      this.post({ type: request.type });
+      return;
+    }
+    const seq = ++this.seq;
+    this.sentAt.set(seq, performance.now());
+    // The newest change sent, and (on the result, see rendered) the newest shown: end-to-end tests wait on them.
+    this.root.dataset.sent = String(seq);
+    this.post({ ...request, seq });
   }
 
   tick(progress: Progress, pace: Pace, points: readonly LossPoint[]): void {
@@ -113,11 +165,13 @@ export class JobPage {
     const strip = job.previews.map((p) =>
       h('figure', { class: 'thumb' }, h('img', { src: this.objectUrl(p.png), alt: `Step ${p.step}` }), h('figcaption', {}, `${p.step}`)),
     );
-    // The picture not yet saved (the best so far, or another strength) is the one to look at.
+    // The picture not yet saved (the best so far, or a fast picture with other controls) is the one to look at.
     const resultSrc = job.unsaved ? this.objectUrl(job.unsaved) : job.outputSrc;
     let main: HTMLElement;
     if (resultSrc) {
       main = comparison(job.contentSrc, resultSrc, job.unsaved || !r.output ? 'Not saved yet' : r.output.name);
+      // The brush paints the regions over the picture.
+      if (this.studio) main.querySelector('.stack')!.append(this.studio.brush.overlay);
     } else if (job.previews.length > 0) {
       const current = job.previews[job.previews.length - 1];
       const caption = current.step === 0 ? 'The fast method\'s picture, while the optimisation gets ready' : `Step ${current.step}`;
@@ -145,9 +199,12 @@ export class JobPage {
     const lastLoss = end?.losses?.total ?? p?.losses.total ?? r.losses[r.losses.length - 1]?.total;
     const running = r.status === 'running';
     const fast = r.options.method === 'fast';
+    const controls = job.studio?.controls;
     const items: [string, string | undefined][] = [
       ['Method', fast ? 'Fast (Magenta\'s arbitrary stylization network)' : undefined],
-      ['Strength', fast && job.strength !== undefined ? job.strength.toFixed(2) : undefined],
+      ['Strength', controls?.styleStrength.toFixed(2)],
+      ['Stroke', controls && `×${controls.styleScale.toFixed(2)}`],
+      ['Last change', this.latencyMs === undefined ? undefined : `shown in ${(this.latencyMs / 1000).toFixed(2)} s`],
       ['Step', fast ? undefined : total ? `${step} of ${total}` : step > 0 ? `${step}` : undefined],
       ['Speed', running && job.pace ? rate(job.pace.stepsPerSecond) : undefined],
       ['Elapsed', elapsedMs === undefined ? undefined : fast ? `${(elapsedMs / 1000).toFixed(2)} s` : duration(elapsedMs)],
@@ -182,17 +239,6 @@ export class JobPage {
     ));
   }
 
-  /** The fast method's style strength, rendered again as the slider moves (the extension keeps up with the last). */
-  private strengthSlider(strength: number): HTMLElement {
-    const value = h('output', { for: 'strength' }, strength.toFixed(2));
-    const slider = h('input', { type: 'range', id: 'strength', min: 0, max: 1, step: 0.05, value: strength, 'aria-label': 'Style strength' });
-    slider.addEventListener('input', () => {
-      value.textContent = Number(slider.value).toFixed(2);
-      this.post({ type: 'restyle', strength: Number(slider.value) });
-    });
-    return h('section', { class: 'strength' }, h('label', { for: 'strength' }, 'Style strength'), slider, value);
-  }
-
   /** The options of this run that the panel can change, editable, and a button to run again with them. */
   private runAgainForm(job: JobView): HTMLElement {
     const error = h('p', { class: 'error', role: 'alert' });
@@ -220,7 +266,7 @@ export class JobPage {
       error.textContent = '';
       this.post({ type: 'runAgain', options });
     });
-    const what = job.record.options.method === 'fast' ? 'strength or size' : 'weights, steps or size';
+    const what = job.record.options.method === 'fast' ? 'size' : 'weights, steps or size';
     return h('details', { class: 'again', open: true }, h('summary', {}, `Run again with another ${what}`), form);
   }
 }

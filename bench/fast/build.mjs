@@ -1,10 +1,14 @@
-// Bundles the fast-mode benchmark like the product's Node bundles into out/bench/ (with the CLI and the worker), after
-// installing the real TFLite runtime (its peer) into scripts/tflite-reference/ if it is not there.
+// Builds the product (the benchmark forks its worker, dist/worker.js, and loads the nets the build converts), then
+// bundles the fast-mode benchmark like the product's Node bundles into out/bench/ (with the CLI and the worker, for
+// the gallery's sheet and grid), after installing the real TFLite runtime (the engine part's peer) into
+// scripts/tflite-reference/ if it is not there; `--studio` (the panel's part only, see run.ts) needs no peer.
+import { execFileSync } from 'child_process';
 import * as esbuild from 'esbuild';
 import { nodeBundle } from '../../scripts/esbuild-node.mjs';
 import { ensureReferenceRuntime } from '../../scripts/tflite-reference/install.mjs';
 
-ensureReferenceRuntime();
+execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (!process.argv.includes('--studio')) ensureReferenceRuntime();
 await esbuild.build({
   ...nodeBundle(),
   entryPoints: {

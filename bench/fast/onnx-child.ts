@@ -1,7 +1,7 @@
-// One onnxruntime configuration of the fast-mode benchmark in its own process, so that its peak RSS is its own:
+// One onnxruntime configuration of the fast-mode benchmark's engine part in its own process, so that its peak RSS is its own:
 // a FastJob as JSON on stdin, a FastOutcome as the last line of stdout. Started by bench/fast/run.ts.
 import { loadFastNets } from '../../src/engine/fast/fast-nets';
-import { DEFAULT_CONTROLS, fastPicture, fastVectors } from '../../src/engine/fast/fast-stylize';
+import { fastVectors } from '../../src/engine/fast/fast-stylize';
 import { patternRaster } from '../../test/unit/onnx/fixtures';
 import type { FastJob, FastOutcome } from './protocol';
 import { serve, timed } from './child-io';
@@ -20,9 +20,6 @@ async function run(job: FastJob): Promise<FastOutcome> {
     predictorMs: await timed(job.runs, () => nets.styleVector(style)),
     contentVectorMs: await timed(job.runs, () => nets.styleVector(content)),
     transformerMs: await timed(job.runs, () => nets.transfer(content, vectors.styles[0])),
-    renderMs: await timed(job.runs, () =>
-      fastPicture(nets, { content, size: content, vectors, controls: { ...DEFAULT_CONTROLS, strength: 0.7, colors: 'luminance' } }),
-    ),
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   };
   nets.dispose();

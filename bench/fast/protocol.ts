@@ -20,8 +20,6 @@ export type FastOutcome =
       /** The content's own vector: the predictor after the content's centre square is resized to 256 (onnx only). */
       readonly contentVectorMs: readonly number[];
       readonly transformerMs: readonly number[];
-      /** What a change of the strength slider costs: the vectors mixed, the transformer, colours kept (onnx only). */
-      readonly renderMs: readonly number[];
       /** The process's peak resident memory. */
       readonly peakRssMB: number;
     }

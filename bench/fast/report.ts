@@ -1,5 +1,6 @@
 import type { FastJob, FastOutcome } from './protocol';
 import type { SheetRun } from './sheet';
+import { CHANGE_KINDS, CHANGES, type StudioSize } from './studio';
 
 /** Everything one run of the fast-mode benchmark measured. */
 export interface FastRun {
@@ -8,6 +9,9 @@ export interface FastRun {
   readonly rounds: number;
   /** 1-minute load averages at the start and the end: other work on the machine skews everything. */
   readonly load: readonly [number, number];
+  /** The panel's changes, as the product makes them (see studio.ts); absent from runs made before it was measured. */
+  readonly studio?: readonly StudioSize[];
+  /** The engine alone, each configuration in its own process (none in a run of the panel's part only). */
   readonly outcomes: ReadonlyArray<{
     readonly round: number;
     /** Share of the cores other programs kept busy in the second before this configuration ran. */
@@ -41,13 +45,12 @@ function rows(run: FastRun): Row[] {
   for (const { outcome: o } of run.outcomes) {
     if ('skipped' in o) continue;
     const r = byKey.get(key(o.job));
-    const more = (k: 'predictorMs' | 'contentVectorMs' | 'transformerMs' | 'renderMs') => [...(r?.[k] ?? []), ...o[k]];
+    const more = (k: 'predictorMs' | 'contentVectorMs' | 'transformerMs') => [...(r?.[k] ?? []), ...o[k]];
     byKey.set(key(o.job), {
       ...o,
       predictorMs: more('predictorMs'),
       contentVectorMs: more('contentVectorMs'),
       transformerMs: more('transformerMs'),
-      renderMs: more('renderMs'),
       loadMs: [...(r?.loadMs ?? []), o.loadMs],
       peakRssMB: Math.max(r?.peakRssMB ?? 0, o.peakRssMB),
     });
@@ -57,33 +60,75 @@ function rows(run: FastRun): Row[] {
 }
 
 export function markdown(run: FastRun): string {
+  const lines = [
+    `Measured ${run.date.slice(0, 10)} on ${run.machine}; load average ${run.load[0].toFixed(1)} at the start, ${run.load[1].toFixed(1)} at the end.`,
+    '',
+  ];
+  if (run.studio) lines.push(...studioMarkdown(run.studio), '');
+  if (run.outcomes.length > 0) lines.push(...engineMarkdown(run), '');
+  if (run.sheet) lines.push(sheetMarkdown(run.sheet));
+  return lines.join('\n');
+}
+
+const worst = (values: readonly number[]) => Math.max(...values);
+const pair = (values: readonly number[]) => `${seconds(median(values))} / ${seconds(worst(values))} s`;
+
+/** The panel's part: from a change handed to the extension's studio to the encoded picture back from the worker. */
+function studioMarkdown(sizes: readonly StudioSize[]): string[] {
+  const busy = sizes.map((s) => `${(s.busyBefore * 100).toFixed(0)}%`).join(', ');
+  const at = (width: number) => sizes.find((s) => s.width === width);
+  const lines = [
+    '### A panel\'s controls, as the product renders them',
+    '',
+    `From a change handed to the extension's FastStudio to the encoded picture back on the extension's side: the worker ` +
+      `process renders it from the job's session (through the real WorkerClient, over IPC) and encodes it. ${CHANGES} changes of ` +
+      `each kind in a row, each after the last one's picture (one untimed change first); median / worst. While a control moves the ` +
+      'picture comes as a JPEG of at most 1024 px (q85); let go, as the whole PNG. Content: the dog, cropped to 4:3 and resized; ' +
+      `style: Kandinsky. Other programs kept the cores busy ${busy} in the second before each size.`,
+    '',
+    `| change | ${sizes.map((s) => `${s.width}x${s.height}`).join(' | ')} |`,
+    `|---|${sizes.map(() => '---:').join('|')}|`,
+    ...CHANGE_KINDS.map((kind) => `| ${kind} | ${sizes.map((s) => pair(s.ms[kind])).join(' | ')} |`),
+    '',
+  ];
+  const targets: Array<[string, string, boolean]> = [];
+  const small = at(512);
+  const big = at(2048);
+  if (small) targets.push(['a control dragged, 512 px: median at most 0.1 s', seconds(median(small.ms['strength, dragged'])) + ' s', median(small.ms['strength, dragged']) <= 100]);
+  if (big) targets.push(['a control dragged, 2048x1536: median at most 0.5 s', seconds(median(big.ms['strength, dragged'])) + ' s', median(big.ms['strength, dragged']) <= 500]);
+  lines.push('| target | measured | met |', '|---|---:|---|', ...targets.map(([t, m, ok]) => `| ${t} | ${m} | ${ok ? 'yes' : 'no'} |`));
+  return lines;
+}
+
+/** The engine's part: the nets alone, each configuration in a process of its own, and the real TFLite runtime beside them. */
+function engineMarkdown(run: FastRun): string[] {
   const all = rows(run);
   const find = (engine: FastJob['engine'], threads: number, width: number, height = width) =>
     all.find((r) => key(r.job) === key({ engine, threads, width, height, runs: 0 }));
   const busy = run.outcomes.map((o) => o.busyBefore);
   const lines = [
-    `Measured ${run.date.slice(0, 10)} on ${run.machine}; load average ${run.load[0].toFixed(1)} at the start, ${run.load[1].toFixed(1)} at the end; ` +
-      `other programs (niced ones included) kept the cores busy ${(median(busy) * 100).toFixed(0)}% (median; largest ` +
-      `${(Math.max(...busy) * 100).toFixed(0)}%) in the second before each configuration ran.`,
+    '### The nets alone',
     '',
     `Content: a generated pattern image of each size; style: a generated 256x256 image. Each configuration runs in its own process ` +
       `(its peak RSS is its own), ${run.rounds} rounds in changing order (4096x3072 once); medians of all timed runs, after one untimed run per process. ` +
-      'Transformer: one pass at the size (mirrored out to a multiple of 4 and cropped back). Re-render: what a change of the strength ' +
-      'slider costs (vectors mixed, transformer, content colours kept). Content vector: the predictor on the content (its centre square resized to 256 px).',
+      'Transformer: one pass at the size (mirrored out to a multiple of 4 and cropped back). Content vector: the predictor on the content ' +
+      `(its centre square resized to 256 px). Other programs (niced ones included) kept the cores busy ${(median(busy) * 100).toFixed(0)}% ` +
+      `(median; largest ${(Math.max(...busy) * 100).toFixed(0)}%) in the second before each configuration ran.`,
     '',
-    '| size | runtime | threads | transformer | middle half | re-render | content vector | predictor (256 px) | peak RSS | runs |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| size | runtime | threads | transformer | middle half | content vector | predictor (256 px) | peak RSS | runs |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...all.map((r) => {
       const t = r.transformerMs;
       const runtime = r.job.engine === 'onnx' ? 'onnxruntime' : 'TFLite wasm';
       return (
         `| ${r.job.width}x${r.job.height} | ${runtime} | ${r.job.threads} | ${cell(t)} | ${seconds(quantile(t, 0.25))}-${seconds(quantile(t, 0.75))} s | ` +
-        `${cell(r.renderMs)} | ${cell(r.contentVectorMs)} | ${(median(r.predictorMs)).toFixed(0)} ms | ${(r.peakRssMB / 1024).toFixed(2)} GB | ${t.length} |`
+        `${cell(r.contentVectorMs)} | ${(median(r.predictorMs)).toFixed(0)} ms | ${(r.peakRssMB / 1024).toFixed(2)} GB | ${t.length} |`
       );
     }),
     '',
     `Runtimes: ${[...new Set(all.map((r) => r.detail.replace(/, \d threads?$/, '')))].join('; ')}. ` +
-      `Loading both nets (reading, converting to ONNX, opening the sessions): ${[...new Set(all.map((r) => r.job.engine))]
+      // The ONNX conversion moved from the load to the build on 2026-12-03: a run before includes it.
+      `Loading both nets (reading${run.date < '2026-12-03' ? ' and, for onnxruntime, converting them to ONNX' : ''}, opening the sessions): ${[...new Set(all.map((r) => r.job.engine))]
         .map((e) => `${e} ${seconds(median(all.filter((r) => r.job.engine === e).flatMap((r) => r.loadMs)))} s`)
         .join(', ')} (median).`,
   ];
@@ -114,9 +159,8 @@ export function markdown(run: FastRun): string {
   }
   const big = find('onnx', 2, 2048, 1536);
   if (big) targets.push(['2048x1536: under 1 GB peak RSS', `${(big.peakRssMB / 1024).toFixed(2)} GB`, big.peakRssMB < 1024]);
-  if (at512) targets.push(['a strength change re-renders 512 px in under 0.5 s', cell(at512.renderMs), median(at512.renderMs) < 500]);
-  lines.push('', '| target | measured | met |', '|---|---:|---|', ...targets.map(([t, m, ok]) => `| ${t} | ${m} | ${ok ? 'yes' : 'no'} |`), '');
-  return lines.join('\n') + (run.sheet ? `\n${sheetMarkdown(run.sheet)}` : '');
+  lines.push('', '| target | measured | met |', '|---|---:|---|', ...targets.map(([t, m, ok]) => `| ${t} | ${m} | ${ok ? 'yes' : 'no'} |`));
+  return lines;
 }
 
 /** The gallery's sheet (CLI) and grid (the extension's worker), with their targets. */

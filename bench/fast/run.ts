@@ -1,11 +1,14 @@
-// The fast-mode benchmark: Magenta's two nets on onnxruntime at 384 to 4096x3072 px with 1 and 2 threads, and the
-// real TFLite runtime (wasm, its fixed 384 px) as the peer, in one run. Every configuration runs in its own
-// process, so that its peak RSS is its own; the rounds go through the configurations in turn, each round in
-// another order, so that other programs' load spreads over all of them. Writes bench/results/fast/: a JSON record
-// per run and the Markdown table of the latest.
-// It ends with the style gallery at once (bench/fast/sheet.ts): the CLI's sheet and the extension's grid.
+// The fast-mode benchmark, in three parts. First what a panel's controls cost as the product renders them (studio.ts:
+// a change through the extension's FastStudio and the real worker process, to the encoded picture back), beside
+// the path the panel took before (a whole fast job per change). Then the engine alone: Magenta's two nets on
+// onnxruntime at 384 to 4096x3072 px with 1 and 2 threads, and the real TFLite runtime (wasm, its fixed 384 px) as
+// the peer. Every engine configuration runs in its own process, so that its peak RSS is its own; the rounds go
+// through the configurations in turn, each round in another order, so that other programs' load spreads over all of
+// them. It ends with the style gallery at once (sheet.ts): the CLI's sheet and the extension's grid. Writes
+// bench/results/fast/: a JSON record per run and the Markdown tables of the latest.
 // usage: npm run bench:fast   (BENCH_FAST_ROUNDS=3, BENCH_FAST_ONLY=sheet)
-//        node out/bench/fast-run.js --render <record.json>   writes the table of a recorded run again
+//        node out/bench/fast-run.js --studio   the panel's part only
+//        node out/bench/fast-run.js --render <record.json>...   writes the tables of recorded runs again
 import { spawnSync } from 'child_process';
 import { promises as fs } from 'fs';
 import * as os from 'os';
@@ -14,6 +17,7 @@ import { cpuBusy } from '../speed/idle';
 import type { FastJob, FastOutcome } from './protocol';
 import { markdown, sheetMarkdown, type FastRun } from './report';
 import { measureSheet } from './sheet';
+import { measureStudio } from './studio';
 
 const REPO = path.resolve(__dirname, '../..');
 const RESULTS = path.join(REPO, 'bench/results/fast');
@@ -44,12 +48,14 @@ function runChild(job: FastJob): FastOutcome {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--render') {
-    const record = JSON.parse(await fs.readFile(process.argv[3], 'utf8')) as FastRun;
-    await fs.writeFile(path.join(RESULTS, 'fast.md'), markdown(record));
+    // Several records: a run of the panel's part only shown beside the engine's part of an earlier one.
+    const records = await Promise.all(process.argv.slice(3).map(async (file) => JSON.parse(await fs.readFile(file, 'utf8')) as FastRun));
+    await fs.writeFile(path.join(RESULTS, 'fast.md'), records.map(markdown).join('\n'));
     return;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const loadAtStart = os.loadavg()[0];
+  const studio = ONLY_SHEET ? undefined : await measureStudio(REPO, log);
   const outcomes: Array<FastRun['outcomes'][number]> = [];
   const measure = async (round: number, job: FastJob) => {
     const busyBefore = await cpuBusy(1000);
@@ -59,14 +65,15 @@ async function main(): Promise<void> {
     if ('skipped' in outcome) log(`round ${round + 1}: ${what}: ${outcome.skipped}`);
     else log(`round ${round + 1}: ${what}: transformer ${outcome.transformerMs.map((ms) => ms.toFixed(0)).join(', ')} ms, peak ${outcome.peakRssMB.toFixed(0)} MB`);
   };
-  for (let round = 0; round < (ONLY_SHEET ? 0 : ROUNDS); round++) {
+  const engine = !process.argv.includes('--studio') && !ONLY_SHEET;
+  for (let round = 0; engine && round < ROUNDS; round++) {
     // Each round starts elsewhere, every other one backwards, so that no configuration always follows the same one.
     const order = EVERY_ROUND.map((_, i) => EVERY_ROUND[(i + 4 * round) % EVERY_ROUND.length]);
     for (const job of round % 2 === 0 ? order : order.reverse()) await measure(round, job);
   }
-  if (!ONLY_SHEET) await measure(0, ONCE);
-  const sheet = await measureSheet(ROUNDS, log);
-  if (ONLY_SHEET) {
+  if (engine) await measure(0, ONCE);
+  const sheet = process.argv.includes('--studio') ? undefined : await measureSheet(ROUNDS, log);
+  if (ONLY_SHEET && sheet) {
     process.stdout.write(sheetMarkdown(sheet));
     return;
   }
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
     machine: `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.type()} ${os.release()}, Node ${process.version}`,
     rounds: ROUNDS,
     load: [loadAtStart, os.loadavg()[0]],
+    studio,
     outcomes,
     sheet,
   };

@@ -33,7 +33,6 @@ async function run(job: FastJob): Promise<FastOutcome> {
         { data: vector, shape: [1, 1, 1, vector.length] },
       ]),
     ),
-    renderMs: [],
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   };
 }

@@ -3,8 +3,8 @@
 // (.vscodeignore), and the native modules the bundles load from node_modules at run time, for that platform only:
 // sharp with its @img/* package for the target, onnxruntime-node with its target binaries, and tfjs-node when it
 // is installed and the target is this machine's (its libtensorflow is the one its install fetched for here).
-// The VSIX is then read back and removed if anything else is in it, or if a file of assets/ (the nets, the gallery)
-// is missing from it. README "Packaging" says how platforms are built.
+// The VSIX is then read back and removed if anything else is in it, or if a file the product reads at run time (the
+// converted nets of dist/fast, the gallery) is missing from it. README "Packaging" says how platforms are built.
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import path from 'path';
@@ -141,14 +141,17 @@ function zipEntries(file) {
 const files = zipEntries(out).filter((e) => e.name.startsWith('extension/')).map((e) => ({ ...e, name: e.name.slice(10) }));
 const misplaced = files.map((f) => f.name).filter((f) => f.startsWith('node_modules/')
   ? !runtimeDirs.some((d) => f.startsWith(`${d}/`)) || (f.includes('/napi-v6/') && !f.includes(`/napi-v6/${platform}/${arch}/`))
-  : !/^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|docs\/[^/]+\.png|dist\/(?!cli\.js)[^/]+\.(js|css|wasm)|media\/.+|assets\/(fast|gallery)\/[^/]+)$/.test(f));
+  : !/^(package\.json|readme\.md|LICENSE\.txt|changelog\.md|docs\/[^/]+\.png|dist\/(?!cli\.js)[^/]+\.(js|css|wasm)|dist\/fast\/[^/]+\.onnx|media\/.+|assets\/fast\/(README\.md|LICENSE)|assets\/gallery\/[^/]+)$/.test(f));
 if (misplaced.length > 0) {
   rmSync(out);
   fail(`these files do not belong in the VSIX (removed):\n  ${misplaced.slice(0, 30).join('\n  ')}`);
 }
-// And the assets the product reads at run time are all there: fast mode's nets and the style gallery, every file.
+// And the assets the product reads at run time are all there: fast mode's nets as the build converted them, with
+// their credits, and the style gallery, every file.
 const packed = new Set(files.map((f) => f.name));
-const missing = ['assets/fast', 'assets/gallery'].flatMap((d) => readdirSync(path.join(ROOT, d)).map((f) => `${d}/${f}`)).filter((f) => !packed.has(f));
+const filesOf = (dir) => readdirSync(path.join(ROOT, dir)).map((f) => `${dir}/${f}`);
+const shipped = [...filesOf('dist/fast'), 'assets/fast/README.md', 'assets/fast/LICENSE', ...filesOf('assets/gallery')];
+const missing = shipped.filter((f) => !packed.has(f));
 if (missing.length > 0) {
   rmSync(out);
   fail(`these files are missing from the VSIX (removed):\n  ${missing.join('\n  ')}`);

@@ -32,3 +32,13 @@ export function paintLongSide(side: number, styleScale: number): number {
  * 4096x4096 at 5.7 GB (README, "Fast mode"), too much beside an editor on a machine of 16-24 GB.
  */
 export const FAST_MAX_PIXELS = 4096 * 3072;
+
+/**
+ * The smallest stroke size (to 0.01) at which a picture of `width`x`height`, made at `maxSize`, is painted within
+ * FAST_MAX_SIDE and FAST_MAX_PIXELS: below 1 it is painted larger than itself. A panel's slider stops there.
+ */
+export function smallestStyleScale(maxSize: number, width: number, height: number): number {
+  const needed = Math.max(maxSize / FAST_MAX_SIDE, Math.max(width, height) / FAST_MAX_SIDE, Math.sqrt((width * height) / FAST_MAX_PIXELS));
+  // A hundredth more than needed leaves room for the paint size's rounding.
+  return Math.ceil(needed * 100 + 1) / 100;
+}

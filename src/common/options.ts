@@ -174,6 +174,31 @@ type ValueOf<S> = S extends { kind: 'number' }
 export type StyleOptions = { -readonly [K in StyleOptionKey]: ValueOf<(typeof STYLE_OPTION_DEFS)[K]> };
 
 /**
+ * The options a fast picture's panel changes while it shows the picture, each re-rendered at once from what the
+ * worker keeps of the job (its session): strength, stroke size, colours and the blend of two styles.
+ */
+export const FAST_CONTROL_KEYS = ['styleStrength', 'styleScale', 'colors', 'styleBlendWeights'] as const satisfies readonly StyleOptionKey[];
+export type FastControlOptions = Pick<StyleOptions, (typeof FAST_CONTROL_KEYS)[number]>;
+
+/** The controls of `o`. */
+export function fastControlsOf(o: StyleOptions): FastControlOptions {
+  return { styleStrength: o.styleStrength, styleScale: o.styleScale, colors: o.colors, styleBlendWeights: [...o.styleBlendWeights] };
+}
+
+/**
+ * `o` with other controls, as flags the CLI takes: the former name of the luminance colours stays only while those
+ * are the colours, and blend weights go when a mask places two styles (white the first, black the second).
+ */
+export function withFastControls(o: StyleOptions, controls: FastControlOptions, maskPlacesStyles: boolean): StyleOptions {
+  return {
+    ...o,
+    ...controls,
+    preserveColors: o.preserveColors && controls.colors === 'luminance',
+    styleBlendWeights: maskPlacesStyles ? [] : controls.styleBlendWeights,
+  };
+}
+
+/**
  * What a preset changes from the defaults, which are the balanced preset's (the schedule chosen on the quality
  * benchmark, see README "Presets"); anything the user sets explicitly wins over it.
  */

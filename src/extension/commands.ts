@@ -4,6 +4,7 @@ import type { Method } from '../common/options';
 import type { JobService, StartResult } from './jobs';
 import { COMMANDS, IMAGE_PREVIEW_VIEW_TYPE } from './manifest';
 import { IMAGE_EXTENSIONS, isImagePath } from './image-files';
+import { SECTION } from './settings';
 import type { RecentStyles } from './recent-styles';
 import type { StyleGrids } from './style-grid';
 import { pickImages } from './style-picker';
@@ -54,6 +55,8 @@ export function registerCommands(
   const stylizeWith = (method?: Method) => async (uri: unknown, uris: unknown, styleArg: unknown): Promise<StartResult | undefined> => {
     const contents = await targetImages(uri, uris, 'Choose the images to stylize');
     if (!contents?.length) return undefined;
+    // The worker starts and loads the fast nets while the style is picked, so that the picture does not wait for them.
+    if ((method ?? vscode.workspace.getConfiguration(SECTION, contents[0]).get<Method>('method')) === 'fast') jobs.prepareFast();
     const styles = givenImages(styleArg) ?? (await pickImages({
       title: `Stylize ${names(contents)}${method === 'fast' ? ' fast' : ''} with…`,
       placeholder: 'Choose the style image (type to filter)',
@@ -62,8 +65,9 @@ export function registerCommands(
       gallery: jobs.gallery,
     }));
     if (!styles) return undefined;
-    // The gallery has its own place in the picker.
-    await recent.remember(styles.filter((u) => !jobs.gallery.styleAt(u)).map((u) => u.toString()));
+    // Remembered beside the job, not before it: the picture need not wait for the state to be written. The gallery
+    // has its own place in the picker.
+    void recent.remember(styles.filter((u) => !jobs.gallery.styleAt(u)).map((u) => u.toString()));
     return jobs.start(contents, styles, method);
   };
   register(COMMANDS.stylizeWith, stylizeWith());

@@ -5,6 +5,7 @@ import {
   ENDED_STATUSES, type JobRecord, type JobReport, type JobStatus, type JobUpdate, type LossPoint, type Pace, type Preview,
   type Resource,
 } from '../protocol/messages';
+import type { FastStudio, StudioPicture } from './fast-studio';
 import { LossHistory } from './loss-history';
 import type { RunSettings } from './settings';
 
@@ -12,7 +13,7 @@ export type JobEvent =
   | { readonly kind: 'status' }
   | { readonly kind: 'progress'; readonly progress: Progress; readonly pace: Pace; readonly point: LossPoint }
   | { readonly kind: 'previews' }
-  | { readonly kind: 'restyled' };
+  | { readonly kind: 'rendered'; readonly picture: StudioPicture };
 
 /** Progress thumbnails kept for the strip: enough to see the picture form, few enough to resend on reload. */
 const MAX_PREVIEWS = 12;
@@ -35,20 +36,23 @@ export abstract class JobState {
   report?: JobReport;
   /** The file written. */
   result?: Resource;
-  /** The encoded best image of a run that stopped early, or a fast job at another strength, until it is saved. */
+  /** The mask saved beside it (painted in a fast job's panel). */
+  mask?: Resource;
+  /** The encoded best image of a run that stopped early, or a fast picture with other controls, until it is saved. */
   unsaved?: Uint8Array;
-  /** A fast job's strength as shown now (the slider may have changed it since the run). */
-  strength?: number;
+  /** A fast job's live controls, once it has a picture (see FastStudio). */
+  studio?: FastStudio;
   previews: Preview[] = [];
   private readonly history = new LossHistory();
   private readonly paceMeter = new PaceMeter();
   private readonly listeners = new Set<(e: JobEvent) => void>();
 
+  /** `styles` and `options` are those of the picture saved last: a fast job's panel may save another. */
   constructor(
     readonly id: string,
     readonly content: Resource,
-    readonly styles: readonly Resource[],
-    readonly options: StyleOptions,
+    public styles: readonly Resource[],
+    public options: StyleOptions,
   ) {}
 
   /** A job as its panel recorded it before a window reload; one that was still going was interrupted by it. */
@@ -61,6 +65,7 @@ export abstract class JobState {
     job.progress = r.progress;
     job.report = r.report;
     job.result = r.output;
+    job.mask = r.mask;
     for (const p of r.losses) job.history.add(p);
     return job;
   }
@@ -123,11 +128,10 @@ export abstract class JobState {
     this.emit({ kind: 'previews' });
   }
 
-  /** A fast job rendered again at `strength`: the new picture is kept until it is saved. */
-  restyled(strength: number, png: Uint8Array): void {
-    this.strength = strength;
-    this.keepUnsaved(png);
-    this.emit({ kind: 'restyled' });
+  /** A fast picture rendered again with other controls: it is kept until it is saved. */
+  rendered(picture: StudioPicture): void {
+    this.keepUnsaved(picture.bytes);
+    this.emit({ kind: 'rendered', picture: { ...picture, bytes: this.unsaved! } });
   }
 
   /** What the panel keeps across a window reload. */
@@ -135,7 +139,7 @@ export abstract class JobState {
     return {
       id: this.id, content: this.content, styles: [...this.styles], options: this.options, status: this.status,
       message: this.message, backend: this.backend, progress: this.progress, report: this.report, losses: this.history.points(),
-      output: this.result,
+      output: this.result, mask: this.mask,
     };
   }
 
@@ -155,10 +159,7 @@ export interface NamedBytes {
   readonly bytes: Uint8Array;
 }
 
-/**
- * A job started in this window: it also knows where its result goes and which weights it loads, and once read, its
- * images (a fast job renders them again when its strength changes).
- */
+/** A job started in this window: it also knows where its result goes and which weights it loads, and once read, its images. */
 export class Job extends JobState {
   readonly kind = 'live';
   inputs?: { readonly content: NamedBytes; readonly styles: readonly NamedBytes[] };
@@ -167,11 +168,13 @@ export class Job extends JobState {
 
   constructor(id: string, content: Resource, styles: readonly Resource[], options: StyleOptions, readonly settings: RunSettings) {
     super(id, content, styles, options);
-    if (options.method === 'fast') this.strength = options.styleStrength;
   }
 }
 
-/** A job as its panel recorded it before a window reload: what it showed, nothing it could run with. */
+/**
+ * A job as its panel recorded it before a window reload: what it showed, nothing it could run with; a fast picture's
+ * controls render it again from its files (see FastStudio).
+ */
 export class RestoredJob extends JobState {
   readonly kind = 'restored';
 }

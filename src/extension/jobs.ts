@@ -2,21 +2,23 @@ import { randomUUID } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../common/errors';
-import type { Method, StyleOptions } from '../common/options';
+import type { FastControlOptions, Method, StyleOptions } from '../common/options';
 import { outputFileName } from '../output/name';
 import { parse } from '../protocol/fields';
 import { webviewState, type EditableOptions, type JobRecord, type Resource } from '../protocol/messages';
 import { concludeJob } from './conclude-job';
+import { FastStudio, RENDER_FAILED, type StudioDeps } from './fast-studio';
+import { GalleryFiles } from './gallery-files';
 import { Job, JobState, type AnyJob } from './job';
 import { JobQueue } from './job-queue';
-import { GalleryFiles } from './gallery-files';
 import { BUSY_CONTEXT, COMMANDS } from './manifest';
-import { JobPanel, type PanelActions } from './panel';
+import { JobPanel, type PanelActions, type StudioMessage } from './panel';
+import { RecentStyles } from './recent-styles';
 import { RestrictedModeNotice } from './restricted-mode';
-import { Restyler } from './restyle';
-import { runJob } from './run-job';
-import { openResult, resourceOf, revealResult, saveResult } from './save-result';
+import { readImage, runJob } from './run-job';
+import { openResult, resourceOf, revealResult, saveFastPicture, saveResult } from './save-result';
 import { SECTION, combinationProblems, readJobSettings, readRunSettings, type OutputSettings } from './settings';
+import { pickImages } from './style-picker';
 import type { WeightsProvider } from './weights';
 import { WorkerClient } from './worker-client';
 
@@ -41,7 +43,9 @@ export class JobService implements vscode.Disposable {
   readonly gallery: GalleryFiles;
   private readonly actions: PanelActions;
   private readonly restricted = new RestrictedModeNotice();
-  private readonly restyler: Restyler;
+  private readonly studioDeps: StudioDeps;
+  /** The same list the style commands offer first (it lives in globalState). */
+  private readonly recent: RecentStyles;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -55,9 +59,17 @@ export class JobService implements vscode.Disposable {
       cancelGraceMs: CANCEL_GRACE_MS,
       log: (line) => log.info(`[worker] ${line}`),
     });
-    this.restyler = new Restyler(this.worker, log);
+    this.studioDeps = { worker: this.worker, read: (r) => readImage(r, this.gallery) };
+    this.recent = new RecentStyles(context.globalState);
     this.queue = new JobQueue(
-      async (job, signal) => concludeJob(job, await runJob(job, { worker: this.worker, weights, gallery: this.gallery, cancel: () => this.cancel(job.id) }, signal), log),
+      async (job, signal) => {
+        const outcome = await runJob(job, { worker: this.worker, weights, gallery: this.gallery, cancel: () => this.cancel(job.id) }, signal);
+        // A fast picture's panel renders it again as its controls move, from the session the run left in the worker.
+        if (outcome.kind === 'result' && outcome.result.outcome === 'done' && job.options.method === 'fast') {
+          job.studio = new FastStudio(job, this.studioDeps, outcome.result);
+        }
+        await concludeJob(job, outcome, log);
+      },
       (e) => log.error(`a job ended with an unexpected error: ${(e as Error)?.stack ?? e}`),
     );
     this.queue.onDidChange(() => {
@@ -66,11 +78,11 @@ export class JobService implements vscode.Disposable {
     });
     this.actions = {
       cancel: (job) => this.cancel(job.id),
-      save: (job) => job.kind === 'live' && void saveResult(job, log),
+      save: (job) => void this.save(job),
       open: openResult,
       reveal: revealResult,
       runAgain: (job, options) => this.runAgain(job, options),
-      restyle: (job, strength) => job.kind === 'live' && this.restyler.request(job, strength),
+      studio: (job, m) => void this.studio(job, m),
       tryAllStyles: (job) => void vscode.commands.executeCommand(COMMANDS.tryAllStyles, vscode.Uri.parse(job.content.uri)),
       ahead: (job) => this.queue.ahead(job.id),
       closed: (job) => void this.panelClosed(job),
@@ -108,16 +120,20 @@ export class JobService implements vscode.Disposable {
     return { jobIds: jobs.map((j) => j.id) };
   }
 
-  /** The same images and options with some changed in the panel (or the method); the output settings are read anew. */
+  /**
+   * The same images and options with some changed in the panel (or the method), a fast picture's as its controls
+   * show it; the output settings are read anew.
+   */
   runAgain(previous: AnyJob, changes: EditableOptions): StartResult {
     const content = vscode.Uri.parse(previous.content.uri);
     const run = readRunSettings(vscode.workspace.getConfiguration(SECTION, content), vscode.workspace.isTrusted);
     if (run.problems) return this.refuse(run.problems);
-    const options: StyleOptions = { ...previous.options, ...changes };
-    const problems = combinationProblems(options, previous.styles.length);
+    const styles = previous.studio?.styles ?? previous.styles;
+    const options: StyleOptions = { ...(previous.studio?.options ?? previous.options), ...changes };
+    const problems = combinationProblems(options, styles.length);
     if (problems.length > 0) return this.refuse(problems);
     this.restricted.notice(run.ignored);
-    const job = new Job(randomUUID(), previous.content, previous.styles, options, run.value);
+    const job = new Job(randomUUID(), previous.content, styles, options, run.value);
     this.enqueue(job);
     return { jobIds: [job.id] };
   }
@@ -133,6 +149,11 @@ export class JobService implements vscode.Disposable {
         job.setStatus(job.status, 'Stopping after the current step…');
         break;
     }
+  }
+
+  /** A fast job is likely soon (its style is being picked): the worker gets ready for it meanwhile. */
+  prepareFast(): void {
+    this.worker.prepareFast();
   }
 
   /** Jobs queued or running, the running one first. */
@@ -152,8 +173,8 @@ export class JobService implements vscode.Disposable {
     else this.panels.set(job.id, JobPanel.create(job, this.context.extensionUri, this.actions));
   }
 
-  /** A panel VS Code brings back after a window reload, with the state its page saved. */
-  restorePanel(panel: vscode.WebviewPanel, state: unknown): void {
+  /** A panel VS Code brings back after a window reload, with the state its page saved; the job's id, if it could be. */
+  restorePanel(panel: vscode.WebviewPanel, state: unknown): string | undefined {
     let record: JobRecord;
     try {
       record = parse(webviewState, state, 'saved panel state').record;
@@ -161,11 +182,33 @@ export class JobService implements vscode.Disposable {
     } catch (e) {
       this.log.warn(`a panel from before the reload could not be restored: ${errorMessage(e)}`);
       panel.dispose();
-      return;
+      return undefined;
     }
     const job = JobState.restore(record);
+    // A fast picture's controls come back with it: its session is opened again from its files on the first render.
+    if (job.options.method === 'fast' && job.status === 'done' && job.report && job.result) {
+      job.studio = new FastStudio(job, this.studioDeps, job.report, job.mask);
+    }
     this.jobs.set(job.id, job);
+    this.panels.get(job.id)?.dispose();
     this.panels.set(job.id, JobPanel.adopt(panel, job, this.context.extensionUri, this.actions));
+    return job.id;
+  }
+
+  /** A fast job's controls moved as when its panel lets one go; resolves with the picture rendered. */
+  moveControls(jobId: string, controls: Partial<FastControlOptions>): Promise<Uint8Array> {
+    const job = this.jobs.get(jobId);
+    const studio = job?.studio;
+    if (!job || !studio) return Promise.reject(new Error(`no fast picture of job ${jobId} to render`));
+    return new Promise((resolve, reject) => {
+      const subscription = job.onEvent((e) => {
+        if (e.kind === 'rendered' && e.picture.final) resolve(e.picture.bytes);
+        else if (e.kind === 'status' && job.message?.startsWith(RENDER_FAILED)) reject(new Error(job.message));
+        else return;
+        subscription.dispose();
+      });
+      studio.change(0, controls, true);
+    });
   }
 
   job(jobId: string): AnyJob | undefined {
@@ -221,10 +264,68 @@ export class JobService implements vscode.Disposable {
         `${job.title} is still ${job.status === 'queued' ? 'waiting to run' : 'running'}. Cancel it?`, 'Cancel Job', 'Keep Running',
       );
       if (choice === 'Cancel Job') this.cancel(job.id);
-    } else if (job.kind === 'live' && job.unsaved) {
-      const choice = await vscode.window.showWarningMessage(`The best image of ${job.title} is not saved. Save it?`, 'Save', 'Discard');
-      if (choice === 'Save') await saveResult(job, this.log);
+    } else if (job.unsaved) {
+      const what = job.studio ? 'The picture' : 'The best image';
+      const choice = await vscode.window.showWarningMessage(`${what} of ${job.title} is not saved. Save it?`, 'Save', 'Discard');
+      if (choice === 'Save') await this.save(job);
       else if (choice === 'Discard') job.unsaved = undefined;
+    }
+    job.studio?.close();
+  }
+
+  /** The panel's Save: a fast picture as its controls show it, or the best image of a run that stopped early. */
+  private async save(job: AnyJob): Promise<void> {
+    if (job.studio) {
+      const output = this.outputSettings(job);
+      if (output) await saveFastPicture(job, job.studio, output, this.log);
+    } else if (job.kind === 'live') {
+      await saveResult(job, this.log);
+    }
+  }
+
+  /** Where a job's pictures go: as its settings said when it started, or, restored after a reload, as they say now. */
+  private outputSettings(job: AnyJob): OutputSettings | undefined {
+    if (job.kind === 'live') return job.settings.output;
+    const run = readRunSettings(vscode.workspace.getConfiguration(SECTION, vscode.Uri.parse(job.content.uri)), vscode.workspace.isTrusted);
+    if (run.problems) {
+      this.refuse(run.problems);
+      return undefined;
+    }
+    this.restricted.notice(run.ignored);
+    return run.value.output;
+  }
+
+  /** A fast picture's controls moved in its panel, or a second style is to be picked or removed. */
+  private async studio(job: AnyJob, m: StudioMessage): Promise<void> {
+    const studio = job.studio;
+    if (!studio) return;
+    switch (m.type) {
+      case 'controls':
+        studio.change(m.seq, m.controls, m.final);
+        break;
+      case 'mask':
+        studio.paint(m.seq, m.mask, m.final);
+        break;
+      case 'pickStyle': {
+        const [first] = studio.styles;
+        const picked = await pickImages({
+          title: `A second style for ${job.content.name}`,
+          placeholder: 'Choose the second style image (type to filter)',
+          many: false,
+          recent: this.recent.list(),
+          exclude: [vscode.Uri.parse(job.content.uri), vscode.Uri.parse(first.uri)],
+          gallery: this.gallery,
+        });
+        if (!picked?.[0]) return;
+        if (!this.gallery.styleAt(picked[0])) void this.recent.remember([picked[0].toString()]);
+        studio.setStyles([first, this.gallery.resource(picked[0])]);
+        this.panels.get(job.id)?.refresh();
+        break;
+      }
+      case 'removeStyle':
+        studio.setStyles(studio.styles.slice(0, 1));
+        this.panels.get(job.id)?.refresh();
+        break;
     }
   }
 }
@@ -246,7 +347,7 @@ function outputNameProblem(output: OutputSettings, content: vscode.Uri, styles: 
 function checkPlaces(record: JobRecord): void {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const allowed = (u: vscode.Uri) => u.scheme === 'file' || folders.some((f) => f.uri.scheme === u.scheme && f.uri.authority === u.authority);
-  for (const r of [record.content, ...record.styles, ...(record.output ? [record.output] : [])]) {
+  for (const r of [record.content, ...record.styles, ...(record.output ? [record.output] : []), ...(record.mask ? [record.mask] : [])]) {
     const uri = vscode.Uri.parse(r.uri);
     if (!allowed(uri)) throw new Error(`it names ${uri.scheme}: ${r.name}, which no job of this window can use`);
   }

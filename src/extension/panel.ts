@@ -16,7 +16,8 @@ export interface PanelActions {
   open(job: AnyJob): void;
   reveal(job: AnyJob): void;
   runAgain(job: AnyJob, options: EditableOptions): void;
-  restyle(job: AnyJob, strength: number): void;
+  /** The panel's controls of a fast picture moved, or its second style is to be picked or removed. */
+  studio(job: AnyJob, m: StudioMessage): void;
   /** The job's content in every style (the style grid). */
   tryAllStyles(job: AnyJob): void;
   /** Jobs ahead of this one in the queue. */
@@ -24,6 +25,8 @@ export interface PanelActions {
   closed(job: AnyJob): void;
   log(message: string): void;
 }
+
+export type StudioMessage = Extract<FromWebview, { type: 'controls' | 'mask' | 'pickStyle' | 'removeStyle' }>;
 
 /** Live updates go to the panel at most this often; the loss points in between travel together. */
 const TICK_MS = 100;
@@ -38,6 +41,8 @@ export class JobPanel {
   private points: LossPoint[] = [];
   private tickTimer?: NodeJS.Timeout;
   private lastTick?: Extract<JobEvent, { kind: 'progress' }>;
+  /** The folders the page may show files from, as last set (see rootsOf). */
+  private roots: string;
 
   static create(job: AnyJob, extensionUri: vscode.Uri, actions: PanelActions): JobPanel {
     const panel = vscode.window.createWebviewPanel(
@@ -56,9 +61,11 @@ export class JobPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     readonly job: AnyJob,
-    extensionUri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
     private readonly actions: PanelActions,
   ) {
+    // Set by create or adopt.
+    this.roots = rootsOf(webviewOptions(job, extensionUri));
     panel.title = job.title;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     const webview = panel.webview;
@@ -76,6 +83,15 @@ export class JobPanel {
 
   /** Sends the whole state again (the job's place in the queue changed, say). */
   refresh(): void {
+    // A fast job's panel may have saved it with another style: its title names them.
+    this.panel.title = this.job.title;
+    // It may have added a style, or saved, elsewhere: the page may show files from there.
+    const options = webviewOptions(this.job, this.extensionUri);
+    const roots = rootsOf(options);
+    if (roots !== this.roots) {
+      this.roots = roots;
+      this.panel.webview.options = options;
+    }
     void this.post({ type: 'job', job: this.view() });
   }
 
@@ -110,8 +126,11 @@ export class JobPanel {
       case 'runAgain':
         this.actions.runAgain(this.job, m.options);
         break;
-      case 'restyle':
-        this.actions.restyle(this.job, m.strength);
+      case 'controls':
+      case 'mask':
+      case 'pickStyle':
+      case 'removeStyle':
+        this.actions.studio(this.job, m);
         break;
       case 'tryAllStyles':
         this.actions.tryAllStyles(this.job);
@@ -133,9 +152,11 @@ export class JobPanel {
       case 'previews':
         if (this.panel.visible) void this.post({ type: 'previews', previews: this.job.previews });
         break;
-      case 'restyled':
-        if (this.job.unsaved && this.job.strength !== undefined) void this.post({ type: 'restyled', strength: this.job.strength, png: this.job.unsaved });
+      case 'rendered': {
+        const { seq, bytes, controls, final } = e.picture;
+        void this.post({ type: 'rendered', seq, bytes, controls, final });
         break;
+      }
     }
   }
 
@@ -164,8 +185,7 @@ export class JobPanel {
       pace: job.pace,
       ahead: job.status === 'queued' ? this.actions.ahead(job) : undefined,
       unsaved: job.unsaved,
-      // Only a job of this window has its images at hand to render again.
-      strength: job.kind === 'live' && job.inputs ? job.strength : undefined,
+      studio: job.studio && { ...job.studio.view(), styleSrcs: job.studio.styles.map((s) => src(s.uri)) },
     };
   }
 
@@ -186,7 +206,8 @@ function webviewOptions(job: AnyJob, extensionUri: vscode.Uri): vscode.WebviewOp
     const u = vscode.Uri.parse(uri);
     return u.with({ path: path.posix.dirname(u.path) });
   };
-  const folders = [job.content, ...job.styles, ...(job.result ? [job.result] : [])].map((r) => folderOf(r.uri));
+  const files = [job.content, ...job.styles, ...(job.studio?.styles ?? []), ...(job.result ? [job.result] : [])];
+  const folders = [...new Set(files.map((r) => folderOf(r.uri).toString()))].map((u) => vscode.Uri.parse(u));
   if (job.kind === 'live') {
     const content = vscode.Uri.parse(job.content.uri);
     folders.push(content.with({ path: outputFolder(content.path, job.settings.output.folder) }));
@@ -195,6 +216,10 @@ function webviewOptions(job: AnyJob, extensionUri: vscode.Uri): vscode.WebviewOp
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...folders],
   };
+}
+
+function rootsOf(options: vscode.WebviewOptions): string {
+  return (options.localResourceRoots ?? []).map(String).join('\n');
 }
 
 function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {

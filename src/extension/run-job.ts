@@ -57,7 +57,9 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
   const onAbort = () => runner.worker.cancel(job.id);
   signal.addEventListener('abort', onAbort);
   try {
-    const running = runner.worker.run(runMessage(job, job.id, job.options, weightsPath), (m) => job.apply(m));
+    // A fast job's session stays in the worker, for its panel's controls (see FastStudio).
+    const message = { ...runMessage(job, job.id, job.options, weightsPath), keepSession: job.options.method === 'fast' };
+    const running = runner.worker.run(message, (m) => job.apply(m));
     const end = await withProgressNotification(job, runner.cancel, running);
     if (end.type === 'result') return { kind: 'result', result: end.result };
     return { kind: 'failed', message: end.message, toast: end.message, showLog: !end.userError };
@@ -77,7 +79,7 @@ export async function runJob(job: Job, runner: JobRunner, signal: AbortSignal): 
 }
 
 /** What the worker is sent to run `job` (whose images have been read) with `options`. */
-export function runMessage(job: Job, jobId: string, options: StyleOptions, weightsPath = ''): RunMessage {
+function runMessage(job: Job, jobId: string, options: StyleOptions, weightsPath = ''): RunMessage {
   const { content, styles } = job.inputs!;
   return { type: 'run', jobId, content, styles: [...styles], options, weightsPath, format: job.settings.output.format, previewSize: PREVIEW_SIZE };
 }

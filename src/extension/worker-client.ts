@@ -1,9 +1,11 @@
 import { fork, type ChildProcess } from 'child_process';
 import * as readline from 'readline';
 import { errorMessage } from '../common/errors';
-import { fromWorker, type FromWorker, type JobEnd, type JobUpdate, type RunMessage, type ToWorker } from '../protocol/messages';
+import {
+  fromWorker, type FromWorker, type JobEnd, type JobUpdate, type OpenAnswer, type OpenSessionMessage, type RenderAnswer, type RenderMessage,
+  type RunMessage, type ToWorker,
+} from '../protocol/messages';
 import { parse } from '../protocol/fields';
-
 
 /**
  * The worker process went away in the middle of a job: crashed, ran out of memory, or was killed. The message says
@@ -40,23 +42,30 @@ export interface WorkerClientOptions {
 
 const KEPT_LINES = 20;
 
-interface ActiveJob {
+/** What the worker is working on for a job: a run, or a session's open or render. */
+interface Request {
   readonly child: ChildProcess;
+  /** The messages that answer it; the others it hears are updates. */
+  readonly ends: ReadonlySet<FromWorker['type']>;
   readonly onMessage: (m: JobUpdate) => void;
-  readonly resolve: (end: JobEnd) => void;
+  readonly resolve: (end: FromWorker) => void;
   readonly reject: (e: Error) => void;
   killTimer?: NodeJS.Timeout;
 }
 
+const RUN_ENDS = new Set<FromWorker['type']>(['result', 'failed']);
+const OPEN_ENDS = new Set<FromWorker['type']>(['opened', 'failed']);
+const RENDER_ENDS = new Set<FromWorker['type']>(['rendered', 'noSession', 'failed']);
+
 /**
  * The extension's end of the worker process (see src/worker/main.ts): started when a job needs it, reused for the
  * next job (its loaded weights and backend with it), closed when idle. The queue runs one optimisation at a time;
- * a fast re-render (a second of work at most) may run beside it.
+ * fast renders (a second of work at most) may run beside it. A job has one request in flight at a time.
  */
 export class WorkerClient {
   private child?: ChildProcess;
   private readonly lastLines: string[] = [];
-  private readonly active = new Map<string, ActiveJob>();
+  private readonly active = new Map<string, Request>();
   private idleTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: WorkerClientOptions) {}
@@ -71,12 +80,44 @@ export class WorkerClient {
    * them; rejects with WorkerDiedError when the process ends before that.
    */
   run(message: RunMessage, onMessage: (m: JobUpdate) => void): Promise<JobEnd> {
+    return this.request(message, RUN_ENDS, onMessage) as Promise<JobEnd>;
+  }
+
+  /** Opens a fast job's session (see FastSession); `onMessage` hears its notices. Rejects as `run` does. */
+  openSession(message: OpenSessionMessage, onMessage: (m: JobUpdate) => void): Promise<OpenAnswer> {
+    return this.request(message, OPEN_ENDS, onMessage) as Promise<OpenAnswer>;
+  }
+
+  /** A picture from a fast job's session; `noSession` when the worker holds none for it. Rejects as `run` does. */
+  render(message: RenderMessage, onMessage: (m: JobUpdate) => void): Promise<RenderAnswer> {
+    return this.request(message, RENDER_ENDS, onMessage) as Promise<RenderAnswer>;
+  }
+
+  /**
+   * Starts the worker, if none runs, and has it load fast mode's nets: a fast job is likely soon. Unused, it is
+   * closed when idle as after a job.
+   */
+  prepareFast(): void {
+    const child = this.child ?? this.start();
+    this.send(child, { type: 'prepareFast' });
+    if (this.active.size === 0) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.close(), this.options.idleMs);
+    }
+  }
+
+  /** Lets the worker free a fast job's session; nothing to do when no worker runs (it holds no sessions then). */
+  closeSession(jobId: string): void {
+    if (this.child?.connected) this.send(this.child, { type: 'closeSession', jobId });
+  }
+
+  private request(message: ToWorker & { readonly jobId: string }, ends: ReadonlySet<FromWorker['type']>, onMessage: (m: JobUpdate) => void): Promise<FromWorker> {
     const { jobId } = message;
-    if (this.active.has(jobId)) return Promise.reject(new Error(`the worker runs job ${jobId} already`));
+    if (this.active.has(jobId)) return Promise.reject(new Error(`the worker is busy with job ${jobId} already`));
     clearTimeout(this.idleTimer);
     const child = this.child ?? this.start();
-    return new Promise<JobEnd>((resolve, reject) => {
-      this.active.set(jobId, { child, onMessage, resolve, reject });
+    return new Promise<FromWorker>((resolve, reject) => {
+      this.active.set(jobId, { child, ends, onMessage, resolve, reject });
       this.send(child, message);
     }).finally(() => {
       clearTimeout(this.active.get(jobId)?.killTimer);
@@ -131,8 +172,9 @@ export class WorkerClient {
       }
       const active = this.active.get(m.jobId);
       if (active?.child !== child) return;
-      if (m.type === 'result' || m.type === 'failed') active.resolve(m);
-      else active.onMessage(m);
+      if (active.ends.has(m.type)) active.resolve(m);
+      else if (m.type === 'backend' || m.type === 'progress' || m.type === 'preview' || m.type === 'notice') active.onMessage(m);
+      else this.line(`job ${m.jobId}: the worker answered ${m.type}, which nothing asked for`);
     });
     child.on('error', (e) => this.line(`worker process error: ${errorMessage(e)}`));
     // 'close' comes after the process has exited and its output has been read to the end, last lines included.

@@ -1,13 +1,13 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { UserError } from '../common/errors';
-import { installedAssetsDir } from '../engine/installed-assets';
+import { installedDir } from '../engine/installed-assets';
 import { readImageBytes } from '../image/input-file';
 import { paintingLabel, type GalleryStyle } from './paintings';
 
 /** assets/gallery of the installation. */
 export function galleryDir(): string {
-  return installedAssetsDir('gallery', 'the style gallery\'s paintings');
+  return installedDir(path.join('assets', 'gallery'), "the style gallery's paintings");
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

@@ -60,3 +60,8 @@ export async function encodePreview(r: Raster, maxSide: number): Promise<Uint8Ar
     .png({ compressionLevel: 1 })
     .toBuffer();
 }
+
+/** A quick JPEG of the image, its longer side at most `maxSide`: what a panel shows while a control moves. */
+export async function encodeQuickPreview(r: Raster, maxSide: number, quality: number): Promise<Uint8Array> {
+  return rawImage(r).resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality }).toBuffer();
+}

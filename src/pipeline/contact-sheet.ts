@@ -1,14 +1,15 @@
 import sharp from 'sharp';
 import { UserError } from '../common/errors';
 import type { OptionName, StyleOptions } from '../common/options';
-import { planInputs } from '../engine/plan';
+import { planFast, planInputs } from '../engine/plan';
 import { readJobImages } from '../image/decode';
 import { encoder } from '../image/encode';
 import { packPixels } from '../image/pixels';
 import type { Raster } from '../image/raster';
 import type { OutputFormat } from '../common/formats';
 import { loadFastEngine } from './engine-cache';
-import { fastCanvas, paint, planContent, styleVectorOf } from './fast-images';
+import { decodeStyle, fastCanvas, paint, styleVectorOf } from './fast-images';
+import { namedSize } from './job-inputs';
 import type { ImageInput } from './stylize-images';
 
 /** More styles than this make no sheet anyone can read; several sheets do. */
@@ -87,13 +88,12 @@ export async function contactSheet(req: ContactSheetRequest): Promise<ContactShe
   checkedLayout(n, o.maxSize);
   const decoding = { maxPixels: req.maxPixels, onNotice: req.onNotice };
   const [content] = await readJobImages([{ ...req.content, needLongSide: planInputs(o).content }], decoding);
-  const plan = planContent(o, content, req.content, 1, req.optionName);
+  const plan = planFast(o, namedSize(content, req.content), 1, req.optionName);
   const at = layout(n, plan.width, plan.height);
-  const nets = await loadFastEngine();
-  const canvas = await fastCanvas(nets, plan, content.raster, req.content.name);
+  const canvas = fastCanvas(await loadFastEngine(), content.raster, plan, req.content.name);
   const tiles: sharp.OverlayOptions[] = [];
   for (const [i, style] of req.styles.entries()) {
-    const picture = await paint(canvas, [await styleVectorOf(canvas, o, style, decoding)]);
+    const picture = await paint(canvas, plan, [await styleVectorOf(canvas, plan.colors, style.bytes, () => decodeStyle(o, style, decoding))]);
     tiles.push({ ...rawInput(picture), ...at.cell(i) });
     req.onTile?.(i + 1, n);
   }

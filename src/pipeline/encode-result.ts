@@ -1,4 +1,6 @@
 import type { BackendName } from '../common/backends';
+import type { OutputFormat } from '../common/formats';
+import type { StyleOptions } from '../common/options';
 import type { RunReport } from '../common/report';
 import { resizeAlpha } from '../image/alpha';
 import type { DecodedImage } from '../image/decode';
@@ -6,27 +8,30 @@ import { encodeImage } from '../image/encode';
 import type { Mask } from '../image/mask';
 import { encodeMask } from '../image/mask-image';
 import type { Raster } from '../image/raster';
-import { recordedSettings } from './recorded-settings';
-import type { StylizeImagesRequest } from './stylize-images';
+import { recordedSettings, type RunInputs } from './recorded-settings';
+
+export interface ResultEncoding {
+  readonly format: OutputFormat;
+  readonly quality?: number;
+}
 
 /**
- * The picture encoded as asked, with the content's transparency and the run's settings recorded inside, and the
- * mask it was made with as a PNG.
+ * A job's picture encoded as its output: in the format asked for, with the content's transparency and the run's
+ * settings recorded inside (`options` and the inputs' names), and the mask it was made with as a PNG.
  */
 export async function encodeResult(
   image: Raster,
   content: DecodedImage,
-  req: StylizeImagesRequest,
-  backend: BackendName,
-  report: RunReport,
+  encoding: ResultEncoding,
+  recorded: { readonly options: StyleOptions; readonly inputs: RunInputs; readonly backend: BackendName; readonly report: RunReport },
   mask: Mask | undefined,
 ): Promise<{ bytes: Uint8Array; mask?: Uint8Array }> {
   const alpha = content.alpha && resizeAlpha(content.alpha, content.raster.width, content.raster.height, image.width, image.height);
   const bytes = await encodeImage(image, {
-    format: req.format,
-    quality: req.quality,
+    format: encoding.format,
+    quality: encoding.quality,
     alpha,
-    metadata: recordedSettings(req.options, { content: req.content.name, styles: req.styles.map((s) => s.name), mask: req.mask?.name }, backend, report),
+    metadata: recordedSettings(recorded.options, recorded.inputs, recorded.backend, recorded.report),
   });
   return mask ? { bytes, mask: await encodeMask(mask) } : { bytes };
 }

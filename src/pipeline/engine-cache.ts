@@ -3,6 +3,7 @@ import type { Backend } from '../engine/backend';
 import type { BackendName } from '../common/backends';
 import type { BackendPlan } from '../engine/plan';
 import { loadFastNets, type FastNets } from '../engine/fast/fast-nets';
+import { createRaster } from '../image/raster';
 import { createBackend } from '../engine/select-backend';
 import { loadVggWeights } from '../engine/weights/keras-h5';
 
@@ -49,4 +50,14 @@ export function loadFastEngine(): Promise<FastNets> {
     if (fast === loading) fast = undefined;
   });
   return loading;
+}
+
+/**
+ * Loads fast mode's nets and runs each once on a small image, which also warms the code around them: for a worker
+ * told that a fast job is coming (its style is being picked), so that the job's first picture waits for neither.
+ */
+export async function prepareFastEngine(): Promise<void> {
+  const nets = await loadFastEngine();
+  const grey = createRaster(32, 32, new Float32Array(32 * 32 * 3).fill(0.5));
+  await nets.transfer(grey, await nets.styleVector(grey));
 }

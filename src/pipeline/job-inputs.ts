@@ -1,4 +1,5 @@
 import { printable, UserError } from '../common/errors';
+import type { OutputFormat } from '../common/formats';
 import { crossOptionProblems, settingName } from '../common/options';
 import { planInputs, type NamedSize } from '../engine/plan';
 import { readJobImages, type DecodedImage } from '../image/decode';
@@ -7,16 +8,16 @@ import { readMask } from '../image/mask-image';
 import type { ImageInput, StylizeImagesRequest } from './stylize-images';
 
 /** The job's notices, their file names escaped: those could hold control characters, as in errors (see UserError). */
-export function jobNotice(req: StylizeImagesRequest): (message: string) => void {
+export function jobNotice(req: Pick<StylizeImagesRequest, 'onNotice'>): (message: string) => void {
   return (message) => req.onNotice?.(printable(message));
 }
 
 /**
  * The job's content and `styles` (all of the job's, or those the method needs decoded), each decoded as large as
- * the method needs and no larger; what was done to them, or what the output format cannot keep, is said in a notice.
+ * the method needs and no larger; what was done to them is said in a notice.
  */
 export async function readJobInputs(
-  req: StylizeImagesRequest,
+  req: Pick<StylizeImagesRequest, 'content' | 'options' | 'maxPixels'>,
   styles: readonly ImageInput[],
   notice: (message: string) => void,
 ): Promise<{ content: DecodedImage; styles: DecodedImage[] }> {
@@ -25,10 +26,14 @@ export async function readJobInputs(
     [{ ...req.content, needLongSide: sides.content }, ...styles.map((s) => ({ ...s, needLongSide: sides.style }))],
     { maxPixels: req.maxPixels, onNotice: notice },
   );
-  if (content.alpha && req.format === 'jpeg') {
-    notice(`${req.content.name} is transparent, and JPEG cannot be: the picture is flattened onto white (PNG and WebP keep the transparency)`);
-  }
   return { content, styles: decoded };
+}
+
+/** Says so when the output format cannot keep the content's transparency. */
+export function noticeFlattened(content: DecodedImage, input: ImageInput, format: OutputFormat, notice: (message: string) => void): void {
+  if (content.alpha && format === 'jpeg') {
+    notice(`${input.name} is transparent, and JPEG cannot be: the picture is flattened onto white (PNG and WebP keep the transparency)`);
+  }
 }
 
 /** A decoded image's size as the plan sees it, with the name the user knows it by. */
@@ -40,7 +45,11 @@ export function namedSize(image: DecodedImage, input: ImageInput): NamedSize {
  * The job's mask at the picture's size, after checking that it goes with the job; what was done to fit it, or that
  * it leaves one region only, is said in a notice. A mask that would leave the optimisation's minutes unused is refused.
  */
-export async function jobMask(req: StylizeImagesRequest, method: 'fast' | 'optimize', size: { width: number; height: number }): Promise<Mask> {
+export async function jobMask(
+  req: Pick<StylizeImagesRequest, 'mask' | 'options' | 'styles' | 'optionName' | 'maxPixels' | 'onNotice'>,
+  method: 'fast' | 'optimize',
+  size: { width: number; height: number },
+): Promise<Mask> {
   const input = req.mask!;
   const label = input.label ?? `mask ${input.name}`;
   const [problem] = crossOptionProblems(req.options, req.styles.length, req.optionName ?? settingName, label);
@@ -54,6 +63,6 @@ export async function jobMask(req: StylizeImagesRequest, method: 'fast' | 'optim
     notes.push(`${label} is ${uniform} all over: only the ${uniform === 'white' ? 'first' : 'second'} style shows`);
   }
   if (method === 'optimize') notes.push(`${label}: the optimisation styles the whole picture, then the content is kept where the mask is black`);
-  for (const note of notes) req.onNotice?.(note);
+  notes.forEach(jobNotice(req));
   return mask;
 }

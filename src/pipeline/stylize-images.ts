@@ -2,7 +2,7 @@ import type { Backend } from '../engine/backend';
 import type { BackendName } from '../common/backends';
 import { errorMessage, UserError } from '../common/errors';
 import { composite, resizeMask, type Mask } from '../image/mask';
-import type { OptionName, StyleOptions } from '../common/options';
+import { fastControlsOf, type OptionName, type StyleOptions } from '../common/options';
 import { planBackend, planOptimization, type OptimizePlan } from '../engine/plan';
 import type { ImagesResult, Progress } from '../common/report';
 import { stylize } from '../engine/run';
@@ -13,8 +13,8 @@ import type { OutputFormat } from '../common/formats';
 import { atSize } from '../image/resize';
 import { encodeResult } from './encode-result';
 import { loadEngine, releaseEngine } from './engine-cache';
-import { fastImages } from './fast-images';
-import { jobMask, jobNotice, namedSize, readJobInputs } from './job-inputs';
+import { FastSession } from './fast-session';
+import { jobMask, jobNotice, namedSize, noticeFlattened, readJobInputs } from './job-inputs';
 
 /** An image handed over as bytes: the extension reads through vscode.workspace.fs, so it may not be a local file. */
 export interface ImageInput {
@@ -51,6 +51,8 @@ export interface StylizeImagesRequest {
   readonly onNotice?: (message: string) => void;
   /** How messages spell an option: a flag on the command line (default: a setting, as in VS Code). */
   readonly optionName?: OptionName;
+  /** Given a fast job's session once its picture is made, for renders with other controls (see FastSession). */
+  readonly onSession?: (session: FastSession) => void;
 }
 
 /**
@@ -60,9 +62,10 @@ export interface StylizeImagesRequest {
  */
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
+  if (o.method === 'fast') return fastImages(req);
   const notice = jobNotice(req);
-  if (o.method === 'fast') return fastImages(req, notice);
   const { content, styles } = await readJobInputs(req, req.styles, notice);
+  noticeFlattened(content, req.content, req.format, notice);
   const sizes = [namedSize(content, req.content), styles.map((s, i) => namedSize(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the method are refused at once.
   const plan = planOptimization(o, ...sizes);
@@ -86,6 +89,15 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
       notice(`backend ${backend.name} failed while running (${errorMessage(e).split('\n')[0]}); starting again on ${next[0]}`);
     }
   }
+}
+
+/** The fast method: a session (see FastSession) opened and rendered once with the job's options as its controls. */
+async function fastImages(req: StylizeImagesRequest): Promise<ImagesResult> {
+  const t0 = performance.now();
+  const session = await FastSession.open(req);
+  const result = await session.output(fastControlsOf(req.options), { format: req.format, quality: req.quality });
+  req.onSession?.(session);
+  return { ...result, elapsedMs: performance.now() - t0 };
 }
 
 async function runOn(
@@ -120,5 +132,11 @@ async function runOn(
   await Promise.all(previews);
   // A run stopped early may have stopped at a smaller scale.
   const masked = mask ? composite(image, atSize(content.raster, image), resizeMask(mask, image.width, image.height)) : image;
-  return { ...report, ...(await encodeResult(masked, content, req, backend.name, report, mask)), backend: backend.name };
+  const recorded = {
+    options: req.options,
+    inputs: { content: req.content.name, styles: req.styles.map((s) => s.name), mask: req.mask?.name },
+    backend: backend.name,
+    report,
+  };
+  return { ...report, ...(await encodeResult(masked, content, req, recorded, mask)), backend: backend.name };
 }

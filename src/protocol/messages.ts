@@ -7,11 +7,11 @@
 import * as v from 'valibot';
 import type { Losses } from '../common/report';
 import { BACKEND_NAMES } from '../common/backends';
-import { STYLE_OPTION_DEFS, optionProblem, type Method, type StyleOptionKey, type StyleOptions } from '../common/options';
+import { FAST_CONTROL_KEYS, STYLE_OPTION_DEFS, optionProblem, type Method, type StyleOptionKey, type StyleOptions } from '../common/options';
 import type { Pace } from '../common/pace';
 import { OUTCOMES, type ImagesResult, type Progress, type RunReport } from '../common/report';
 import { OUTPUT_FORMATS } from '../common/formats';
-import { array, boolean, bytes, count, message, number, object, oneOf, string, tagged, wholeFrom } from './fields';
+import { array, boolean, bytes, count, got, message, number, object, oneOf, string, tagged, wholeFrom } from './fields';
 
 const losses = object({ total: number, style: number, content: number, tv: number }) satisfies v.GenericSchema<Losses>;
 
@@ -42,6 +42,24 @@ const styleOptions = options(Object.keys(STYLE_OPTION_DEFS) as StyleOptionKey[])
 
 const namedBytes = object({ name: string, bytes });
 
+/** The controls of a fast picture (FAST_CONTROL_KEYS), each checked. */
+const fastControls = options(FAST_CONTROL_KEYS);
+
+/**
+ * A mask painted in a panel, at the picture's size: one byte per pixel, row by row, from 0 (black: the content, or
+ * the second style) to 255 (white: the first style).
+ */
+const paintedMask = v.pipe(
+  object({ width: wholeFrom(1), height: wholeFrom(1), bytes }),
+  v.check((m) => m.bytes.length === m.width * m.height, (i) => {
+    const m = i.input as { width: number; height: number; bytes: Uint8Array };
+    return `must hold ${m.width}x${m.height} bytes, got ${m.bytes.length}`;
+  }),
+);
+export type PaintedMask = v.InferOutput<typeof paintedMask>;
+/** A mask to use from now on, or 'none' to remove the one in use. */
+const maskChange = v.union([v.literal('none'), paintedMask], got("a painted mask or 'none'"));
+
 // ---- extension <-> worker (child_process IPC with advanced serialization, so bytes travel as they are) ----
 
 export const toWorker = tagged([
@@ -56,11 +74,47 @@ export const toWorker = tagged([
     quality: v.optional(count),
     /** Longer side of the progress thumbnails; one of a few pixels is already a picture. */
     previewSize: wholeFrom(16),
+    /** A fast job's session is kept for renders with other controls (see `render`). */
+    keepSession: v.optional(boolean),
   }),
   message('cancel', { jobId: string }),
+  /**
+   * Opens a fast job's session, or replaces it: its images decoded and its style vectors made, kept in the worker
+   * so that a render needs only the controls. `mask` is a mask image, as a job's.
+   */
+  message('openSession', {
+    jobId: string,
+    content: namedBytes,
+    styles: v.pipe(array(namedBytes), v.minLength(1, 'must hold at least one style image')),
+    mask: v.optional(namedBytes),
+    options: styleOptions,
+  }),
+  /**
+   * A fast job's picture with these controls, from its session. `mask`: a painted mask to use from now on, 'none'
+   * to use none, absent to keep the one in use. `encoding`: a quick preview (JPEG, at most PREVIEW_SIDE), the
+   * picture (PNG, its full size), or the output file (the format asked for, with the settings recorded inside and
+   * the mask's PNG, recorded as `maskName`).
+   */
+  message('render', {
+    jobId: string,
+    controls: fastControls,
+    mask: v.optional(maskChange),
+    encoding: tagged([
+      message('preview', {}),
+      message('picture', {}),
+      message('output', { format: oneOf(OUTPUT_FORMATS), quality: v.optional(count), maskName: v.optional(string) }),
+    ]),
+  }),
+  /** The job's session is no longer needed (its panel closed). */
+  message('closeSession', { jobId: string }),
+  /** A fast job is likely soon (its style is being picked): load the fast nets now, so that it does not wait for them. */
+  message('prepareFast', {}),
 ]);
 export type ToWorker = v.InferOutput<typeof toWorker>;
 export type RunMessage = Extract<ToWorker, { type: 'run' }>;
+export type OpenSessionMessage = Extract<ToWorker, { type: 'openSession' }>;
+export type RenderMessage = Extract<ToWorker, { type: 'render' }>;
+export type RenderEncoding = RenderMessage['encoding'];
 
 const namesJob = v.object({ jobId: string });
 
@@ -81,11 +135,20 @@ export const fromWorker = tagged([
   message('result', { jobId: string, result: imagesResult }),
   /** `userError`: a problem the user can fix, shown as is; otherwise a bug whose stack went to the log. */
   message('failed', { jobId: string, message: string, userError: boolean }),
+  /** A session is open: the picture's size, and the mask it holds (as painted masks are), if any. */
+  message('opened', { jobId: string, width: count, height: count, mask: v.optional(bytes) }),
+  /** A render's picture, encoded as asked (see `render`); `mask` is the mask's PNG of an output that has one. */
+  message('rendered', { jobId: string, bytes, width: count, height: count, elapsedMs: number, mask: v.optional(bytes) }),
+  /** A render for a session the worker does not hold (dropped for room, or a new worker): open it again. */
+  message('noSession', { jobId: string }),
 ]);
 export type FromWorker = v.InferOutput<typeof fromWorker>;
-/** How a job ends, as the worker reports it; everything else it sends is a `JobUpdate`. */
+/** How a job ends, as the worker reports it; `JobUpdate`s come before. */
 export type JobEnd = Extract<FromWorker, { type: 'result' | 'failed' }>;
-export type JobUpdate = Exclude<FromWorker, JobEnd>;
+export type JobUpdate = Extract<FromWorker, { type: 'backend' | 'progress' | 'preview' | 'notice' }>;
+/** The worker's answer to `openSession`, and to `render`. */
+export type OpenAnswer = Extract<FromWorker, { type: 'opened' | 'failed' }>;
+export type RenderAnswer = Extract<FromWorker, { type: 'rendered' | 'noSession' | 'failed' }>;
 
 // ---- extension <-> webview panel ----
 
@@ -97,7 +160,8 @@ export const ENDED_STATUSES: readonly JobStatus[] = ['done', 'cancelled', 'diver
 /** The options a panel lets the user change for "Run again", without visiting the settings, by method. */
 export const EDITABLE_OPTIONS = {
   optimize: ['styleWeight', 'contentWeight', 'tvWeight', 'steps', 'maxSize'],
-  fast: ['styleStrength', 'maxSize'],
+  // The fast method's other options are the panel's live controls (FAST_CONTROL_KEYS).
+  fast: ['maxSize'],
 } as const satisfies Record<Method, readonly StyleOptionKey[]>;
 type EditableKey = (typeof EDITABLE_OPTIONS)[Method][number] | 'method';
 /** What "Run again" changes: some editable options, and the method (the fast panel's "Optimize" button). */
@@ -131,6 +195,8 @@ export const jobRecord = object({
   /** Thinned to a few hundred points (see loss-history.ts). */
   losses: array(lossPoint),
   output: v.optional(resource),
+  /** The mask saved beside a fast job's output (`<output>.mask.png`), when one was painted. */
+  mask: v.optional(resource),
 });
 export type JobRecord = v.InferOutput<typeof jobRecord>;
 
@@ -155,12 +221,23 @@ const jobView = object({
   pace: v.optional(pace),
   /** Jobs ahead of this one in the queue. */
   ahead: v.optional(count),
-  /** The encoded best image of a run that stopped early, or a fast job's other strength, until the user saves it. */
+  /** The encoded best image of a run that stopped early, or a fast picture with other controls, until the user saves it. */
   unsaved: v.optional(bytes),
-  /** A fast job that can be rendered again at another strength (its images are at hand), and the strength shown. */
-  strength: v.optional(number),
+  /** A fast job whose picture the panel's controls render again: what they show now. */
+  studio: v.optional(object({
+    controls: fastControls,
+    /** The picture's size, which a painted mask has. */
+    width: count,
+    height: count,
+    /** The mask in use, as painted (one byte per pixel of the picture). */
+    mask: v.optional(bytes),
+    /** The style images now (a second one may have been added in the panel), as `styleSrcs`. */
+    styles: array(resource),
+    styleSrcs: array(string),
+  })),
 });
 export type JobView = v.InferOutput<typeof jobView>;
+export type StudioView = NonNullable<JobView['studio']>;
 
 export const toWebview = tagged([
   /** The whole state: sent when the panel loads or the job changes status. */
@@ -169,8 +246,11 @@ export const toWebview = tagged([
   message('tick', { progress, pace, points: array(lossPoint) }),
   /** The progress thumbnails after a new one: the strip, the last being the current image. */
   message('previews', { previews: array(preview) }),
-  /** A fast job rendered again at another strength: the new picture, not yet saved. */
-  message('restyled', { strength: number, png: bytes }),
+  /**
+   * A fast picture rendered again: the newest change it shows (`seq`, see `controls`), the controls it was made
+   * with, and whether it is the full picture (`final`) or a quick preview; not yet saved.
+   */
+  message('rendered', { seq: count, bytes, controls: fastControls, final: boolean }),
 ]);
 export type ToWebview = v.InferOutput<typeof toWebview>;
 
@@ -181,13 +261,20 @@ export const fromWebview = tagged([
   message('open', {}),
   message('reveal', {}),
   message('runAgain', { options: options([...new Set([...EDITABLE_OPTIONS.optimize, ...EDITABLE_OPTIONS.fast, 'method'] as const)], true) }),
-  /** A fast job at another strength (the slider): only the last asked for needs to be shown. */
-  message('restyle', { strength: option('styleStrength') }),
+  /**
+   * Controls of a fast picture moved: `seq` numbers the change (the panel's own, to time it), `final` says the
+   * control was let go (the full picture then, a quick preview while it moves). Only the newest needs showing.
+   */
+  message('controls', { seq: count, controls: options(FAST_CONTROL_KEYS, true), final: boolean }),
+  /** The mask was painted, inverted or cleared ('none'). */
+  message('mask', { seq: count, mask: maskChange, final: boolean }),
+  /** Pick a second style image for the fast picture, or remove it. */
+  message('pickStyle', {}),
+  message('removeStyle', {}),
   /** The content of this job in every style (the style grid). */
   message('tryAllStyles', {}),
 ]);
 export type FromWebview = v.InferOutput<typeof fromWebview>;
-
 
 // ---- extension <-> the style grid (Try All Styles) ----
 

@@ -1,17 +1,32 @@
 /**
  * The worker process: the extension host forks it (dist/worker.js) so that the engine's native code, memory and
- * crashes stay out of the extension host. It runs the jobs the extension sends (an optimisation, and perhaps a fast
- * re-render beside it) and exits when the extension closes the IPC channel. Anything it prints lands in the
- * extension's log.
+ * crashes stay out of the extension host. It runs the jobs the extension sends (an optimisation, and perhaps fast
+ * renders beside it, from the sessions it keeps: see fast-sessions.ts) and exits when the extension closes the IPC
+ * channel. Anything it prints lands in the extension's log.
  */
 import { errorMessage, UserError } from '../common/errors';
+import { prepareFastEngine } from '../pipeline/engine-cache';
+import { FastSession } from '../pipeline/fast-session';
 import { stylizeImages } from '../pipeline/stylize-images';
-import { jobIdOf, toWorker, type JobEnd, type RunMessage, type ToWorker } from '../protocol/messages';
+import {
+  jobIdOf, toWorker, type FromWorker, type JobEnd, type OpenSessionMessage, type RenderMessage, type RunMessage, type ToWorker,
+} from '../protocol/messages';
 import { parse } from '../protocol/fields';
 import { exitOnCrash, exitWhenSent, send } from './channel';
+import { FastSessions } from './fast-sessions';
 
 /** The jobs running, by id. A job leaves when its end is sent, so that it ends once even if it is refused meanwhile. */
 const running = new Map<string, AbortController>();
+
+/**
+ * Fast jobs' sessions: a few panels' worth. One of a 2048x1536 picture holds about 0.1 GB (0.25 GB with a stroke
+ * size under 1, which decodes the content larger), beside the nets' 0.25 GB.
+ */
+const sessions = new FastSessions<FastSession>({ count: 4, bytes: 768 * 2 ** 20 });
+
+function keepSession(jobId: string, session: FastSession): void {
+  for (const dropped of sessions.keep(jobId, session)) console.log(`job ${dropped}: its fast session is dropped to make room`);
+}
 
 async function run(m: RunMessage): Promise<void> {
   const { jobId } = m;
@@ -43,6 +58,7 @@ async function run(m: RunMessage): Promise<void> {
         console.log(`job ${jobId}: ${message}`);
         send({ type: 'notice', jobId, message });
       },
+      onSession: m.keepSession ? (session) => keepSession(jobId, session) : undefined,
     });
     console.log(`job ${jobId}: ${r.outcome} after ${r.steps} steps in ${(r.elapsedMs / 1000).toFixed(1)} s`);
     end = { type: 'result', jobId, result: r };
@@ -54,6 +70,58 @@ async function run(m: RunMessage): Promise<void> {
   if (running.get(jobId) !== controller) return;
   running.delete(jobId);
   send(end);
+}
+
+/** A failure of a session's work, said as a job's is: a user's problem as is, a bug with its stack in the log. */
+function failure(jobId: string, what: string, e: unknown): FromWorker {
+  const userError = e instanceof UserError;
+  console.error(`job ${jobId}: ${what} failed: ${userError ? errorMessage(e) : ((e as Error)?.stack ?? String(e))}`);
+  return { type: 'failed', jobId, message: errorMessage(e), userError };
+}
+
+async function openSession(m: OpenSessionMessage): Promise<void> {
+  const { jobId } = m;
+  try {
+    const session = await FastSession.open({
+      content: m.content, styles: m.styles, mask: m.mask, options: m.options,
+      onNotice: (message) => send({ type: 'notice', jobId, message }),
+    });
+    keepSession(jobId, session);
+    send({ type: 'opened', jobId, ...session.size, mask: session.maskBytes() });
+  } catch (e) {
+    send(failure(jobId, 'opening its fast session', e));
+  }
+}
+
+async function render(m: RenderMessage): Promise<void> {
+  const { jobId, controls, encoding } = m;
+  const session = sessions.get(jobId);
+  if (!session) {
+    send({ type: 'noSession', jobId });
+    return;
+  }
+  try {
+    const t0 = performance.now();
+    if (m.mask) session.paint(m.mask);
+    let answer: { bytes: Uint8Array; mask?: Uint8Array };
+    switch (encoding.type) {
+      case 'preview':
+        answer = { bytes: await session.preview(controls) };
+        break;
+      case 'picture':
+        answer = { bytes: await session.png(controls) };
+        break;
+      case 'output': {
+        const { bytes, mask } = await session.output(controls, encoding);
+        answer = { bytes, mask };
+        break;
+      }
+    }
+    send({ type: 'rendered', jobId, ...session.size, ...answer, elapsedMs: performance.now() - t0 });
+    for (const dropped of sessions.fit()) console.log(`job ${dropped}: its fast session is dropped to make room`);
+  } catch (e) {
+    send(failure(jobId, 'rendering', e));
+  }
 }
 
 /**
@@ -84,6 +152,23 @@ process.on('message', (raw) => {
     case 'cancel':
       running.get(message.jobId)?.abort();
       break;
+    case 'openSession':
+      void openSession(message);
+      break;
+    case 'render':
+      void render(message);
+      break;
+    case 'closeSession':
+      sessions.drop(message.jobId);
+      break;
+    case 'prepareFast': {
+      const t0 = performance.now();
+      prepareFastEngine().then(
+        () => console.log(`fast mode is ready (${((performance.now() - t0) / 1000).toFixed(2)} s)`),
+        (e) => console.error(`could not get fast mode ready: ${errorMessage(e)}`),
+      );
+      break;
+    }
   }
 });
 

@@ -1,19 +1,18 @@
 // A fast job as a person meets it: right-click an image, "Stylize Fast with…", pick the style, and the picture is
-// there in a moment (timed with the worker not yet started, then with it running); the strength slider renders it
-// again; Save writes that version under the next free name. Screenshots go to artifacts/e2e/fast/.
-import { copyFileSync, readFileSync, writeFileSync } from 'fs';
+// there in a moment (timed with the worker not yet started); then the panel's live controls: strength and stroke
+// size dragged, colours switched, a region painted with the brush, a second style added, Save (the picture and its
+// mask), a window reload, and a control moved again on the restored panel. Each change's time from the control to
+// the picture drawn, as the panel itself measures it, goes to the log. Screenshots go to artifacts/e2e/fast/.
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
+import type { FrameLocator, Locator } from 'playwright-core';
 import type { Workbench } from '../../scripts/vscode-test/e2e/workbench';
 
-/** The shipped samples: a photo and a painting look like what people stylize, in the screenshots too. */
+/** The shipped samples: a photo and paintings look like what people stylize, in the screenshots too. */
 const SAMPLES = path.resolve(__dirname, '../../../samples');
 
-function jobPanels(wb: Workbench) {
-  return wb.page.locator('iframe.webview.ready[src*="extensionId=neural-style.neural-style"]');
-}
-
-function jobPanel(wb: Workbench, i = 0) {
-  return jobPanels(wb).nth(i).contentFrame().frameLocator('#active-frame');
+function jobPanel(wb: Workbench, i = 0): FrameLocator {
+  return wb.page.locator('iframe.webview.ready[src*="extensionId=neural-style.neural-style"]').nth(i).contentFrame().frameLocator('#active-frame');
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeout = 60_000): Promise<void> {
@@ -24,63 +23,137 @@ async function until(what: string, check: () => Promise<boolean>, timeout = 60_0
   }
 }
 
-/** "Stylize Fast with…" on dog.jpg with kandinsky.jpg; resolves with the seconds from the choice to the picture. */
-async function stylizeFast(wb: Workbench, panelIndex: number, shots: boolean): Promise<number> {
-  const row = await wb.waitForExplorerFile('dog.jpg');
-  const item = await wb.openContextMenu(row, 'Stylize Fast with…');
-  if (shots) await wb.shot('context-menu-fast');
-  await wb.clickMenuItem(item);
+/** Picks `name` in the open quick pick. */
+async function pick(wb: Workbench, name: string): Promise<void> {
   const quickInput = wb.page.locator('.quick-input-widget');
   await quickInput.locator('input').first().waitFor();
-  await quickInput.locator('input').first().fill('kandinsky.jpg');
-  await quickInput.locator('.monaco-list-row', { hasText: 'kandinsky.jpg' }).first().waitFor({ timeout: 30_000 });
-  const t0 = Date.now();
-  await wb.page.keyboard.press('Enter');
-  await until('the fast picture shows', async () => jobPanel(wb, panelIndex).locator('#result').isVisible({ timeout: 100 }), 30_000);
-  return (Date.now() - t0) / 1000;
+  await quickInput.locator('input').first().fill(name);
+  await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Waits until the panel shows the picture of the newest change it sent, and returns how long that took by the
+ * panel's own clock (from the control moving to the picture drawn) and how many changes were sent meanwhile.
+ */
+async function shown(panel: FrameLocator, sentBefore: number): Promise<{ ms: number; changes: number; each: number[] }> {
+  const app = panel.locator('#app');
+  const result = panel.locator('#result');
+  let sent = 0;
+  await until('the newest change shows', async () => {
+    sent = Number(await app.getAttribute('data-sent'));
+    return sent > sentBefore && (await result.getAttribute('data-seq')) === String(sent);
+  }, 30_000);
+  // "seq:ms" of each picture shown: those of this step's changes.
+  const each = ((await app.getAttribute('data-latencies')) ?? '').split(' ').map((p) => p.split(':').map(Number))
+    .filter(([seq]) => seq > sentBefore).map(([, ms]) => ms);
+  return { ms: Number(await result.getAttribute('data-latency-ms')), changes: sent - sentBefore, each };
+}
+
+const sentSoFar = async (panel: FrameLocator) => Number((await panel.locator('#app').getAttribute('data-sent')) ?? 0);
+
+/** Drags a range input's thumb by mouse from where it is to `to` (0 to 1 along it), in steps, as a hand would. */
+async function drag(wb: Workbench, slider: Locator, to: number): Promise<void> {
+  const box = (await slider.boundingBox())!;
+  const at = await slider.evaluate((el) => {
+    const input = el as unknown as { value: string; min: string; max: string };
+    return (Number(input.value) - Number(input.min)) / (Number(input.max) - Number(input.min));
+  });
+  const y = box.y + box.height / 2;
+  const x = (f: number) => box.x + 8 + f * (box.width - 16);
+  await wb.page.mouse.move(x(at), y);
+  await wb.page.mouse.down();
+  await wb.page.mouse.move(x(to), y, { steps: 12 });
+  await wb.page.mouse.up();
 }
 
 export default async function fast(wb: Workbench): Promise<void> {
-  for (const f of ['dog.jpg', 'kandinsky.jpg']) copyFileSync(path.join(SAMPLES, f), path.join(wb.workspace, f));
+  for (const f of ['dog.jpg', 'kandinsky.jpg', 'great-wave.jpg']) copyFileSync(path.join(SAMPLES, f), path.join(wb.workspace, f));
   // Large enough to look at; the fixture's 96 px is for the optimisation's quick runs.
   const settings = path.join(wb.workspace, '.vscode', 'settings.json');
   writeFileSync(settings, readFileSync(settings, 'utf8').replace(/"neuralStyle\.maxSize":\s*\d+/, '"neuralStyle.maxSize": 512'));
-  const cold = await stylizeFast(wb, 0, true);
-  const panel = jobPanel(wb);
-  await until('the job is done', async () => (await panel.locator('#status').textContent()) === 'Done');
-  await wb.shot('fast-done');
-  wb.log(`the fast picture showed ${cold.toFixed(2)} s after the style was chosen (the worker not yet started)`);
-  await wb.waitForExplorerFile('dog.kandinsky.stylized.png');
-  wb.log('dog.kandinsky.stylized.png is in the explorer');
 
-  // The strength slider renders again; the newest picture replaces the shown one, unsaved.
-  const result = panel.locator('#result');
-  const times: number[] = [];
-  for (const strength of ['0.5', '0.2']) {
-    const before = await result.getAttribute('src');
-    const t0 = Date.now();
-    await panel.locator('#strength').fill(strength);
-    await until(`the picture at strength ${strength} shows`, async () => (await result.getAttribute('src')) !== before, 10_000);
-    times.push((Date.now() - t0) / 1000);
-    await wb.shot(`strength-${strength}`);
-  }
-  wb.log(`moving the slider re-rendered in ${times.map((t) => t.toFixed(2)).join(' and ')} s`);
-  const strengthShown = await panel.locator('[data-stat="strength"]').textContent();
-  if (strengthShown !== '0.20') throw new Error(`the panel says strength ${strengthShown}, not 0.20`);
+  const row = await wb.waitForExplorerFile('dog.jpg');
+  const item = await wb.openContextMenu(row, 'Stylize Fast with…');
+  await wb.shot('context-menu-fast');
+  await wb.clickMenuItem(item);
+  await pick(wb, 'kandinsky.jpg');
+  const t0 = Date.now();
+  await wb.page.keyboard.press('Enter');
+  let panel = jobPanel(wb);
+  await until('the fast picture shows', async () => panel.locator('#result').isVisible({ timeout: 100 }), 30_000);
+  wb.log(`the fast picture showed ${((Date.now() - t0) / 1000).toFixed(2)} s after the style was chosen (the worker not yet started)`);
+  await until('the job is done', async () => (await panel.locator('#status').textContent()) === 'Done');
+  await wb.waitForExplorerFile('dog.kandinsky.stylized.png');
+  await wb.shot('fast-done');
+  // From here on the comparison's edge is at the far left: the whole picture shows what the controls do.
+  const wholePicture = () => panel.locator('.compare input[type="range"]').fill('0');
+  await wholePicture();
+
+  const step = async (what: string, act: () => Promise<void>, shot?: string) => {
+    const before = await sentSoFar(panel);
+    await act();
+    const { ms, changes, each } = await shown(panel, before);
+    const seconds = (x: number) => (x / 1000).toFixed(3);
+    wb.log(`${what}: ${changes} change${changes === 1 ? '' : 's'} sent, ${each.length} picture${each.length === 1 ? '' : 's'} shown, ` +
+      `each ${each.map(seconds).join(', ')} s after its change; the last ${seconds(ms)} s (the panel's clock)`);
+    if (shot) await wb.shot(shot);
+  };
+
+  await step('strength dragged to 0.7', () => drag(wb, panel.locator('#strength'), 0.7), 'strength');
+  const strength = await panel.locator('[data-stat="strength"]').textContent();
+  if (Math.abs(Number(strength) - 0.7) > 0.05) throw new Error(`the panel says strength ${strength} after the drag to 0.7`);
+
+  await step('stroke size dragged to ×2', () => drag(wb, panel.locator('#stroke'), 0.75), 'stroke-size');
+  await step('colours switched to the content’s (histogram)', () => panel.locator('#colors-histogram').check(), 'colours-histogram');
+
+  // The brush: a stroke keeps the content where it passes.
+  await panel.locator('#paint').click();
+  await step('a region painted with the brush', async () => {
+    await panel.locator('#mask').scrollIntoViewIfNeeded();
+    const box = (await panel.locator('#mask').boundingBox())!;
+    // Over the dog's head and along its back.
+    await wb.page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.35, { steps: 10 });
+    await wb.page.mouse.move(box.x + box.width * 0.85, box.y + box.height * 0.3, { steps: 10 });
+    await wb.page.mouse.up();
+  });
+  // The brush off, the tint goes: the picture shows the region.
+  await panel.locator('#paint').click();
+  await wb.shot('brush-region');
+
+  // A second style from the panel: the painted region takes it.
+  await panel.locator('#add-style').click();
+  await pick(wb, 'great-wave.jpg');
+  const shownBefore = Number(await panel.locator('#app').getAttribute('data-shown'));
+  await wb.page.keyboard.press('Enter');
+  await panel.locator('#remove-style').waitFor({ timeout: 30_000 });
+  await until('the picture with two styles shows', async () => Number(await panel.locator('#app').getAttribute('data-shown')) > shownBefore, 30_000);
+  await wholePicture();
+  await wb.shot('second-style');
+  wb.log('a second style (the great wave) added from the panel: the painted region takes it');
 
   await panel.getByRole('button', { name: 'Save' }).click();
-  await wb.waitForExplorerFile('dog.kandinsky.stylized-1.png');
-  await wb.shot('strength-saved');
-  wb.log('Save wrote the 0.2 version as dog.kandinsky.stylized-1.png; the first result is kept');
+  await wb.waitForExplorerFile('dog.kandinsky+great-wave.stylized.png');
+  await wb.waitForExplorerFile('dog.kandinsky+great-wave.stylized.mask.png');
+  if (!existsSync(path.join(wb.workspace, 'dog.kandinsky+great-wave.stylized.mask.png'))) throw new Error('the mask was not saved');
+  await wb.shot('saved');
+  wb.log('Save wrote dog.kandinsky+great-wave.stylized.png and its mask; the first picture is kept');
 
-  // Before and after: the edge between the content and the result follows the comparison slider.
-  await panel.locator('.compare input[type="range"]').fill('80');
-  await wb.shot('before-after');
-  await panel.getByRole('button', { name: 'Optimize with VGG19' }).waitFor();
-  wb.log('the panel offers "Optimize with VGG19" on the same pair');
-
-  // With the worker running, the next fast job, in a panel of its own beside the first.
-  const warm = await stylizeFast(wb, 1, false);
-  await wb.shot('fast-warm');
-  wb.log(`with the worker running, the fast picture showed ${warm.toFixed(2)} s after the style was chosen, in a second panel`);
+  // After a window reload the panel comes back with the picture saved, its controls and its mask, and they render again.
+  await wb.page.keyboard.press('F1');
+  const quickInput = wb.page.locator('.quick-input-widget');
+  await quickInput.locator('input').first().fill('>Developer: Reload Window');
+  await quickInput.locator('.monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
+  await wb.page.keyboard.press('Enter');
+  await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  panel = jobPanel(wb);
+  await panel.locator('#strength').waitFor({ timeout: 60_000 });
+  const title = await panel.locator('h1').textContent();
+  const restored = await panel.locator('[data-stat="strength"]').textContent();
+  if (!title?.includes('great-wave.jpg') || restored !== strength) throw new Error(`the restored panel shows "${title}" at strength ${restored}`);
+  await wholePicture();
+  await wb.shot('restored');
+  wb.log(`after a window reload the panel shows the saved picture (${title}, strength ${restored})`);
+  await step('after the reload, strength dragged to 0.8 (the worker opens the job again from its files)', () => drag(wb, panel.locator('#strength'), 0.8), 'restored-moved');
 }

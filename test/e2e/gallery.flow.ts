@@ -1,7 +1,7 @@
 // The style gallery as a person meets it: "Stylize Fast with…" offers the gallery's paintings after the recent
 // styles; "Try All Styles" on a photo fills a grid with it in every painting, tile by tile (the first tile and the
 // whole grid are timed from the menu click); the arrow keys and Space move and select; a click on a tile opens the
-// fast studio for that pair at full size; Stylize Selected makes a job of each selected tile; Save All writes every
+// fast studio for that pair at full size, whose controls render it again; Stylize Selected makes a job of each selected tile; Save All writes every
 // tile's picture beside the photo. Screenshots go to artifacts/e2e/gallery/.
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
@@ -85,6 +85,13 @@ export default async function gallery(wb: Workbench): Promise<void> {
   await wb.waitForExplorerFile('dog.the-scream.stylized.png');
   await wb.shot('grid-click-opens-studio');
   wb.log(`a click on The Scream opened the fast panel (${jobsBefore} panel(s) before) and wrote dog.the-scream.stylized.png`);
+  // With the studio's live controls: the strength slider renders the pair again.
+  const picture = studio.locator('#result');
+  const shown = await picture.getAttribute('src');
+  await studio.locator('#strength').fill('0.4');
+  await until('the picture at strength 0.4 shows', async () => (await picture.getAttribute('src')) !== shown, 10_000);
+  await until('the panel says strength 0.40', async () => (await studio.locator('[data-stat="strength"]').textContent()) === '0.40', 10_000);
+  wb.log('its strength slider rendered The Scream again at 0.40');
 
   // Two tiles selected by Ctrl+click, stylized at once: a fast job (and its picture) each.
   await grid.locator('#tile-3').click({ modifiers: ['Control'] });

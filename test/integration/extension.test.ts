@@ -179,6 +179,27 @@ describe('Neural Style in VS Code', function () {
     for (const r of [first, warm]) await vscode.workspace.fs.delete(vscode.Uri.parse(r.record.output!.uri));
   });
 
+  it('brings a fast picture back after a reload with its controls, which render it again from the job’s files', async () => {
+    const content = workspaceFile('content.png');
+    const started = await vscode.commands.executeCommand<StartResult>('neuralStyle.stylizeFastWith', content, [content], [workspaceFile('style.jpg')]);
+    const record = await api.finished(started!.jobIds![0]);
+    assert.strictEqual(record.status, 'done', record.message);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // A reload starts another worker: the session the job left in this one is gone with it.
+    const pid = api.workerPid();
+    if (pid) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 200 && api.workerPid() !== undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    const id = api.restorePanel(JSON.parse(JSON.stringify({ version: '1', record })));
+    assert.strictEqual(id, record.id);
+    const picture = await api.moveControls(id, { styleStrength: 0.3 });
+    assert.deepStrictEqual([...picture.subarray(0, 4)], PNG_SIGNATURE);
+    // The PNG's header holds its size: the picture's.
+    const view = new DataView(picture.buffer, picture.byteOffset);
+    assert.deepStrictEqual([view.getUint32(16), view.getUint32(20)], [record.report!.width, record.report!.height]);
+    assert.strictEqual(api.job(id)?.status, 'done');
+    await vscode.workspace.fs.delete(vscode.Uri.parse(record.output!.uri));
+  });
+
   it('shows the fast method\'s picture while an optimisation waits for its weights', async () => {
     const saved = process.env.NEURAL_STYLE_WEIGHTS;
     // A weights file that is not there: the job asks for one (and waits) after showing the fast picture.

@@ -5,20 +5,36 @@ import type * as Ort from 'onnxruntime-node';
 import { intoBox, type Raster } from '../../image/raster';
 import { resizeBilinear } from '../../image/resize';
 import { UserError } from '../../common/errors';
-import { installedAssetsDir } from '../installed-assets';
+import { installedDir } from '../installed-assets';
 import { createSession, loadOnnxRuntime, type OnnxRuntime } from '../onnx/session';
 import { readRegularFile, type FileKind } from '../../image/regular-file';
 import { crop } from '../tiles';
 import { MIN_CONTENT_SIDE, STYLE_SIDE } from '../../common/fast-limits';
 import { reflectPadToMultiple } from './reflect-pad';
 import { readTfliteModel } from './tflite-model';
-import { tfliteToOnnx, type NetPort, type OnnxNet } from './tflite-to-onnx';
+import { tfliteToOnnx } from './tflite-to-onnx';
 
-/** The two nets fast mode ships (Magenta's arbitrary image stylization, TF Lite edition), by role. */
+/**
+ * The two nets fast mode is made of (Magenta's arbitrary image stylization, TF Lite edition), by role: the .tflite
+ * files in assets/fast, and the ONNX models the build converts them to (scripts/build.mjs), which an installation
+ * ships and loads. Each is checked against its sha256 before it is used: fast mode was tested on these bytes only.
+ */
 export const FAST_NET_FILES = {
-  predictor: { file: 'style_predict_quantized_256.tflite', sha256: '203dbd6a09da1091ab7e48e8b101aef8c2d81438ad047a5cb150747a977134c1' },
-  transformer: { file: 'style_transfer_f16_384.tflite', sha256: 'c60cff7395544eda1f0915d6dddaedd8ed868cefe8ec6c5ed220ba801f120303' },
+  predictor: {
+    file: 'style_predict_quantized_256.tflite', sha256: '203dbd6a09da1091ab7e48e8b101aef8c2d81438ad047a5cb150747a977134c1',
+    onnx: { file: 'style_predict.onnx', sha256: '90894d0a9c70698cd2112246538b9aa5aee69af0c86f3d2a773c17b8cbac5b66' },
+  },
+  transformer: {
+    file: 'style_transfer_f16_384.tflite', sha256: 'c60cff7395544eda1f0915d6dddaedd8ed868cefe8ec6c5ed220ba801f120303',
+    onnx: { file: 'style_transfer.onnx', sha256: '74867a152ea047f356997c8aae63528802b7a7d4829fe1828a9c7006ca42890d' },
+  },
 } as const;
+
+type NetRole = keyof typeof FAST_NET_FILES;
+const ROLES = Object.keys(FAST_NET_FILES) as NetRole[];
+
+/** Where an installation keeps the converted nets, below its root. */
+export const SHIPPED_NETS_DIR = path.join('dist', 'fast');
 
 export const STYLE_VECTOR_LENGTH = 100;
 /**
@@ -41,52 +57,68 @@ export interface FastNets {
 }
 
 export interface FastNetsOptions {
-  /** The folder holding FAST_NET_FILES (default: the installation's assets/fast). */
+  /**
+   * A folder holding the .tflite files of FAST_NET_FILES, converted here (once per folder and process); default:
+   * the installation's ONNX models, converted when it was built.
+   */
   readonly dir?: string;
   /** Intra-op threads of each session (default: every core). */
   readonly threads?: number;
 }
 
-/** The ONNX forms of the nets, made once per folder and process: sessions come and go, the conversion stays. */
-const converted = new Map<string, Promise<{ predictor: OnnxNet; transformer: OnnxNet }>>();
+type Models = Record<NetRole, Uint8Array>;
 
-/**
- * Loads the two nets from `dir`, checking each file's sha256 first (a file that differs is a UserError: fast mode
- * was tested on these bytes only), and opens an onnxruntime session on each.
- */
+/** The ONNX forms of the nets, made once per folder and process: sessions come and go, the conversion stays. */
+const converted = new Map<string, Promise<Models>>();
+
+/** Loads the two nets (see FastNetsOptions), each file checked against its sha256, and opens an onnxruntime session on each. */
 export async function loadFastNets(opts: FastNetsOptions = {}): Promise<FastNets> {
-  const dir = path.resolve(opts.dir ?? installedAssetsDir('fast', 'fast mode\'s nets'));
-  let nets = converted.get(dir);
-  if (!nets) {
-    nets = Promise.all([convertNet(dir, FAST_NET_FILES.predictor), convertNet(dir, FAST_NET_FILES.transformer)]).then(
-      ([predictor, transformer]) => ({ predictor, transformer }),
-    );
-    converted.set(dir, nets);
-    nets.catch(() => converted.delete(dir)); // a file put right can then be tried again
-  }
-  const { predictor, transformer } = await nets;
+  const models = opts.dir === undefined ? await shippedModels() : await convertedModels(path.resolve(opts.dir));
   const ort = await loadOnnxRuntime();
   const threads = opts.threads ?? os.availableParallelism();
-  const [p, t] = await Promise.all([createSession(ort, predictor.model, threads), createSession(ort, transformer.model, threads)]);
-  return new OnnxFastNets(ort, threads, { session: p, net: predictor }, { session: t, net: transformer });
+  const [predictor, transformer] = await Promise.all(ROLES.map((role) => createSession(ort, models[role], threads)));
+  return new OnnxFastNets(ort, threads, predictor, transformer);
+}
+
+/** The .tflite files of `dir` converted to ONNX (FAST_NET_FILES' order), as the build does for an installation. */
+export function convertedModels(dir: string): Promise<Models> {
+  let models = converted.get(dir);
+  if (!models) {
+    models = Promise.all(ROLES.map((role) => convertNet(dir, FAST_NET_FILES[role]))).then(([predictor, transformer]) => ({ predictor, transformer }));
+    converted.set(dir, models);
+    models.catch(() => converted.delete(dir)); // a file put right can then be tried again
+  }
+  return models;
+}
+
+/** The installation's converted nets (SHIPPED_NETS_DIR). */
+async function shippedModels(): Promise<Models> {
+  const dir = installedDir(SHIPPED_NETS_DIR, "fast mode's nets");
+  const [predictor, transformer] = await Promise.all(ROLES.map((role) => checkedNet(path.join(dir, FAST_NET_FILES[role].onnx.file), FAST_NET_FILES[role].onnx.sha256)));
+  return { predictor, transformer };
 }
 
 /**
  * A net is read as an image is, a regular file of bounded size: a pipe or a device put in its place would block
- * or stream forever before its sha256 could refuse it. The two nets weigh 3.2 MB together.
+ * or stream forever before its sha256 could refuse it. The .tflite files weigh 3.2 MB together, the ONNX ones 10 MB.
  */
 const NET_FILE: FileKind = {
   name: "fast mode's net", maxBytes: 16 * 1024 * 1024, advice: 'reinstall Neural Style to restore the nets it ships',
 };
 
-async function convertNet(dir: string, spec: { readonly file: string; readonly sha256: string }): Promise<OnnxNet> {
-  const file = path.join(dir, spec.file);
+/** The bytes of `file`, if their sha256 is `sha256`; a UserError naming the file otherwise. */
+async function checkedNet(file: string, sha256: string): Promise<Uint8Array> {
   const bytes = await readRegularFile(file, NET_FILE);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (sha256 !== spec.sha256) {
-    throw new UserError(`${file} is not the net fast mode ships: its sha256 is ${sha256}, not ${spec.sha256} (damaged or replaced)`);
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== sha256) {
+    throw new UserError(`${file} is not the net fast mode ships: its sha256 is ${actual}, not ${sha256} (damaged or replaced)`);
   }
-  return tfliteToOnnx(readTfliteModel(bytes, file), file);
+  return bytes;
+}
+
+async function convertNet(dir: string, spec: { readonly file: string; readonly sha256: string }): Promise<Uint8Array> {
+  const file = path.join(dir, spec.file);
+  return tfliteToOnnx(readTfliteModel(await checkedNet(file, spec.sha256), file), file).model;
 }
 
 /** What the predictor sees of an image: its centre square, resized bilinearly to STYLE_SIDE unless it is that size. */
@@ -99,32 +131,27 @@ export function styleInput(image: Raster): Raster {
   return side === STYLE_SIDE ? square : resizeBilinear(square, STYLE_SIDE, STYLE_SIDE);
 }
 
-interface Net {
-  readonly session: Ort.InferenceSession;
-  readonly net: OnnxNet;
-}
-
 class OnnxFastNets implements FastNets {
   readonly detail: string;
-  private readonly styleInput: NetPort;
-  private readonly contentInput: NetPort;
-  private readonly vectorInput: NetPort;
+  private readonly styleInput: string;
+  private readonly contentInput: string;
+  private readonly vectorInput: string;
 
   constructor(
     private readonly ort: OnnxRuntime,
     threads: number,
-    private readonly predictor: Net,
-    private readonly transformer: Net,
+    private readonly predictor: Ort.InferenceSession,
+    private readonly transformer: Ort.InferenceSession,
   ) {
     this.detail = `onnxruntime ${ort.env.versions.node}, ${threads} thread${threads === 1 ? '' : 's'}`;
-    // The nets' inputs are told apart by their channels: 3 for an image, 100 for a style vector.
-    this.styleInput = onlyPort(predictor.net.inputs, 3);
-    this.contentInput = onlyPort(transformer.net.inputs, 3);
-    this.vectorInput = onlyPort(transformer.net.inputs, STYLE_VECTOR_LENGTH);
+    // The nets' inputs (NHWC) are told apart by their channels: 3 for an image, 100 for a style vector.
+    this.styleInput = onlyInput(predictor, 3);
+    this.contentInput = onlyInput(transformer, 3);
+    this.vectorInput = onlyInput(transformer, STYLE_VECTOR_LENGTH);
   }
 
   async styleVector(image: Raster): Promise<Float32Array> {
-    const out = await this.run(this.predictor, { [this.styleInput.name]: this.image(styleInput(image)) });
+    const out = await this.run(this.predictor, { [this.styleInput]: this.image(styleInput(image)) });
     if (out.data.length !== STYLE_VECTOR_LENGTH) throw new Error(`the style predictor gave ${out.data.length} numbers`);
     return out.data;
   }
@@ -138,8 +165,8 @@ class OnnxFastNets implements FastNets {
     }
     const padded = reflectPadToMultiple(content, SIDE_MULTIPLE);
     const out = await this.run(this.transformer, {
-      [this.contentInput.name]: this.image(padded),
-      [this.vectorInput.name]: new this.ort.Tensor('float32', style, [1, 1, 1, STYLE_VECTOR_LENGTH]),
+      [this.contentInput]: this.image(padded),
+      [this.vectorInput]: new this.ort.Tensor('float32', style, [1, 1, 1, STYLE_VECTOR_LENGTH]),
     });
     const [, height, width] = out.dims;
     if (height !== padded.height || width !== padded.width) {
@@ -152,22 +179,23 @@ class OnnxFastNets implements FastNets {
 
   dispose(): void {
     // Async in signature only: the native sessions are freed before the promises settle.
-    void this.predictor.session.release();
-    void this.transformer.session.release();
+    void this.predictor.release();
+    void this.transformer.release();
   }
 
   private image(r: Raster): Ort.Tensor {
     return new this.ort.Tensor('float32', r.data, [1, r.height, r.width, 3]);
   }
 
-  private async run(net: Net, feeds: Record<string, Ort.Tensor>): Promise<{ data: Float32Array; dims: readonly number[] }> {
-    const out = (await net.session.run(feeds))[net.net.outputs[0].name];
+  private async run(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<{ data: Float32Array; dims: readonly number[] }> {
+    const out = (await session.run(feeds))[session.outputNames[0]];
     return { data: out.data as Float32Array, dims: out.dims };
   }
 }
 
-function onlyPort(ports: readonly NetPort[], channels: number): NetPort {
-  const found = ports.filter((p) => p.shape[3] === channels);
+/** The name of the net's one input of `channels` channels. */
+function onlyInput(session: Ort.InferenceSession, channels: number): string {
+  const found = session.inputMetadata.filter((m) => m.isTensor && m.shape[3] === channels);
   if (found.length !== 1) throw new Error(`the net has ${found.length} inputs of ${channels} channels`);
-  return found[0];
+  return found[0].name;
 }

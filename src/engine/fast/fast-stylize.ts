@@ -9,8 +9,9 @@ import { blendStyleVectors, withStrength } from './style-vectors';
 
 /**
  * Fast mode in two parts, so that a panel can keep the first and repeat the second as its controls move: the
- * predictor's vectors (once per style image and colour mode: fastVectors), then the picture from them (one
- * transformer pass per style shown: fastPicture).
+ * predictor's vectors (once per style image and colour mode: fastVectors, or fastStyleVector for one style), then
+ * the picture from them (one transformer pass per style shown: fastPicture). A FastSession
+ * (src/pipeline/fast-session.ts) keeps the first and repeats the second.
  */
 
 export interface FastVectors {
@@ -84,19 +85,6 @@ async function painted(nets: FastNets, req: FastPictureRequest, contentAtSize: R
   return req.controls.colors === 'luminance' ? withContentColors(resized, contentAtSize) : resized;
 }
 
-export interface FastStylizeRequest extends Omit<FastPictureRequest, 'vectors' | 'size' | 'controls'> {
-  readonly styles: readonly Raster[];
-  /** The picture's size; default the content's. */
-  readonly size?: FastPictureRequest['size'];
-  readonly controls?: Partial<FastControls>;
-}
-
-export interface FastStylizeResult {
-  readonly vectors: FastVectors;
-  /** The stylized content, at the picture's size. */
-  readonly image: Raster;
-}
-
 /** The controls' defaults, which are the option table's. */
 export const DEFAULT_CONTROLS: FastControls = {
   strength: STYLE_OPTION_DEFS.styleStrength.default,
@@ -104,12 +92,3 @@ export const DEFAULT_CONTROLS: FastControls = {
   colors: STYLE_OPTION_DEFS.colors.default,
   blend: STYLE_OPTION_DEFS.styleBlendWeights.default,
 };
-
-/** The whole of fast mode on rasters: the vectors, then the picture. */
-export async function fastStylize(nets: FastNets, req: FastStylizeRequest): Promise<FastStylizeResult> {
-  const controls = { ...DEFAULT_CONTROLS, ...req.controls };
-  const size = req.size ?? { width: req.content.width, height: req.content.height };
-  // The content's vector and colours as the picture shows it, at its size.
-  const vectors = await fastVectors(nets, atSize(req.content, size), req.styles, controls.colors);
-  return { vectors, image: await fastPicture(nets, { ...req, size, vectors, controls }) };
-}

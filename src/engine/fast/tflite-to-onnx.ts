@@ -44,7 +44,8 @@ class Converter {
     private readonly m: TfliteModel,
     private readonly file: string,
   ) {
-    this.g = new GraphBuilder(file);
+    // Named after the file but not its folder: the same file converts to the same bytes wherever it lies.
+    this.g = new GraphBuilder(file.split(/[\\/]/).pop()!);
   }
 
   convert(): OnnxNet {

@@ -4,13 +4,13 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
-import { STYLE_OPTION_DEFS, type StyleOptionKey, type StyleOptions } from '../../../src/common/options';
+import type { StyleOptions } from '../../../src/common/options';
 import { readImage } from '../../../src/image/decode';
 import { readImageMetadata } from '../../../src/image/metadata';
 import { atSize, fitLongSide } from '../../../src/image/resize';
 import { SETTINGS_KEY } from '../../../src/pipeline/recorded-settings';
-import { flagName } from '../../../src/cli/option-flags';
 import { randomVggWeights, writeKerasWeights } from '../../helpers/random-vgg-weights';
+import { recordedFlags } from '../../helpers/recorded-flags';
 
 const CLI = path.resolve(__dirname, '../dist/cli.js');
 const SAMPLES = path.resolve(__dirname, '../samples');
@@ -116,10 +116,7 @@ describe('neural-style CLI: stroke size, colours and masks', function () {
     const recorded = JSON.parse((await readImageMetadata(first))[SETTINGS_KEY]);
     const o: StyleOptions = recorded.options;
     // Each option the method uses that differs from its default is a flag; the mask saved beside it is --mask.
-    const flags = (Object.keys(STYLE_OPTION_DEFS) as StyleOptionKey[])
-      .filter((k) => !('for' in STYLE_OPTION_DEFS[k]) || (STYLE_OPTION_DEFS[k] as { for?: string }).for === o.method)
-      .filter((k) => JSON.stringify(o[k]) !== JSON.stringify(STYLE_OPTION_DEFS[k].default))
-      .flatMap((k) => (typeof o[k] === 'boolean' ? [flagName(k)] : [flagName(k), String(o[k])]));
+    const flags = recordedFlags(o);
     const again = path.join(folder, 'again.png');
     const inputs = [path.join(dir, recorded.content), ...recorded.styles.map((s: string) => path.join(dir, s))];
     const r = cli('stylize', ...inputs, ...flags, '--mask', path.join(folder, 'first.mask.png'), '-o', again);

@@ -121,7 +121,7 @@ describe('neural-style with the style gallery', function () {
     mkdirSync(path.join(install, 'assets'));
     copyFileSync(CLI, path.join(install, 'dist/cli.js'));
     symlinkSync(path.join(REPO, 'node_modules'), path.join(install, 'node_modules'));
-    symlinkSync(path.join(REPO, 'assets/fast'), path.join(install, 'assets/fast'));
+    symlinkSync(path.join(REPO, 'dist/fast'), path.join(install, 'dist/fast'));
     cpSync(path.join(REPO, 'assets/gallery'), path.join(install, 'assets/gallery'), { recursive: true });
     const kiss = path.join(install, 'assets/gallery/klimt-the-kiss.jpg');
     writeFileSync(kiss, readFileSync(kiss).subarray(0, 300_000));

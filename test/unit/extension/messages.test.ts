@@ -37,7 +37,7 @@ describe('messages checked on arrival', () => {
     assert.throws(() => parse(toWorker, run({ styles: [{ name: 's.png' }] }), 'message'),
       refusal(/^message\.styles\[0\]\.bytes is missing$/));
     assert.throws(() => parse(toWorker, run({ format: 'gif' }), 'message'), refusal(/message\.format must be one of png, jpeg, webp/));
-    assert.throws(() => parse(toWorker, { type: 'explode' }, 'message'), refusal(/has an unknown type "explode" \(expected run, cancel\)/));
+    assert.throws(() => parse(toWorker, { type: 'explode' }, 'message'), refusal(/has an unknown type "explode" \(expected run, cancel, openSession, render, closeSession, prepareFast\)/));
     assert.throws(() => parse(toWorker, null, 'message'), refusal(/unknown type/));
     const { method: _, ...withoutMethod } = defaultOptions();
     assert.throws(() => parse(toWorker, run({ options: withoutMethod }), 'message'), refusal(/^message\.options\.method is missing$/));

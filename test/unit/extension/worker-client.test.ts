@@ -144,6 +144,16 @@ describe('worker process', () => {
     assert.equal(c.pid, undefined, 'the idle worker is still there');
     assert.throws(() => process.kill(pid, 0), /ESRCH/, 'its process is gone');
   });
+
+  it('gets the fast nets ready ahead of a fast job, in a worker closed when idle if none comes', async () => {
+    const c = client(repoFile('dist/worker.js'), 1500);
+    c.prepareFast();
+    const pid = c.pid;
+    assert.ok(pid, 'a worker was started');
+    for (let i = 0; i < 500 && c.pid; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(c.pid, undefined, 'the idle worker is still there');
+    assert.ok(lines.some((l) => /^fast mode is ready \(\d+\.\d\d s\)$/.test(l)), lines.join('\n'));
+  });
 });
 
 async function fakeRun(): Promise<RunMessage> {

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import sharp from 'sharp';
 import * as v from 'valibot';
-import { defaultOptions, type StyleOptions } from '../../../src/common/options';
+import { defaultOptions, fastControlsOf, type StyleOptions } from '../../../src/common/options';
 import { seededRandom } from '../../../src/engine/random';
 import { parse } from '../../../src/protocol/fields';
 import { fromWorker, jobIdOf, toWorker, type FromWorker, type JobEnd, type RunMessage } from '../../../src/protocol/messages';
@@ -60,6 +60,7 @@ describe('the worker, sent malformed messages', function () {
 
   it('answers each that names a job with a failure, logs the others, and runs its jobs on', async () => {
     const { weightsPath, content, style, optimize } = await tinyJob(dir, 100);
+    const controls = fastControlsOf(defaultOptions());
     const job = (jobId: string, options: StyleOptions): RunMessage =>
       ({ type: 'run', jobId, content, styles: [style], options, weightsPath, format: 'png', previewSize: 32 });
 
@@ -69,6 +70,10 @@ describe('the worker, sent malformed messages', function () {
       null, {}, { type: 'frobnicate', jobId: 'unknown type' }, { type: 'run', jobId: 'missing field' },
       { ...valid, jobId: 'no styles', styles: [] }, { ...valid, jobId: 'huge maxSize', options: { ...optimize, maxSize: 1e9 } },
       { type: 'cancel', jobId: 5 }, { ...valid, jobId: 'previewSize 0', previewSize: 0 },
+      { type: 'render', jobId: 'render strength', controls: { ...controls, styleStrength: 2 }, encoding: { type: 'preview' } },
+      { type: 'render', jobId: 'render mask', controls, mask: { width: 2, height: 2, bytes: new Uint8Array(3) }, encoding: { type: 'preview' } },
+      { type: 'render', jobId: 'render encoding', controls, encoding: { type: 'gif' } },
+      { type: 'openSession', jobId: 'open without content', styles: [style], options: optimize },
     ];
     const random = seededRandom(15);
     for (let round = 0; round < 3; round++) {
@@ -126,11 +131,15 @@ describe('the worker, sent malformed messages', function () {
         assert.match(f.message, /^the worker was sent a malformed message: message\S* \S/, f.jobId);
       }
       const expected: Record<string, RegExp> = {
-        'unknown type': /message\.type has an unknown type "frobnicate" \(expected run, cancel\)$/,
+        'unknown type': /message\.type has an unknown type "frobnicate" \(expected run, cancel, openSession, render, closeSession, prepareFast\)$/,
         'missing field': /message\.content is missing$/,
         'no styles': /message\.styles must hold at least one style image$/,
         'huge maxSize': /message\.options\.maxSize must be an integer from 16 to 8192, got 1000000000$/,
         'previewSize 0': /message\.previewSize must be a whole number >= 16, got 0$/,
+        'render strength': /message\.controls\.styleStrength must be a number from 0 to 1, got 2$/,
+        'render mask': /message\.mask must hold 2x2 bytes, got 3$/,
+        'render encoding': /message\.encoding\.type has an unknown type "gif" \(expected preview, picture, output\)$/,
+        'open without content': /message\.content is missing$/,
       };
       for (const [id, pattern] of Object.entries(expected)) assert.match(failures.find((f) => f.jobId === id)?.message ?? '', pattern);
       assert.equal(log.filter((l) => l.includes('refused a malformed message (it names no job)')).length, refused.length - named.length);

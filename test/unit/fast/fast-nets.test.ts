@@ -1,16 +1,17 @@
+import { createHash } from 'node:crypto';
 import * as assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { withContentColors } from '../../../src/engine/colors';
 import { UserError } from '../../../src/common/errors';
-import { FAST_NET_FILES, loadFastNets, type FastNets } from '../../../src/engine/fast/fast-nets';
+import { FAST_NET_FILES, convertedModels, loadFastNets, type FastNets } from '../../../src/engine/fast/fast-nets';
 import { MIN_CONTENT_SIDE } from '../../../src/common/fast-limits';
-import { DEFAULT_CONTROLS, fastPicture, fastStylize, fastVectors } from '../../../src/engine/fast/fast-stylize';
+import { DEFAULT_CONTROLS, fastPicture, fastVectors, type FastControls } from '../../../src/engine/fast/fast-stylize';
 import { reflectPadToMultiple } from '../../../src/engine/fast/reflect-pad';
 import { blendStyleVectors } from '../../../src/engine/fast/style-vectors';
 import { readImage } from '../../../src/image/decode';
-import { createRaster } from '../../../src/image/raster';
+import { createRaster, type Raster } from '../../../src/image/raster';
 import { crop } from '../../../src/engine/tiles';
 import { requireShared } from '../../helpers/shared-data';
 import { patternRaster } from '../onnx/fixtures';
@@ -96,14 +97,19 @@ describe('fast mode: the nets against the real TFLite runtime', () => {
   it('blends two styles by weight: [1, 0] is the first alone; keeps the content’s colours when asked', async () => {
     const content = patternRaster(64, 80, 9);
     const [first, second] = [REFERENCE_STYLES['pattern-256-seed5'](), REFERENCE_STYLES['noise-256-seed6']()];
-    const alone = await fastStylize(nets, { content, styles: [first] });
-    const blended = await fastStylize(nets, { content, styles: [first, second], controls: { blend: [1, 0] } });
+    const stylized = async (styles: Raster[], controls: Partial<FastControls> = {}) => {
+      const all = { ...DEFAULT_CONTROLS, ...controls };
+      const vectors = await fastVectors(nets, content, styles, all.colors);
+      return { vectors, image: await fastPicture(nets, { content, size: content, vectors, controls: all }) };
+    };
+    const alone = await stylized([first]);
+    const blended = await stylized([first, second], { blend: [1, 0] });
     assert.deepEqual(blended.vectors.styles[0], alone.vectors.styles[0]);
     assert.deepEqual(blended.image.data, alone.image.data);
-    const even = await fastStylize(nets, { content, styles: [first, second] });
+    const even = await stylized([first, second]);
     assert.ok(maxAbsDiff(even.image.data, alone.image.data) > 0.01, 'the second style shows');
 
-    const colours = await fastStylize(nets, { content, styles: [first], controls: { colors: 'luminance' } });
+    const colours = await stylized([first], { colors: 'luminance' });
     assert.deepEqual(colours.image.data, withContentColors(alone.image, content).data);
   });
 
@@ -135,6 +141,26 @@ describe('fast mode: the nets against the real TFLite runtime', () => {
       });
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('fast mode: the nets an installation loads', () => {
+  it('are the shipped .tflite files converted, byte for byte what FAST_NET_FILES records', async () => {
+    const models = await convertedModels(ASSETS);
+    for (const role of ['predictor', 'transformer'] as const) {
+      assert.equal(createHash('sha256').update(models[role]).digest('hex'), FAST_NET_FILES[role].onnx.sha256, role);
+    }
+  });
+
+  it('load from the build’s ONNX files and compute what the .tflite files do', async () => {
+    const [shipped, converted] = [await loadFastNets({ threads: 1 }), await loadFastNets({ dir: ASSETS, threads: 1 })];
+    try {
+      const image = REFERENCE_STYLES['pattern-256-seed5']();
+      assert.deepEqual(await shipped.styleVector(image), await converted.styleVector(image));
+    } finally {
+      shipped.dispose();
+      converted.dispose();
     }
   });
 });

@@ -1,0 +1,53 @@
+import { promises as fs } from 'fs';
+import * as assert from 'node:assert/strict';
+import * as path from 'path';
+import { defaultOptions, fastControlsOf, type FastControlOptions, type StyleOptions } from '../../../src/common/options';
+import { galleryStyle } from '../../../src/gallery/paintings';
+import { readPainting } from '../../../src/gallery/read-painting';
+import type { Raster } from '../../../src/image/raster';
+import { loadFastEngine } from '../../../src/pipeline/engine-cache';
+import { FastSession } from '../../../src/pipeline/fast-session';
+
+const DOG = path.resolve(__dirname, '..', 'samples', 'dog.jpg');
+const OPTIONS: StyleOptions = { ...defaultOptions(), method: 'fast', maxSize: 96 };
+
+describe('a fast session of a gallery painting', function () {
+  this.timeout(120_000);
+
+  it('paints with its stored vector: the predictor runs only for a strength under 1 and for histogram colours', async () => {
+    const nets = await loadFastEngine();
+    // What the predictor is shown, by size: the content at the picture's size, or a style image.
+    const predicted: string[] = [];
+    const predict = nets.styleVector;
+    nets.styleVector = (image: Raster) => {
+      predicted.push(`${image.width}x${image.height}`);
+      return predict.call(nets, image);
+    };
+    try {
+      const painting = galleryStyle('starry-night')!;
+      const open = async (options: StyleOptions) => FastSession.open({
+        content: { name: 'dog.jpg', bytes: await fs.readFile(DOG) }, styles: [{ name: painting.id, bytes: await readPainting(painting) }], options,
+      });
+      const session = await open(OPTIONS);
+      const picture = (s: { width: number; height: number }) => `${s.width}x${s.height}`;
+      const render = (c: Partial<FastControlOptions>) => session.picture({ ...fastControlsOf(OPTIONS), ...c });
+
+      await render({});
+      assert.deepEqual(predicted, [], 'at strength 1 in the style\'s colours nothing is predicted');
+      await render({ styleStrength: 0.5 });
+      assert.deepEqual(predicted, [picture(session.size)], 'strength 0.5 needs the content\'s own vector, once');
+      const histogram = await render({ styleStrength: 0.5, colors: 'histogram' });
+      assert.equal(predicted.length, 2, 'histogram colours need the painting recoloured to the content\'s');
+      assert.notEqual(predicted[1], picture(session.size));
+      await render({ styleStrength: 0.3 });
+      assert.equal(predicted.length, 2, 'back in the style\'s colours, the stored vector again');
+
+      // The painting decoded only when histogram colours asked for it gives the picture of a session opened in them.
+      const fresh = await open({ ...OPTIONS, styleStrength: 0.5, colors: 'histogram' });
+      const whole = await fresh.picture({ ...fastControlsOf(OPTIONS), styleStrength: 0.5, colors: 'histogram' });
+      assert.deepEqual(histogram.image.data, whole.image.data);
+    } finally {
+      nets.styleVector = predict;
+    }
+  });
+});

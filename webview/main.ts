@@ -3,36 +3,35 @@
  * record as its webview state: VS Code hands that state back to the extension after a window reload, which then
  * shows the finished job again instead of an empty panel.
  */
-import { toWebview, type ToWebview, type WebviewState } from '../src/protocol/messages';
-import { parse } from '../src/protocol/fields';
+import { toWebview, type WebviewState } from '../src/protocol/messages';
+import { checked } from '../src/protocol/fields';
 import { JobPage } from './page';
 
 const vscode = acquireVsCodeApi<WebviewState>();
 const page = new JobPage(document.getElementById('app')!, (m) => vscode.postMessage(m));
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  let m: ToWebview;
-  try {
-    m = parse(toWebview, event.data, 'message from the extension');
-  } catch (e) {
-    console.error(e);
-    return;
-  }
-  switch (m.type) {
-    case 'job':
-      vscode.setState({ version: '1', record: m.job.record });
-      page.show(m.job);
-      break;
-    case 'tick':
-      page.tick(m.progress, m.pace, m.points);
-      break;
-    case 'previews':
-      page.previews(m.previews);
-      break;
-    case 'rendered':
-      page.rendered(m.seq, m.bytes, m.controls);
-      break;
-  }
-});
+const receive = checked(
+  toWebview,
+  'message from the extension',
+  (m) => {
+    switch (m.type) {
+      case 'job':
+        vscode.setState({ version: '1', record: m.job.record });
+        page.show(m.job);
+        break;
+      case 'tick':
+        page.tick(m.progress, m.pace, m.points);
+        break;
+      case 'previews':
+        page.previews(m.previews);
+        break;
+      case 'rendered':
+        page.rendered(m.seq, m.bytes, m.controls);
+        break;
+    }
+  },
+  console.error,
+);
+window.addEventListener('message', (event: MessageEvent<unknown>) => receive(event.data));
 
 vscode.postMessage({ type: 'ready' });

@@ -1,9 +1,8 @@
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../common/errors';
 import { fromWebview, type EditableOptions, type FromWebview, type JobView, type LossPoint, type ToWebview } from '../protocol/messages';
-import { parse } from '../protocol/fields';
+import { checked } from '../protocol/fields';
 import type { AnyJob, JobEvent } from './job';
 import { PANEL_VIEW_TYPE } from './manifest';
 import { outputFolder } from '../output/name';
@@ -99,14 +98,9 @@ export class JobPanel {
     this.panel.dispose();
   }
 
-  private receive(raw: unknown): void {
-    let m: FromWebview;
-    try {
-      m = parse(fromWebview, raw, 'message from the panel');
-    } catch (e) {
-      this.actions.log(errorMessage(e));
-      return;
-    }
+  private readonly receive = checked(fromWebview, 'message from the panel', (m) => this.handle(m), (problem) => this.actions.log(problem));
+
+  private handle(m: FromWebview): void {
     switch (m.type) {
       case 'ready':
         this.refresh();

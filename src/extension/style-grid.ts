@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../common/errors';
 import type { StyleOptions } from '../common/options';
 import { GALLERY } from '../gallery/paintings';
-import { parse } from '../protocol/fields';
+import { checked } from '../protocol/fields';
 import { fromGrid, type FromGrid, type Resource, type ToGrid } from '../protocol/messages';
 import { IMAGE_NAME_GLOB, isImagePath } from './image-files';
 import type { NamedBytes } from './job';
@@ -191,14 +191,9 @@ class StyleGrid {
     return readImage(r, this.jobs.gallery);
   }
 
-  private receive(raw: unknown): void {
-    let m: FromGrid;
-    try {
-      m = parse(fromGrid, raw, 'message from the style grid');
-    } catch (e) {
-      this.log.warn(errorMessage(e));
-      return;
-    }
+  private readonly receive = checked(fromGrid, 'message from the style grid', (m) => this.handle(m), (problem) => this.log.warn(problem));
+
+  private handle(m: FromGrid): void {
     switch (m.type) {
       case 'ready':
         this.ready = true;

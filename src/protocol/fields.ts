@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { shownValue } from '../common/errors';
+import { errorMessage, shownValue } from '../common/errors';
 
 /**
  * The field types the messages are made of, each with a message in the project's words ("must be ..., got ...")
@@ -69,4 +69,26 @@ export function parse<const S extends v.GenericSchema>(schema: S, value: unknown
   const issue = result.issues[0];
   const where = (issue.path ?? []).map((p) => (typeof p.key === 'number' ? `[${p.key}]` : `.${String(p.key)}`)).join('');
   throw new ProtocolError(`${what}${where} ${issue.message}`);
+}
+
+/**
+ * A receiver of raw messages: each one that passes `schema` goes to `handle`, one that does not goes to `refuse` with
+ * the reason, so that a bad message is logged or answered and never ends its receiver.
+ */
+export function checked<const S extends v.GenericSchema>(
+  schema: S,
+  what: string,
+  handle: (message: v.InferOutput<S>) => void,
+  refuse: (problem: string) => void,
+): (raw: unknown) => void {
+  return (raw) => {
+    let message: v.InferOutput<S>;
+    try {
+      message = parse(schema, raw, what);
+    } catch (e) {
+      refuse(errorMessage(e));
+      return;
+    }
+    handle(message);
+  };
 }

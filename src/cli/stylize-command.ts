@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { promises as fs } from 'fs';
 import { UserError, fileProblem, printable } from '../common/errors';
 import { crossOptionProblems, resolveOptions, unusedOptions, type StyleOptionKey } from '../common/options';
 import { DEFAULT_QUALITY } from '../image/encode';
@@ -13,6 +14,7 @@ import { outputTarget } from './output-target';
 import { PreviewWriter } from './preview-writer';
 import { styleSource } from './style-args';
 import { duration, progressView } from './progress';
+import { stylizeFolder } from './folder-command';
 import { weightsForCli } from './weights';
 
 interface StylizeFlags {
@@ -25,6 +27,7 @@ interface StylizeFlags {
   previewDir?: string;
   mask?: string;
   quiet?: boolean;
+  recursive?: boolean;
 }
 
 /** Flags of the optimisation alone: the fast method loads no VGG19 weights, and its one pass has no progress to preview. */
@@ -34,10 +37,18 @@ const OPTIMIZE_ONLY_FLAGS = [
   { key: 'previewDir', flag: '--preview-dir' },
 ] as const;
 
+/** Flags of a single image: a folder's images each have their own size, and make no previews. */
+const FILE_ONLY_FLAGS = [
+  { key: 'mask', flag: '--mask' },
+  { key: 'previewDir', flag: '--preview-dir' },
+] as const;
+
+const isFolder = (p: string) => fs.stat(p).then((s) => s.isDirectory(), () => false);
+
 export function stylizeCommand(): Command {
   const cmd = new Command('stylize')
     .description('repaint CONTENT in the style of STYLE (several styles are blended)')
-    .argument('<content>', 'the image to repaint')
+    .argument('<content>', 'the image to repaint, or a folder: each image in it (see --recursive)')
     .argument('<style...>', 'one or more style images, or gallery:ID for a painting of the gallery (neural-style styles)')
     .addOption(pathOption('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)', 'a file name (.png, .jpg, .webp) or a folder'))
     .option('--overwrite', 'replace the output file if it exists')
@@ -52,6 +63,7 @@ export function stylizeCommand(): Command {
         'styles: white the first, black the second); saved beside the result as <result>.mask.png',
       'a greyscale image',
     ))
+    .option('--recursive', 'with a folder as content, its sub-folders\' images too (kept in sub-folders of the results)')
     .option('-q, --quiet', 'no progress or information output, only notes on the picture, errors and the result');
   addStyleOptionFlags(cmd);
   return cmd.action(async (content: string, styles: string[], flags: StylizeFlags) => {
@@ -69,10 +81,24 @@ export function stylizeCommand(): Command {
       throw new UserError(`--quality must be a whole number from 1 to 100, got "${flags.quality}"`);
     }
     const sources = await Promise.all(styles.map((s) => styleSource(s, (m) => process.stderr.write(`note: ${printable(m)}\n`))));
-    const target = await outputTarget(flags, content, sources.map((s) => s.name), flags.mask !== undefined);
-    if (target.format === 'png' && cmd.getOptionValueSource('quality') === 'cli') {
-      throw new UserError('--quality is not used by PNG output, which is lossless; leave it out or write .jpg or .webp');
+    const checkQuality = (format: OutputFormat) => {
+      if (format === 'png' && cmd.getOptionValueSource('quality') === 'cli') {
+        throw new UserError('--quality is not used by PNG output, which is lossless; leave it out or write .jpg or .webp');
+      }
+    };
+    if (await isFolder(content)) {
+      const single = FILE_ONLY_FLAGS.find((f) => cmd.getOptionValueSource(f.key) === 'cli');
+      if (single) throw new UserError(`${single.flag} is not used with a folder to stylize; leave it out`);
+      checkQuality(flags.format ?? 'png');
+      return stylizeFolder({
+        folder: content, styles: sources, options, output: flags.output, format: flags.format, quality,
+        overwrite: !!flags.overwrite, recursive: !!flags.recursive, quiet: !!flags.quiet, optionName: flagName,
+        weights: (signal) => weightsForCli(flags.weights, flags.cacheDir, process.stderr, !!flags.quiet, signal),
+      });
     }
+    if (flags.recursive) throw new UserError(`--recursive is for a folder to stylize, and ${content} is a file; leave it out`);
+    const target = await outputTarget(flags, content, sources.map((s) => s.name), flags.mask !== undefined);
+    checkQuality(target.format);
 
     const err = process.stderr;
     const view = progressView(err, !!flags.quiet);

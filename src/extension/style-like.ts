@@ -1,3 +1,5 @@
+import { isStylizedName } from '../output/name';
+
 /**
  * Which of the workspace's own images the style grid (Try All Styles) shows beside the gallery: images the user has
  * used as styles before (the picker's recent styles), then images in a folder named like a style folder (`styles/`,
@@ -18,8 +20,6 @@ export interface WorkspaceImage {
   readonly relative: string;
 }
 
-const isResult = (p: string) => /\.stylized(-\d+)?\.[^./]+$/i.test(p);
-
 function inStyleFolder(relative: string): boolean {
   return relative.split('/').slice(0, -1).some((folder) => STYLE_FOLDERS.includes(folder.toLowerCase()));
 }
@@ -29,7 +29,7 @@ function inStyleFolder(relative: string): boolean {
  * first), then those of `images` in a style folder.
  */
 export function workspaceStyles(recent: readonly WorkspaceImage[], images: readonly WorkspaceImage[], content: string): WorkspaceImage[] {
-  const usable = (i: WorkspaceImage) => i.uri !== content && !isResult(i.relative);
+  const usable = (i: WorkspaceImage) => i.uri !== content && !isStylizedName(i.relative);
   const used = recent.filter(usable);
   const seen = new Set(used.map((i) => i.uri));
   const foldered = images

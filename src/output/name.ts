@@ -91,6 +91,25 @@ export function outputFileName(pattern: string, content: string, styles: readonl
   return name;
 }
 
+/** Whether a file name is that of a result made with the default pattern (`*.stylized.*`, `*.stylized-2.*`). */
+export function isStylizedName(p: string): boolean {
+  return /\.stylized(-\d+)?\.[^./\\]+$/i.test(p);
+}
+
+/** The name of an image's result inside a folder's results (see folderResultsName): its own name, in the output format. */
+export const FOLDER_ITEM_PATTERN = '${name}.${ext}';
+
+/**
+ * The folder a whole folder's results go to by default, beside it: `<folder>.<style>.stylized`, the style named as
+ * in a single result's name, shortened as NAME_FIT_HELP says when too long.
+ */
+export function folderResultsName(folder: string, styles: readonly string[]): string {
+  const name = path.posix.basename(folder.replace(/\\/g, '/').replace(/\/+$/, ''));
+  const fitted = fittedName('${name}.${style}.stylized', { name, style: styles.map(baseName).join('+') });
+  if (fitted === undefined || /^\.*$/.test(fitted)) throw new UserError(`cannot name a folder of results after ${folder}`);
+  return fitted;
+}
+
 /**
  * The folder an output goes to (URI paths): beside the content image when `folder` is empty, else `folder` itself
  * when absolute, else `folder` inside the content image's folder.

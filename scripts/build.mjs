@@ -20,7 +20,7 @@ const builds = [
   {
     bundle: true, platform: 'browser', target: 'chrome120', format: 'iife',
     sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning',
-    entryPoints: { webview: 'webview/main.ts', grid: 'webview/grid-main.ts' },
+    entryPoints: { webview: 'webview/main.ts', grid: 'webview/grid-main.ts', folder: 'webview/folder-main.ts' },
   },
 ];
 

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Method } from '../common/options';
+import { stylizeFolder, type FolderRunResult } from './folder-job';
 import type { JobService, StartResult } from './jobs';
 import { COMMANDS, IMAGE_PREVIEW_VIEW_TYPE } from './manifest';
 import { IMAGE_EXTENSIONS, isImagePath } from './image-files';
@@ -94,6 +95,31 @@ export function registerCommands(
     const results = await Promise.all((contents ?? []).map((c) => grids.show(c)));
     return results[0];
   });
+
+  /**
+   * Stylize Folder with…: every image of the folder clicked (or chosen in a dialog) in a picked style, by the
+   * method of the settings or fast. A 4th argument `{ recursive: true }` goes into its sub-folders too.
+   */
+  const stylizeFolderWith = (method?: Method) => async (uri: unknown, _uris: unknown, styleArg: unknown, how: unknown): Promise<FolderRunResult | undefined> => {
+    const folder = uri instanceof vscode.Uri ? uri : (await vscode.window.showOpenDialog({
+      title: 'Choose the folder to stylize', canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    }))?.[0];
+    if (!folder) return undefined;
+    if ((method ?? vscode.workspace.getConfiguration(SECTION, folder).get<Method>('method')) === 'fast') jobs.prepareFast();
+    const styles = givenImages(styleArg) ?? (await pickImages({
+      title: `Stylize the images of ${path.posix.basename(folder.path)}${method === 'fast' ? ' fast' : ''} with…`,
+      placeholder: 'Choose the style image (type to filter)',
+      many: false,
+      recent: recent.list(),
+      gallery: jobs.gallery,
+    }));
+    if (!styles) return undefined;
+    void recent.remember(styles.filter((u) => !jobs.gallery.styleAt(u)).map((u) => u.toString()));
+    const recursive = typeof how === 'object' && how !== null && (how as { recursive?: unknown }).recursive === true;
+    return stylizeFolder(folder, styles, method, recursive, { ...jobs.folderDeps, log, extensionUri: context.extensionUri });
+  };
+  register(COMMANDS.stylizeFolderWith, stylizeFolderWith());
+  register(COMMANDS.stylizeFolderFastWith, stylizeFolderWith('fast'));
 
   register(COMMANDS.cancel, async (jobId) => {
     if (typeof jobId === 'string') return jobs.cancel(jobId);

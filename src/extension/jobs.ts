@@ -7,6 +7,7 @@ import { outputFileName } from '../output/name';
 import { parse } from '../protocol/fields';
 import { webviewState, type EditableOptions, type JobRecord, type Resource } from '../protocol/messages';
 import { concludeJob } from './conclude-job';
+import type { FolderJobDeps } from './folder-job';
 import { FastStudio, RENDER_FAILED, type StudioDeps } from './fast-studio';
 import { GalleryFiles } from './gallery-files';
 import { Job, JobState, type AnyJob } from './job';
@@ -46,6 +47,8 @@ export class JobService implements vscode.Disposable {
   private readonly studioDeps: StudioDeps;
   /** The same list the style commands offer first (it lives in globalState). */
   private readonly recent: RecentStyles;
+  /** What a folder's run (Stylize Folder with…) uses of the service: its worker, weights and gallery. */
+  readonly folderDeps: Pick<FolderJobDeps, 'worker' | 'weights' | 'gallery'>;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -61,6 +64,7 @@ export class JobService implements vscode.Disposable {
     });
     this.studioDeps = { worker: this.worker, read: (r) => readImage(r, this.gallery) };
     this.recent = new RecentStyles(context.globalState);
+    this.folderDeps = { worker: this.worker, weights, gallery: this.gallery };
     this.queue = new JobQueue(
       async (job, signal) => {
         const outcome = await runJob(job, { worker: this.worker, weights, gallery: this.gallery, cancel: () => this.cancel(job.id) }, signal);

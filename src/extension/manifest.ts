@@ -13,6 +13,8 @@ export const COMMANDS = {
   stylizeFastWith: `${SECTION}.stylizeFastWith`,
   useAsStyleFor: `${SECTION}.useAsStyleFor`,
   tryAllStyles: `${SECTION}.tryAllStyles`,
+  stylizeFolderWith: `${SECTION}.stylizeFolderWith`,
+  stylizeFolderFastWith: `${SECTION}.stylizeFolderFastWith`,
   cancel: `${SECTION}.cancel`,
   showJob: `${SECTION}.showJob`,
   locateWeights: `${SECTION}.locateWeights`,
@@ -25,6 +27,9 @@ export const PANEL_VIEW_TYPE = `${SECTION}.job`;
 /** The style grid's panel type (Try All Styles); a grid is not restored after a window reload. */
 export const GRID_VIEW_TYPE = `${SECTION}.styles`;
 
+/** A folder's summary panel (Stylize Folder with…); not restored after a window reload. */
+export const FOLDER_VIEW_TYPE = `${SECTION}.folder`;
+
 /** A context key set while a job is queued or running: gates the commands that act on one. */
 export const BUSY_CONTEXT = `${SECTION}.busy`;
 
@@ -33,6 +38,7 @@ export const IMAGE_PREVIEW_VIEW_TYPE = 'imagePreview.previewEditor';
 
 const CATEGORY = 'Neural Style';
 const ON_IMAGE_IN_EXPLORER = `resourceExtname =~ ${IMAGE_EXTNAME_REGEX} && !explorerResourceIsFolder`;
+const ON_FOLDER_IN_EXPLORER = 'explorerResourceIsFolder';
 const ON_IMAGE_PREVIEW = `activeCustomEditorId == '${IMAGE_PREVIEW_VIEW_TYPE}'`;
 
 function presetNote(key: StyleOptionKey): string {
@@ -78,6 +84,8 @@ export function contributes(): Record<string, unknown> {
       { command: COMMANDS.stylizeFastWith, title: 'Stylize Fast with…', category: CATEGORY },
       { command: COMMANDS.useAsStyleFor, title: 'Use as Style for…', category: CATEGORY },
       { command: COMMANDS.tryAllStyles, title: 'Try All Styles', category: CATEGORY },
+      { command: COMMANDS.stylizeFolderWith, title: 'Stylize Folder with…', category: CATEGORY },
+      { command: COMMANDS.stylizeFolderFastWith, title: 'Stylize Folder Fast with…', category: CATEGORY },
       { command: COMMANDS.cancel, title: 'Cancel Job', category: CATEGORY, enablement: BUSY_CONTEXT },
       { command: COMMANDS.showJob, title: 'Show Job', category: CATEGORY },
       { command: COMMANDS.locateWeights, title: 'Locate Weights File…', category: CATEGORY },
@@ -89,6 +97,8 @@ export function contributes(): Record<string, unknown> {
         { command: COMMANDS.stylizeFastWith, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@2' },
         { command: COMMANDS.useAsStyleFor, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@3' },
         { command: COMMANDS.tryAllStyles, when: ON_IMAGE_IN_EXPLORER, group: '7_neuralStyle@4' },
+        { command: COMMANDS.stylizeFolderWith, when: ON_FOLDER_IN_EXPLORER, group: '7_neuralStyle@5' },
+        { command: COMMANDS.stylizeFolderFastWith, when: ON_FOLDER_IN_EXPLORER, group: '7_neuralStyle@6' },
       ],
       'editor/title': [
         { command: COMMANDS.stylizeWith, when: ON_IMAGE_PREVIEW, group: 'navigation' },

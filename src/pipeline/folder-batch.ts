@@ -149,6 +149,17 @@ export async function runFolderBatch(req: FolderBatchRequest): Promise<FolderBat
   const start = performance.now();
   const total = req.images.length;
   const paths = req.out.paths;
+  // Abandoned temporary files are looked for once per folder, not once per result: a folder of thousands would
+  // otherwise be read through thousands of times.
+  const cleaned = new Set<string>();
+  const out: OutputFs = {
+    ...req.out,
+    removeAbandoned: async (dir) => {
+      if (cleaned.has(dir)) return;
+      cleaned.add(dir);
+      await req.out.removeAbandoned?.(dir);
+    },
+  };
   for (const [index, image] of req.images.entries()) {
     const ended = (extra: { cancelled: boolean; stopped?: string }) => ({ written, failed, notStarted: total - index, ...extra });
     if (req.signal?.aborted) return ended({ cancelled: true });
@@ -179,7 +190,7 @@ export async function runFolderBatch(req: FolderBatchRequest): Promise<FolderBat
     const desired = paths.join(req.outFolder, ...parts.slice(0, -1), name);
     let output: string;
     try {
-      output = await writeOutput(req.out, desired, result.bytes, req.mode);
+      output = await writeOutput(out, desired, result.bytes, req.mode);
     } catch (e) {
       const reason = `cannot write ${desired}: ${fileProblem(e)}`;
       failed.push({ relative: image.relative, reason });

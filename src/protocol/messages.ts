@@ -305,3 +305,36 @@ export const fromGrid = tagged([
   message('saveAll', {}),
 ]);
 export type FromGrid = v.InferOutput<typeof fromGrid>;
+
+// ---- extension <-> a folder's summary (Stylize Folder with…) ----
+
+/** A file of the folder that gave no result, and why (see FolderMiss). */
+const folderMiss = object({ name: string, reason: string });
+
+export const toFolderSummary = tagged([
+  /**
+   * The whole summary: each result (its path inside the folder of results and a webview URI of the file), then the
+   * files skipped and the images that failed, with their reasons.
+   */
+  message('summary', {
+    folder: string,
+    results: object({ name: string, folder: string }),
+    method: string,
+    written: array(object({ name: string, src: string })),
+    skipped: array(folderMiss),
+    failed: array(folderMiss),
+    notStarted: count,
+    /** Why it ended early ("cancelled", or a result it could not write); empty when it went to the end. */
+    stopped: string,
+  }),
+]);
+export type ToFolderSummary = v.InferOutput<typeof toFolderSummary>;
+
+export const fromFolderSummary = tagged([
+  message('ready', {}),
+  /** A result clicked: the file opens in an editor. */
+  message('open', { index: count }),
+  /** The folder of results, shown in the explorer. */
+  message('reveal', {}),
+]);
+export type FromFolderSummary = v.InferOutput<typeof fromFolderSummary>;

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { NeuralStyleApi } from '../../src/extension';
+import type { FolderRunResult } from '../../src/extension/folder-job';
 import type { StartResult } from '../../src/extension/jobs';
 import type { GridResult } from '../../src/extension/style-grid';
 import { GALLERY } from '../../src/gallery/paintings';
@@ -79,15 +80,22 @@ describe('Neural Style in VS Code', function () {
     for (const c of contributed) assert.ok(registered.has(c), `${c} is not registered`);
   });
 
-  it('offers its menu items on images of any type and letter case only', () => {
+  it('offers its menu items on images of any type and letter case only, and the folder commands on folders', () => {
     const menus = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.menus;
     const shown = (when: string, file: string) => {
       const m = /resourceExtname =~ \/(.+)\/(\w*)/.exec(when)!;
       return new RegExp(m[1], m[2]).test(path.extname(file));
     };
     const titles = menus['explorer/context'].map((m: { command: string }) => m.command);
-    assert.deepStrictEqual(titles, ['neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor', 'neuralStyle.tryAllStyles']);
+    assert.deepStrictEqual(titles, [
+      'neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor', 'neuralStyle.tryAllStyles',
+      'neuralStyle.stylizeFolderWith', 'neuralStyle.stylizeFolderFastWith',
+    ]);
     for (const item of menus['explorer/context']) {
+      if (item.command.startsWith('neuralStyle.stylizeFolder')) {
+        assert.strictEqual(item.when, 'explorerResourceIsFolder');
+        continue;
+      }
       for (const f of ['content.png', 'style.jpg', 'X.JPEG', 'y.WebP', 'z.gif', 'scan.TIFF', 'a.avif']) assert.ok(shown(item.when, f), f);
       for (const f of ['notes.txt', 'settings.json', 'image.svg', 'png']) assert.ok(!shown(item.when, f), f);
     }
@@ -256,6 +264,26 @@ describe('Neural Style in VS Code', function () {
       assert.strictEqual(grid.rendered, grid.labels.length);
     } finally {
       await vscode.workspace.fs.delete(workspaceFile('styles'), { recursive: true });
+    }
+  });
+
+  it('stylizes a folder fast into a folder beside it, skipping what is no image and listing what failed', async () => {
+    const folder = workspaceFile('album');
+    const results = workspaceFile('album.style.stylized');
+    await vscode.workspace.fs.createDirectory(folder);
+    try {
+      await vscode.workspace.fs.copy(workspaceFile('content.png'), vscode.Uri.joinPath(folder, 'one.png'));
+      await vscode.workspace.fs.copy(workspaceFile('style.jpg'), vscode.Uri.joinPath(folder, 'two.jpg'));
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'notes.txt'), Buffer.from('not an image'));
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'broken.png'), Buffer.from('\x89PNG\r\n\x1a\n cut short', 'latin1'));
+      const run = await vscode.commands.executeCommand<FolderRunResult>('neuralStyle.stylizeFolderFastWith', folder, undefined, [workspaceFile('style.jpg')]);
+      assert.ok(run && 'written' in run, JSON.stringify(run));
+      assert.deepStrictEqual(run.written.map((u) => path.posix.basename(vscode.Uri.parse(u).path)), ['one.png', 'two.png']);
+      assert.deepStrictEqual([run.skipped, run.failed, run.cancelled], [['notes.txt'], ['broken.png'], false]);
+      const names = (await vscode.workspace.fs.readDirectory(results)).map(([n]) => n).sort();
+      assert.deepStrictEqual(names, ['one.png', 'two.png']);
+    } finally {
+      for (const f of [folder, results]) await vscode.workspace.fs.delete(f, { recursive: true }).then(undefined, () => {});
     }
   });
 

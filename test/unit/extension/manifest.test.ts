@@ -47,8 +47,11 @@ describe('package.json', () => {
     assert.equal(pkg.contributes.configuration.properties['neuralStyle.weightsPath'].scope, 'machine');
   });
 
-  it('offers the commands on images of every type and letter case, and not on other files', () => {
-    const explorer = pkg.contributes.menus['explorer/context'];
+  it('offers the commands on images of every type and letter case, and not on other files; the folder ones on folders', () => {
+    const menu = pkg.contributes.menus['explorer/context'];
+    const onFolders = menu.filter((m: { when: string }) => m.when === 'explorerResourceIsFolder');
+    assert.deepEqual(onFolders.map((m: { command: string }) => m.command), ['neuralStyle.stylizeFolderWith', 'neuralStyle.stylizeFolderFastWith']);
+    const explorer = menu.filter((m: { when: string }) => !onFolders.includes(m));
     assert.deepEqual(explorer.map((m: { command: string }) => m.command), [
       'neuralStyle.stylizeWith', 'neuralStyle.stylizeFastWith', 'neuralStyle.useAsStyleFor', 'neuralStyle.tryAllStyles',
     ]);

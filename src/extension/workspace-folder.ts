@@ -1,0 +1,39 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { FolderFs } from '../pipeline/folder-batch';
+import { readImage } from './run-job';
+import type { GalleryFiles } from './gallery-files';
+
+/**
+ * FolderFs on the file system of `base`'s scheme, on `base`'s URI paths. A link to a folder is not followed (one to a
+ * folder above would never end). A local file's first bytes are read alone; elsewhere the file is read whole.
+ */
+export function workspaceFolderFs(base: vscode.Uri, gallery: GalleryFiles): FolderFs {
+  const at = (p: string) => base.with({ path: p });
+  return {
+    paths: path.posix,
+    async list(dir) {
+      const entries = await vscode.workspace.fs.readDirectory(at(dir));
+      return entries.map(([name, type]) => ({
+        name,
+        kind: type & vscode.FileType.SymbolicLink && type & vscode.FileType.Directory
+          ? 'other'
+          : type & vscode.FileType.Directory ? 'folder' : type & vscode.FileType.File ? 'file' : 'other',
+      }));
+    },
+    async head(file, n) {
+      const uri = at(file);
+      if (uri.scheme !== 'file') return (await vscode.workspace.fs.readFile(uri)).subarray(0, n);
+      const handle = await fs.open(uri.fsPath, 'r');
+      try {
+        const buffer = Buffer.alloc(n);
+        const { bytesRead } = await handle.read(buffer, 0, n, 0);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    },
+    read: async (file) => (await readImage({ name: path.posix.basename(file), uri: at(file).toString() }, gallery)).bytes,
+  };
+}

@@ -50,7 +50,7 @@ export function stylizeCommand(): Command {
     .description('repaint CONTENT in the style of STYLE (several styles are blended)')
     .argument('<content>', 'the image to repaint, or a folder: each image in it (see --recursive)')
     .argument('<style...>', 'one or more style images, or gallery:ID for a painting of the gallery (neural-style styles)')
-    .addOption(pathOption('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content)', 'a file name (.png, .jpg, .webp) or a folder'))
+    .addOption(pathOption('-o, --output <file>', 'where to write the result: a file (.png, .jpg, .webp), or a folder (default: <content>.<style>.stylized.png beside the content); for a folder of images, the folder of results (default: <folder>.<style>.stylized/ beside it)', 'a file name (.png, .jpg, .webp) or a folder'))
     .option('--overwrite', 'replace the output file if it exists')
     .addOption(new Option('--format <format>', 'output format, when the output\'s name does not say (default: png)').choices(OUTPUT_FORMATS))
     .option('--quality <1-100>', 'JPEG/WebP quality', String(DEFAULT_QUALITY))

@@ -7,8 +7,8 @@ const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /**
  * A folder's summary (Stylize Folder with…): the results as the style grid's tiles, each the written file itself
- * (loaded as it scrolls into view); a click or Enter opens it. Below, the files skipped and the images that failed,
- * each with its reason.
+ * (loaded as it scrolls into view); a click or Enter opens it. The images that failed are listed above it, the files
+ * skipped below, each with its reason.
  */
 export function showFolderSummary(root: HTMLElement, s: Summary, post: (m: FromFolderSummary) => void): void {
   root.classList.add('styles');
@@ -44,7 +44,7 @@ export function showFolderSummary(root: HTMLElement, s: Summary, post: (m: FromF
       ),
     ),
     ...misses('failed', 'Failed', s.failed),
-    ...misses('skipped', 'Skipped', s.skipped),
     h('ul', { class: 'grid', role: 'list', 'aria-label': `the pictures written into ${s.results.name}` }, ...tiles),
+    ...misses('skipped', 'Skipped', s.skipped),
   );
 }

@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { printable, UserError } from '../common/errors';
+import { fileProblem, printable, UserError } from '../common/errors';
 import { formatOfName, type OutputFormat } from '../common/formats';
 import type { StyleOptions } from '../common/options';
 import { Throttle } from '../common/throttle';
@@ -46,7 +46,7 @@ export async function stylizeFolder(job: FolderJob): Promise<void> {
     recursive: job.recursive,
     leaveOut: (p) => p === outFolder || styleFiles.has(p),
   }).catch((e: unknown) => {
-    throw e instanceof UserError ? e : new UserError(`cannot read the folder ${folder}: ${(e as Error).message}`);
+    throw e instanceof UserError ? e : new UserError(`cannot read the folder ${folder}: ${fileProblem(e)}`);
   });
   if (listing.images.length === 0) {
     const others = listing.skipped.length > 0 ? ` (${count(listing.skipped.length, 'file')}, none an image)` : '';
@@ -54,7 +54,7 @@ export async function stylizeFolder(job: FolderJob): Promise<void> {
     throw new UserError(`${folder} has no images to stylize${others}${deeper}`);
   }
   await fs.mkdir(outFolder, { recursive: true }).catch((e: unknown) => {
-    throw new UserError(`cannot create the folder ${outFolder}: ${(e as Error).message}`);
+    throw new UserError(`cannot create the folder ${outFolder}: ${fileProblem(e)}`);
   });
 
   const err = process.stderr;
@@ -69,7 +69,7 @@ export async function stylizeFolder(job: FolderJob): Promise<void> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   const t0 = performance.now();
-  let result: FolderBatchResult;
+  let result: FolderBatchResult | undefined;
   try {
     const weightsPath = job.options.method === 'optimize' ? await job.weights(abort.signal) : '';
     const styles = await Promise.all(job.styles.map(async (s) => ({ name: s.name, bytes: await s.read() })));
@@ -89,12 +89,20 @@ export async function stylizeFolder(job: FolderJob): Promise<void> {
       }),
       onProgress: (p) => view.update(p),
     });
+  } catch (e) {
+    // Stopped while the weights were downloading: the download says so with its abort reason.
+    if (!abort.signal.aborted || e instanceof UserError) throw e;
   } finally {
     view.stop();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
   }
   const out = process.stdout;
+  if (!result) {
+    out.write('stopped before the first image: nothing written\n');
+    process.exitCode = 130;
+    return;
+  }
   const method = job.options.method === 'fast' ? 'the fast method' : 'the optimisation';
   out.write(`wrote ${result.written.length} of ${count(listing.images.length, 'image')} into ${printable(outFolder)} by ${method} in ${duration(performance.now() - t0)}\n`);
   if (listing.subfolders > 0) out.write(`left out ${count(listing.subfolders, 'sub-folder')} (--recursive goes into them)\n`);
@@ -140,7 +148,16 @@ interface BatchView {
 
 const left = (p: FolderProgress) => (p.etaMs === undefined ? '' : `${duration(p.etaMs)} left`);
 
-/** "12/40 dog.jpg · 1m20s left": a bar on a terminal, a line per image otherwise (and at most one a second). */
+/** The image's name, and how much of it is made once its job says (the optimisation's steps). */
+const file = (p: FolderProgress) => `${printable(p.image.relative)}${p.fraction > 0 && p.fraction < 1 ? ` ${Math.floor(p.fraction * 100)}%` : ''}`;
+
+/** A long image (the optimisation's) gets a line this often while it runs. */
+const SAME_IMAGE_LINE_MS = 30_000;
+
+/**
+ * "12/40 dog.jpg · 1m20s left": a bar on a terminal; otherwise a line per image (at most one a second, the last one
+ * always) and one every SAME_IMAGE_LINE_MS while an image takes long.
+ */
 function batchView(stream: NodeJS.WriteStream, quiet: boolean): BatchView {
   if (quiet) return { update() {}, note: (m) => stream.write(m + '\n'), stop() {} };
   if (stream.isTTY) {
@@ -148,7 +165,7 @@ function batchView(stream: NodeJS.WriteStream, quiet: boolean): BatchView {
     let started = false;
     return {
       update(p) {
-        const payload = { file: printable(p.image.relative), left: left(p) };
+        const payload = { file: file(p), left: left(p) };
         if (!started) bar.start(p.total, p.index, payload);
         else bar.update(p.index, payload);
         started = true;
@@ -164,14 +181,15 @@ function batchView(stream: NodeJS.WriteStream, quiet: boolean): BatchView {
     };
   }
   const lines = new Throttle(1000);
+  const again = new Throttle(SAME_IMAGE_LINE_MS);
   let shown = -1;
   return {
     update(p) {
-      // Each image's first line, unless images go by faster than a line a second; the last one always.
-      if (p.index === shown || (!lines.due() && p.index !== p.total - 1)) return;
+      if (p.index === shown ? !again.due() : !lines.due() && p.index !== p.total - 1) return;
+      if (p.index !== shown) again.due();
       shown = p.index;
       const eta = left(p);
-      stream.write(`${p.index + 1}/${p.total} ${printable(p.image.relative)}${eta ? ` · ${eta}` : ''}\n`);
+      stream.write(`${p.index + 1}/${p.total} ${file(p)}${eta ? ` · ${eta}` : ''}\n`);
     },
     note: (m) => stream.write(m + '\n'),
     stop() {},

@@ -11,7 +11,8 @@ import type { GalleryFiles } from './gallery-files';
 import { readImage } from './run-job';
 import { SECTION, readJobSettings } from './settings';
 import type { WeightsProvider } from './weights';
-import { WorkerDiedError, type WorkerClient } from './worker-client';
+import type { WorkerClient } from './worker-client';
+import { workerImages } from './worker-images';
 import { workspaceFolderFs } from './workspace-folder';
 import { workspaceFs } from './workspace-fs';
 
@@ -105,17 +106,9 @@ export async function stylizeFolder(
       let shown = 0;
       return runFolderBatch({
         fs, images: listing.images, out: workspaceFs(folder), outFolder, format: output.format, mode: 'next-free', signal: abort.signal,
-        stylize: async (content, fraction) => {
-          current = `${batchId}/${content.name}`;
-          const end = await deps.worker.run(
-            { type: 'run', jobId: current, content, styles: styleInputs, options, weightsPath, format: output.format, previewSize: 16 },
-            (m) => m.type === 'progress' && fraction(m.progress.step / m.progress.totalSteps),
-          ).catch((e: unknown) => {
-            throw e instanceof WorkerDiedError ? new Error(`${e.message}; the next image starts a fresh worker`) : e;
-          });
-          if (end.type !== 'result') throw new Error(end.message);
-          return end.result;
-        },
+        stylize: workerImages(deps.worker, {
+          id: batchId, styles: styleInputs, options, weightsPath, format: output.format, onJob: (id) => (current = id),
+        }),
         onProgress: (p) => {
           if (!throttle.due() && p.fraction > 0) return;
           const percent = (100 * (p.index + p.fraction)) / p.total;

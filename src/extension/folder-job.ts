@@ -69,8 +69,12 @@ export async function stylizeFolder(
     return refuse(`cannot read ${name}: ${errorMessage(e)}`);
   }
   if (listing.images.length === 0) {
-    const deeper = listing.subfolders > 0 ? ` (its ${listing.subfolders} sub-folders are left out)` : '';
-    void vscode.window.showWarningMessage(`Neural Style: ${name} has no images to stylize${deeper}.`);
+    // Its sub-folders may have some: the message offers to go into them (there is no setting for it).
+    const deeper = listing.subfolders > 0 ? `; its ${listing.subfolders} sub-folder${listing.subfolders === 1 ? ' is' : 's are'} left out` : '';
+    const actions = listing.subfolders > 0 ? ['Include Sub-folders'] : [];
+    void vscode.window.showWarningMessage(`Neural Style: ${name} has no images to stylize${deeper}.`, ...actions).then((choice) => {
+      if (choice) void stylizeFolder(folder, styleUris, method, true, deps);
+    });
     return { refused: `${name} has no images to stylize` };
   }
   let styleInputs;

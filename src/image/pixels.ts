@@ -1,10 +1,5 @@
 import { type Raster, createRaster } from './raster';
 
-/** [0, 1] to 0..255, clamped and rounded to nearest, so that bytes -> float -> bytes gives the bytes back. */
-function toByte(v: number): number {
-  return v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
-}
-
 /**
  * Interleaved 8-bit RGB or RGBA pixels to a raster and, for RGBA, its alpha plane. A fully opaque alpha plane
  * is dropped: it carries nothing, and leaving it off keeps the output free of a useless channel.
@@ -36,7 +31,12 @@ export function unpackPixels(
   return alpha && !opaque ? { raster, alpha } : { raster };
 }
 
-/** A raster (and optional alpha plane, one value per pixel) to interleaved 8-bit RGB or RGBA. */
+/**
+ * A raster (and optional alpha plane, one value per pixel) to interleaved 8-bit RGB or RGBA: [0, 1] to 0..255,
+ * clamped and rounded to nearest, so that bytes -> float -> bytes gives the bytes back. A Uint8ClampedArray does
+ * both in one store, several times faster than by hand at millions of values; it breaks ties to even, but the one
+ * value of [0, 1] whose product with 255 is a tie is 0.5 (255 v is exact for a float32 v), and 127.5 goes to 128.
+ */
 export function packPixels(r: Raster, alpha?: Float32Array): { bytes: Buffer; channels: 3 | 4 } {
   const n = r.width * r.height;
   if (alpha && alpha.length !== n) {
@@ -44,12 +44,17 @@ export function packPixels(r: Raster, alpha?: Float32Array): { bytes: Buffer; ch
   }
   const channels = alpha ? 4 : 3;
   const bytes = Buffer.allocUnsafe(n * channels);
+  const out = new Uint8ClampedArray(bytes.buffer, bytes.byteOffset, bytes.length);
   const src = r.data;
+  if (!alpha) {
+    for (let i = 0; i < n * 3; i++) out[i] = src[i] * 255;
+    return { bytes, channels };
+  }
   for (let i = 0, s = 0, d = 0; i < n; i++) {
-    bytes[d++] = toByte(src[s++]);
-    bytes[d++] = toByte(src[s++]);
-    bytes[d++] = toByte(src[s++]);
-    if (alpha) bytes[d++] = toByte(alpha[i]);
+    out[d++] = src[s++] * 255;
+    out[d++] = src[s++] * 255;
+    out[d++] = src[s++] * 255;
+    out[d++] = alpha[i] * 255;
   }
   return { bytes, channels };
 }

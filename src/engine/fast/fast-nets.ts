@@ -22,11 +22,11 @@ import { tfliteToOnnx } from './tflite-to-onnx';
 export const FAST_NET_FILES = {
   predictor: {
     file: 'style_predict_quantized_256.tflite', sha256: '203dbd6a09da1091ab7e48e8b101aef8c2d81438ad047a5cb150747a977134c1',
-    onnx: { file: 'style_predict.onnx', sha256: '90894d0a9c70698cd2112246538b9aa5aee69af0c86f3d2a773c17b8cbac5b66' },
+    onnx: { file: 'style_predict.onnx', sha256: '447f98f828f08d70338601d89d0150ff3e76a31cf543546eb1f49adc2cf58fbb' },
   },
   transformer: {
     file: 'style_transfer_f16_384.tflite', sha256: 'c60cff7395544eda1f0915d6dddaedd8ed868cefe8ec6c5ed220ba801f120303',
-    onnx: { file: 'style_transfer.onnx', sha256: '74867a152ea047f356997c8aae63528802b7a7d4829fe1828a9c7006ca42890d' },
+    onnx: { file: 'style_transfer.onnx', sha256: '525c40d99bc45f8226f570c1ef413da48a5ddb887ca1a5bd811ed6e80e5889a2' },
   },
 } as const;
 

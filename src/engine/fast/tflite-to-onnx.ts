@@ -131,7 +131,8 @@ class Converter {
     }
     const shape = this.tensor(out).shape;
     if (shape.length !== 4) throw this.fail(`operator ${k} (${op.op}) computes a tensor of shape [${shape}], not an NHWC image`);
-    this.values.set(out, this.saturated(out, this.compute(op)));
+    const { x, activation } = this.compute(op);
+    this.values.set(out, this.activation(x, activation, this.saturation(out)));
   }
 
   /**
@@ -140,28 +141,46 @@ class Converter {
    * well, or an image unlike those the model was calibrated on comes out far from what TFLite computes.
    */
   private saturated(i: number, x: string): string {
-    const t = this.tensor(i);
-    const q = t.quantization;
-    if (!q || (t.type !== 'INT8' && t.type !== 'UINT8')) return x;
-    if (q.scale.length !== 1) throw this.fail(`activation "${t.name}" is quantized per channel`);
-    const [lo, hi] = t.type === 'INT8' ? [-128, 127] : [0, 255];
-    const [min, max] = [(lo - q.zeroPoint[0]) * q.scale[0], (hi - q.zeroPoint[0]) * q.scale[0]];
-    return this.g.op('Clip', [x, this.g.scalar(min), this.g.scalar(max)], {}, 'Saturate');
+    return this.activation(x, 'NONE', this.saturation(i));
   }
 
-  private compute(op: TfliteOperator): string {
+  /** The reals activation tensor `i` can hold: all of them unless the file stores it as 8-bit integers. */
+  private saturation(i: number): Range {
+    const t = this.tensor(i);
+    const q = t.quantization;
+    if (!q || (t.type !== 'INT8' && t.type !== 'UINT8')) return ALL_REALS;
+    if (q.scale.length !== 1) throw this.fail(`activation "${t.name}" is quantized per channel`);
+    const [lo, hi] = t.type === 'INT8' ? [-128, 127] : [0, 255];
+    return [(lo - q.zeroPoint[0]) * q.scale[0], (hi - q.zeroPoint[0]) * q.scale[0]];
+  }
+
+  /** The operator's value before its fused activation, and that activation. */
+  private compute(op: TfliteOperator): { x: string; activation: Activation } {
     const g = this.g;
     const [a, b] = op.inputs;
     switch (op.op) {
       case 'CONV_2D':
       case 'DEPTHWISE_CONV_2D':
-        return this.conv(op);
+        return { x: this.conv(op), activation: op.options.activation };
       case 'ADD':
-        return this.activation(g.op('Add', [this.operand(a), this.operand(b)]), op.options.activation);
+        return { x: g.op('Add', [this.operand(a), this.operand(b)]), activation: op.options.activation };
       case 'SUB':
-        return this.activation(g.op('Sub', [this.operand(a), this.operand(b)]), op.options.activation);
+        return { x: g.op('Sub', [this.operand(a), this.operand(b)]), activation: op.options.activation };
       case 'MUL':
-        return this.activation(g.op('Mul', [this.operand(a), this.operand(b)]), op.options.activation);
+        return { x: g.op('Mul', [this.operand(a), this.operand(b)]), activation: op.options.activation };
+      case 'RELU':
+      case 'RELU6':
+        return { x: this.value(a), activation: op.op };
+      default:
+        return { x: this.computeOther(op), activation: 'NONE' };
+    }
+  }
+
+  /** An operator without a fused activation. */
+  private computeOther(op: TfliteOperator): string {
+    const g = this.g;
+    const [a, b] = op.inputs;
+    switch (op.op) {
       case 'SQUARED_DIFFERENCE': {
         const d = g.op('Sub', [this.operand(a), this.operand(b)]);
         return g.op('Mul', [d, d], {}, 'Square');
@@ -170,9 +189,6 @@ class Converter {
         return g.op('Reciprocal', [g.op('Sqrt', [this.value(a)])]);
       case 'LOGISTIC':
         return g.op('Sigmoid', [this.value(a)]);
-      case 'RELU':
-      case 'RELU6':
-        return this.activation(this.value(a), op.op);
       case 'MEAN': {
         if (!op.options.keepDims) throw this.fail('MEAN without keep_dims would leave the NHWC layout');
         const axes = this.ints(b).map((axis) => NCHW_AXIS_OF_NHWC[axis < 0 ? axis + 4 : axis]);
@@ -188,8 +204,7 @@ class Converter {
       }
       case 'RESIZE_NEAREST_NEIGHBOR':
         return this.resizeNearest(a, b, op.options);
-      case 'QUANTIZE':
-      case 'DEQUANTIZE':
+      default:
         throw new Error(`${op.op} is handled before`);
     }
   }
@@ -217,11 +232,11 @@ class Converter {
       group = inChannels;
     }
     const outChannels = op.op === 'CONV_2D' ? d0 : d3;
-    const inputs = [this.value(x), this.g.floats(kernel, [outChannels, op.op === 'CONV_2D' ? d3 : 1, kh, kw], 'weights')];
+    const dims = [outChannels, op.op === 'CONV_2D' ? d3 : 1, kh, kw];
+    let biases: Float32Array | undefined;
     if (bias !== undefined && bias >= 0) {
-      const values = constantFloats(this.constant(bias));
-      if (values.length !== outChannels) throw this.fail(`${op.op} of ${outChannels} channels with ${values.length} biases`);
-      inputs.push(this.g.floats(values, [outChannels], 'bias'));
+      biases = constantFloats(this.constant(bias));
+      if (biases.length !== outChannels) throw this.fail(`${op.op} of ${outChannels} channels with ${biases.length} biases`);
     }
     const attributes = {
       kernel_shape: [kh, kw],
@@ -230,7 +245,29 @@ class Converter {
       group,
       ...this.convPadding(o, kh, kw),
     };
-    return this.activation(this.g.op('Conv', inputs, attributes), o.activation);
+    if (op.op === 'CONV_2D' && worthHalfGrid(dims, attributes)) return this.convOnHalfGrid(this.value(x), kernel, dims, biases);
+    const inputs = [this.value(x), this.g.floats(kernel, dims, 'weights')];
+    if (biases) inputs.push(this.g.floats(biases, [outChannels], 'bias'));
+    return this.g.op('Conv', inputs, attributes);
+  }
+
+  /**
+   * A VALID stride-1 convolution `[x, kernel, bias?]` computed on the image folded into 2x2 blocks: SpaceToDepth
+   * makes each block of the (even-sided) input one pixel of 4x the channels, a convolution of 4x the output
+   * channels and a kernel of about half the side computes each block of the output at once, and DepthToSpace
+   * unfolds it. The sums are those of the direct convolution, term for term. It pays for a kernel of few output
+   * channels (the transformer's last, 3 of them, 9x9): onnxruntime computes output channels in vector-wide blocks
+   * (8 or 16 floats), so that 3 channels cost what 16 do, while 12 fill most of a block on a quarter of the pixels.
+   * Only full-resolution inputs reach it, which have even sides: the transformer's sides are a multiple of 4.
+   */
+  private convOnHalfGrid(x: string, kernel: Float32Array, dims: readonly number[], biases: Float32Array | undefined): string {
+    const g = this.g;
+    const folded = g.op('SpaceToDepth', [x], { blocksize: 2 });
+    const halfGrid = halfGridKernel(kernel, dims);
+    const inputs = [folded, g.floats(halfGrid.data, halfGrid.dims, 'weights')];
+    if (biases) inputs.push(g.floats(tile(biases, 4), [halfGrid.dims[0]], 'bias'));
+    const conv = g.op('Conv', inputs, { kernel_shape: halfGrid.dims.slice(2), pads: [0, 0, 0, 0] }, 'Conv_2x2');
+    return g.op('DepthToSpace', [conv], { blocksize: 2, mode: 'DCR' });
   }
 
   /**
@@ -264,6 +301,8 @@ class Converter {
     if (!(outH >= inH && outW >= inW && outH % inH === 0 && outW % inW === 0)) {
       throw this.fail(`RESIZE_NEAREST_NEIGHBOR from ${inH}x${inW} to ${outH}x${outW} is not by a whole factor`);
     }
+    // By a factor of 1 (the transformer's last resize is one) every mode picks each pixel itself: no op at all.
+    if (outH === inH && outW === inW) return this.value(x);
     const scales = Float32Array.of(1, 1, outH / inH, outW / inW);
     const [transform, rounding] = o.alignCorners ? ['align_corners', 'round_prefer_ceil'] : ['asymmetric', 'floor'];
     return this.g.op('Resize', [this.value(x), '', this.g.floats(scales, [4], 'scales')], {
@@ -273,20 +312,70 @@ class Converter {
     });
   }
 
-  private activation(x: string, a: Activation): string {
-    switch (a) {
-      case 'NONE':
-        return x;
-      case 'RELU':
-        return this.g.op('Relu', [x]);
-      case 'RELU6':
-        return this.g.op('Clip', [x, this.g.scalar(0), this.g.scalar(6)], {}, 'Relu6');
-      case 'RELU_N1_TO_1':
-        return this.g.op('Clip', [x, this.g.scalar(-1), this.g.scalar(1)], {}, 'Relu1');
-      case 'TANH':
-        return this.g.op('Tanh', [x]);
+  /**
+   * Activation `a` of `x`, its result then kept within `range` (the tensor's saturation). A clamp after a clamp is
+   * one clamp to where both ranges meet, so that a quantized net's RELU6 and saturation are one Clip, which
+   * onnxruntime fuses into the convolution before it.
+   */
+  private activation(x: string, a: Activation, range: Range = ALL_REALS): string {
+    const g = this.g;
+    if (a === 'TANH') return this.activation(g.op('Tanh', [x]), 'NONE', range);
+    const [lo, hi] = ACTIVATION_RANGE[a];
+    const [min, max] = [Math.max(lo, range[0]), Math.min(hi, range[1])];
+    if (min > max) throw this.fail(`an activation ${a} into a tensor that holds [${range}] only`);
+    if (min === -Infinity && max === Infinity) return x;
+    if (min === 0 && max === Infinity) return g.op('Relu', [x]);
+    const hint = a === 'NONE' ? 'Saturate' : a === 'RELU' ? 'Relu' : a === 'RELU6' ? 'Relu6' : 'Relu1';
+    return g.op('Clip', [x, min === -Infinity ? '' : g.scalar(min), max === Infinity ? '' : g.scalar(max)], {}, hint);
+  }
+}
+
+/** An interval of the reals, ends included. */
+type Range = readonly [number, number];
+const ALL_REALS: Range = [-Infinity, Infinity];
+const ACTIVATION_RANGE: Record<Exclude<Activation, 'TANH'>, Range> = {
+  NONE: ALL_REALS,
+  RELU: [0, Infinity],
+  RELU6: [0, 6],
+  RELU_N1_TO_1: [-1, 1],
+};
+
+/** A convolution worth computing on 2x2 blocks (see convOnHalfGrid): under 4 outputs, an odd kernel of 5 or more, VALID, stride 1. */
+function worthHalfGrid(dims: readonly number[], a: { strides: number[]; dilations: number[]; group: number; pads?: number[] }): boolean {
+  const [out, , kh, kw] = dims;
+  const plain = [...a.strides, ...a.dilations, a.group].every((n) => n === 1) && a.pads !== undefined && a.pads.every((n) => n === 0);
+  return plain && out < 4 && kh >= 5 && kw >= 5 && kh % 2 === 1 && kw % 2 === 1;
+}
+
+/**
+ * The kernel that computes `kernel` (of `dims` [out, in, kh, kw], odd sides) on 2x2 blocks: [4 out, 4 in, kh / 2 + 1,
+ * kw / 2 + 1] (halves rounded down), output channel (ry * 2 + rx) * out + o and input channel (by * 2 + bx) * in + i,
+ * the orders of DepthToSpace's DCR mode and of SpaceToDepth. Output pixel 2Y + ry reads input pixel 2Y + ry + ky,
+ * which is pixel `by` of block Y + KY when ky = 2 KY + by - ry.
+ */
+export function halfGridKernel(kernel: Float32Array, dims: readonly number[]): { data: Float32Array; dims: number[] } {
+  const [out, inn, kh, kw] = dims;
+  const [KH, KW] = [Math.floor(kh / 2) + 1, Math.floor(kw / 2) + 1];
+  const data = new Float32Array(16 * out * inn * KH * KW);
+  for (let ry = 0; ry < 2; ry++) for (let rx = 0; rx < 2; rx++) for (let o = 0; o < out; o++) {
+    const oo = (ry * 2 + rx) * out + o;
+    for (let by = 0; by < 2; by++) for (let bx = 0; bx < 2; bx++) for (let i = 0; i < inn; i++) {
+      const ii = (by * 2 + bx) * inn + i;
+      for (let KY = 0; KY < KH; KY++) for (let KX = 0; KX < KW; KX++) {
+        const [ky, kx] = [2 * KY + by - ry, 2 * KX + bx - rx];
+        if (ky < 0 || ky >= kh || kx < 0 || kx >= kw) continue;
+        data[((oo * 4 * inn + ii) * KH + KY) * KW + KX] = kernel[((o * inn + i) * kh + ky) * kw + kx];
+      }
     }
   }
+  return { data, dims: [4 * out, 4 * inn, KH, KW] };
+}
+
+/** `values` repeated `times` times. */
+function tile(values: Float32Array, times: number): Float32Array {
+  const out = new Float32Array(values.length * times);
+  for (let t = 0; t < times; t++) out.set(values, t * values.length);
+  return out;
 }
 
 /** The NHWC dims of a graph input or output: height and width free where the file has more than one pixel. */

@@ -143,6 +143,33 @@ describe('fast mode: TFLite operators as ONNX', () => {
     assertClose(await net.run(y, [input]), { ...expected, data: expected.data.map((v) => Math.min(Math.max(v, -1), 1)) });
   });
 
+  it('CONV_2D: a wide kernel of few outputs (computed on 2x2 blocks) gives the direct convolution, biased', async () => {
+    const net = new Net();
+    const x = net.input([1, 14, 12, 4]);
+    const w = random([3, 9, 7, 4], 14);
+    const bias = [0.5, -0.25, 2];
+    const y = net.op(OP.CONV_2D, [x, net.floats([3, 9, 7, 4], Array.from(w.data)), net.floats([3], bias)], [1, 6, 6, 3], options.conv('VALID', 1, ACT.NONE));
+    for (const [h, wd] of [[14, 12], [20, 10]]) {
+      const input = random([1, h, wd, 4], h);
+      assertClose(await net.run(y, [input]), conv2d(input, w, bias, 1, 'VALID'), 1e-4);
+    }
+  });
+
+  it('CONV_2D into an 8-bit tensor: its RELU6 and the saturation clamp where both ranges meet', async () => {
+    const net = new Net();
+    const x = net.input([1, 3, 3, 2]);
+    const w = random([2, 1, 1, 2], 15, 1, 4);
+    // uint8 with scale 0.02 and zero point 10 holds -0.2 to 4.9: with RELU6, 0 to 4.9
+    const y = net.op(OP.CONV_2D, [x, net.floats([2, 1, 1, 2], Array.from(w.data)), -1], [1, 3, 3, 2], options.conv('VALID', 1, ACT.RELU6), {
+      type: TYPE.UINT8, quant: { scale: [0.02], zeroPoint: [10] },
+    });
+    const input = random([1, 3, 3, 2], 16, -5, 5);
+    const expected = conv2d(input, w, [0, 0], 1, 'VALID');
+    const clamped = expected.data.map((v) => Math.min(Math.max(v, 0), Math.fround(245 * 0.02)));
+    assert.ok(clamped.some((v) => v === 0) && clamped.some((v) => v > 4.8), 'both ends are reached');
+    assertClose(await net.run(y, [input]), { ...expected, data: clamped });
+  });
+
   it('DEPTHWISE_CONV_2D: output channel c * multiplier + m filters input channel c', async () => {
     const net = new Net();
     const x = net.input([1, 5, 4, 2]);

@@ -30,6 +30,14 @@ export interface Progress {
   readonly totalStepEquivalents: number;
 }
 
+/** Where an animation's fast job is, after each of its frames: "frame 37/100". */
+export interface FrameProgress {
+  /** Frames done (1-based: the frame just made), and in all. */
+  readonly frame: number;
+  readonly frames: number;
+  readonly elapsedMs: number;
+}
+
 export const OUTCOMES = ['done', 'cancelled', 'diverged'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -7,7 +7,7 @@ import { planBackend, planOptimization, type OptimizePlan } from '../engine/plan
 import type { FrameProgress, ImagesResult, Progress } from '../common/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
-import { animationOf } from '../image/animation';
+import { animationOf, type Animation } from '../image/animation';
 import { readImageHeader, type DecodedImage } from '../image/decode';
 import { encodePreview } from '../image/encode';
 import type { OutputFormat, ResultFormat } from '../common/formats';
@@ -60,6 +60,21 @@ export interface StylizeImagesRequest {
 }
 
 /**
+ * The animation the job's content is, if it is one (read from its header alone), after refusing it to the
+ * optimisation: that makes one picture in minutes, a clip would take hours; the fast method makes every frame.
+ */
+export async function contentAnimation(req: Pick<StylizeImagesRequest, 'content' | 'options' | 'optionName'>): Promise<Animation | undefined> {
+  const animation = animationOf(await readImageHeader(req.content.bytes, req.content.name));
+  if (animation && req.options.method !== 'fast') {
+    throw new UserError(
+      `${req.content.name} is an animation of ${animation.frames} frames, which the optimisation does not make; ` +
+        `use ${(req.optionName ?? settingName)('method')} fast, which makes every frame`,
+    );
+  }
+  return animation;
+}
+
+/**
  * Decode, stylize, encode: the whole job of the CLI's `stylize` and of the extension's worker, by either method.
  * For the optimisation, a backend that fails while running (not a user error) is replaced by the next candidate of
  * the user's choice, with a notice, and the run starts again on it.
@@ -67,13 +82,7 @@ export interface StylizeImagesRequest {
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
   if (o.method === 'fast') return fastImages(req);
-  const animation = animationOf(await readImageHeader(req.content.bytes, req.content.name));
-  if (animation) {
-    throw new UserError(
-      `${req.content.name} is an animation of ${animation.frames} frames, which the optimisation cannot make; ` +
-        `use ${(req.optionName ?? settingName)('method')} fast, which makes every frame`,
-    );
-  }
+  await contentAnimation(req);
   const format = stillFormat(req.format);
   const notice = jobNotice(req);
   const { content, styles } = await readJobInputs(req, req.styles, notice);

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { UserError } from '../common/errors';
-import type { AnimationFormat } from '../common/formats';
+import type { Animation } from '../common/animation';
 import { vipsReason, type ImageHeader } from './decode';
 import type { Size } from './decode-size';
 import { unpackPixels } from './pixels';
@@ -11,19 +11,6 @@ import type { Raster } from './raster';
  * The frames of an animated GIF or WebP, decoded one at a time: an animation is read as a stream, so that a job
  * holds a frame or two decoded, not the whole clip (see FastSession).
  */
-
-/** What an animation's header says about its frames: what its output keeps. */
-export interface Animation {
-  readonly format: AnimationFormat;
-  readonly frames: number;
-  /** Each frame's delay in milliseconds, in order. */
-  readonly delays: readonly number[];
-  /** How many times it plays: 0 for ever. */
-  readonly loop: number;
-  /** The frames' size, as stored. */
-  readonly width: number;
-  readonly height: number;
-}
 
 /**
  * The size an animation's frames are decoded at: fitted to `needLongSide` when larger, as sharp resizes each frame

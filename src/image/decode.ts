@@ -4,7 +4,8 @@ import { decodeSize, type Size } from './decode-size';
 import { readImageBytes } from './input-file';
 import { unpackPixels } from './pixels';
 import type { Raster } from './raster';
-import { animationOf, decodeFrame, frameSize, type Animation } from './animation';
+import type { Animation } from '../common/animation';
+import { animationOf, decodeFrame, frameSize } from './animation';
 import type { OptionName } from '../common/options';
 
 export type InputFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif';

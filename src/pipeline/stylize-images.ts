@@ -7,7 +7,8 @@ import { planBackend, planOptimization, type OptimizePlan } from '../engine/plan
 import type { FrameProgress, ImagesResult, Progress } from '../common/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
-import { animationOf, type Animation } from '../image/animation';
+import type { Animation } from '../common/animation';
+import { animationOf } from '../image/animation';
 import { readImageHeader, type DecodedImage } from '../image/decode';
 import { encodePreview } from '../image/encode';
 import type { OutputFormat, ResultFormat } from '../common/formats';

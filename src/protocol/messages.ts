@@ -10,7 +10,7 @@ import { BACKEND_NAMES } from '../common/backends';
 import { FAST_CONTROL_KEYS, STYLE_OPTION_DEFS, optionProblem, type Method, type StyleOptionKey, type StyleOptions } from '../common/options';
 import type { Pace } from '../common/pace';
 import { OUTCOMES, type FrameProgress, type ImagesResult, type Progress, type RunReport } from '../common/report';
-import type { Animation } from '../image/animation';
+import type { Animation } from '../common/animation';
 import { ANIMATION_FORMATS, OUTPUT_FORMATS } from '../common/formats';
 import { array, boolean, bytes, count, got, message, number, object, oneOf, string, tagged, wholeFrom } from './fields';
 

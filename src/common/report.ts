@@ -1,4 +1,5 @@
 import type { BackendName } from './backends';
+import type { AnimationFormat } from './formats';
 
 /** The loss of an image (or tile) at one step: the total and its style, content and total-variation terms. */
 export interface Losses {
@@ -66,4 +67,6 @@ export interface ImagesResult extends RunReport {
   readonly backend: BackendName;
   /** The mask the picture was made with, as it was used (at the picture's size), as a greyscale PNG. */
   readonly mask?: Uint8Array;
+  /** Set when the bytes are an animation: its format (which the file's name takes) and its frames. */
+  readonly animation?: { readonly format: AnimationFormat; readonly frames: number };
 }

@@ -260,7 +260,7 @@ export class FastSession {
       { rgba: rgba.subarray(0, done * frameBytes), width, height, delays: a.delays.slice(0, done), loop: a.loop, opaque: !transparent },
       { format, quality: encoding.quality, metadata: settings },
     );
-    return { ...report, bytes, backend: 'onnx', ...(this.mask && { mask: await encodeMask(this.mask) }) };
+    return { ...report, bytes, backend: 'onnx', animation: { format, frames: done }, ...(this.mask && { mask: await encodeMask(this.mask) }) };
   }
 
   /** The inputs an output records: the files, and the mask as `encoding` names it. */

@@ -135,7 +135,10 @@ export function jobIdOf(raw: unknown): string | undefined {
   return result.success ? result.output.jobId : undefined;
 }
 
-const imagesResult = object({ ...report.entries, bytes, backend: oneOf(BACKEND_NAMES), mask: v.optional(bytes) }) satisfies v.GenericSchema<ImagesResult>;
+const imagesResult = object({
+  ...report.entries, bytes, backend: oneOf(BACKEND_NAMES), mask: v.optional(bytes),
+  animation: v.optional(object({ format: oneOf(ANIMATION_FORMATS), frames: count })),
+}) satisfies v.GenericSchema<ImagesResult>;
 
 export const fromWorker = tagged([
   message('backend', { jobId: string, name: oneOf(BACKEND_NAMES), detail: string }),

@@ -105,6 +105,7 @@ describe('animations by the fast method', function () {
       assert.deepEqual([meta.width, meta.pageHeight ?? meta.height], [W, H], 'the size is kept, though --max-size is larger');
       assert.deepEqual(frames, ['1/5', '2/5', '3/5', '4/5', '5/5']);
       assert.equal(r.steps, DELAYS.length);
+      assert.deepEqual(r.animation, { format, frames: DELAYS.length }, 'the result says what its bytes are, for the file\'s name');
       const recorded = (await readImageMetadata(r.bytes))[SETTINGS_KEY];
       if (format === 'webp') {
         assert.equal(JSON.parse(recorded).options.method, 'fast');

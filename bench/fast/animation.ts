@@ -5,7 +5,8 @@
 // (the same style vector, no steadying), in turn, every other round the other first: seconds per frame and the
 // flicker ratio (mean absolute difference of consecutive output frames over that of the input frames). Last, the
 // GIF encoding of the steadied noise clip with the product's palette options and with sharp's defaults: the flicker
-// of the decoded GIF over that of the frames it was made from (what the palette and dithering add).
+// of the decoded GIF over that of the frames it was made from (what the palette and dithering add), and the same
+// for WebP, with the time each encoding takes (the noise clip's steadied frames are all equal: a flicker in levels).
 // Writes bench/results/fast/animation-<date>.json and animation.md.
 import { spawnSync } from 'child_process';
 import { promises as fs } from 'fs';
@@ -16,6 +17,7 @@ import { defaultOptions, fastControlsOf, type StyleOptions } from '../../src/com
 import { GIF_STEADY } from '../../src/image/encode-animation';
 import { packPixels } from '../../src/image/pixels';
 import type { Raster } from '../../src/image/raster';
+import { loadFastEngine } from '../../src/pipeline/engine-cache';
 import { FastSession } from '../../src/pipeline/fast-session';
 import { cpuBusy } from '../speed/idle';
 
@@ -43,12 +45,18 @@ interface PathOutcome {
   readonly path: PathName;
   readonly round: number;
   readonly secondsPerFrame: number;
+  /** Of which in the transformer's pass. */
+  readonly transformerSecondsPerFrame: number;
   readonly flickerRatio: number;
 }
 
-interface GifOutcome {
-  readonly options: string;
-  readonly flickerRatio: number;
+interface EncodingOutcome {
+  readonly clip: Clip;
+  readonly encoding: string;
+  readonly seconds: number;
+  /** The decoded output's flicker over that of the frames encoded; for frames all equal, the decoded's in levels. */
+  readonly flickerRatio?: number;
+  readonly flickerLevels: number;
   readonly bytes: number;
 }
 
@@ -58,7 +66,7 @@ export interface AnimationRun {
   readonly load: readonly [number, number];
   readonly jobs: readonly JobOutcome[];
   readonly paths: readonly PathOutcome[];
-  readonly gif: readonly GifOutcome[];
+  readonly encodings: readonly EncodingOutcome[];
 }
 
 /** Frames of `clip` as RGBA, one after the other. */
@@ -112,10 +120,24 @@ async function cliJob(dir: string, clipFile: string, style: string): Promise<Omi
 }
 
 /** The frames of `session` by `how`, timed, with their flicker over the input's; the steadied ones kept in `keep`. */
-async function renderPath(session: FastSession, how: PathName, inputFlicker: number, keep?: Buffer[]): Promise<{ secondsPerFrame: number; flickerRatio: number }> {
+async function renderPath(
+  session: FastSession, how: PathName, inputFlicker: number, keep?: Buffer[],
+): Promise<Omit<PathOutcome, 'clip' | 'path' | 'round'>> {
   const controls = fastControlsOf(OPTIONS);
   const frameBytes = WIDTH * HEIGHT * 4;
   const out = Buffer.alloc(FRAMES * frameBytes);
+  // The session's nets are the process's (engine-cache.ts): their transformer is timed from outside.
+  const nets = await loadFastEngine();
+  const transfer = nets.transfer;
+  let transformerMs = 0;
+  nets.transfer = async (...args) => {
+    const t = performance.now();
+    try {
+      return await transfer.apply(nets, args);
+    } finally {
+      transformerMs += performance.now() - t;
+    }
+  };
   const t0 = performance.now();
   let f = 0;
   if (how === 'steadied') {
@@ -124,8 +146,9 @@ async function renderPath(session: FastSession, how: PathName, inputFlicker: num
     for (; f < FRAMES; f++) out.set(rgbaOf((await session.picture(controls, f)).image), frameBytes * f);
   }
   const secondsPerFrame = (performance.now() - t0) / 1000 / FRAMES;
+  nets.transfer = transfer;
   keep?.push(out);
-  return { secondsPerFrame, flickerRatio: flicker(out, frameBytes, FRAMES) / inputFlicker };
+  return { secondsPerFrame, transformerSecondsPerFrame: transformerMs / 1000 / FRAMES, flickerRatio: flicker(out, frameBytes, FRAMES) / inputFlicker };
 }
 
 const OPTIONS: StyleOptions = { ...defaultOptions(), method: 'fast' };
@@ -136,7 +159,7 @@ export async function measureAnimations(repo: string, rounds: number, log: (line
   const style = path.join(repo, 'samples/kandinsky.jpg');
   const jobs: JobOutcome[] = [];
   const paths: PathOutcome[] = [];
-  const gif: GifOutcome[] = [];
+  const encodings: EncodingOutcome[] = [];
   try {
     const clips = new Map<Clip, { file: string; inputFlicker: number }>();
     for (const clip of CLIPS) {
@@ -146,7 +169,7 @@ export async function measureAnimations(repo: string, rounds: number, log: (line
         .webp({ lossless: true, delay: 40, loop: 0 }).toFile(file);
       clips.set(clip, { file, inputFlicker: flicker(rgba, WIDTH * HEIGHT * 4, FRAMES) });
     }
-    let steadiedNoise: Buffer | undefined;
+    const steadied = new Map<Clip, Buffer>();
     for (let round = 0; round < rounds; round++) {
       for (const clip of round % 2 === 0 ? CLIPS : [...CLIPS].reverse()) {
         const { file, inputFlicker } = clips.get(clip)!;
@@ -160,18 +183,31 @@ export async function measureAnimations(repo: string, rounds: number, log: (line
         for (const how of round % 2 === 0 ? PATHS : [...PATHS].reverse()) {
           const keep: Buffer[] = [];
           const r = await renderPath(session, how, inputFlicker, keep);
-          if (clip === 'noise' && how === 'steadied') steadiedNoise = keep[0];
+          if (how === 'steadied') steadied.set(clip, keep[0]);
           paths.push({ clip, path: how, round, ...r });
-          log(`animation round ${round + 1}: ${clip}, ${how}: ${r.secondsPerFrame.toFixed(3)} s/frame, flicker ratio ${r.flickerRatio.toFixed(3)}`);
+          log(`animation round ${round + 1}: ${clip}, ${how}: ${r.secondsPerFrame.toFixed(3)} s/frame (transformer ${r.transformerSecondsPerFrame.toFixed(3)}), flicker ratio ${r.flickerRatio.toFixed(3)}`);
         }
       }
     }
-    const raw = sharp(steadiedNoise!, { raw: { width: WIDTH, height: HEIGHT * FRAMES, channels: 4, pageHeight: HEIGHT } }).removeAlpha();
-    const rawFlicker = flicker(steadiedNoise!, WIDTH * HEIGHT * 4, FRAMES);
-    for (const [options, gifOptions] of [['the product\'s (GIF_STEADY)', GIF_STEADY], ['sharp\'s defaults', {}]] as const) {
-      const bytes = await raw.clone().gif({ delay: 40, ...gifOptions }).toBuffer();
-      const decoded = await sharp(bytes, { pages: -1 }).ensureAlpha().raw().toBuffer();
-      gif.push({ options, flickerRatio: flicker(decoded, WIDTH * HEIGHT * 4, FRAMES) / rawFlicker, bytes: bytes.length });
+    const kinds = [
+      ['GIF, the product\'s options (GIF_STEADY)', (s: sharp.Sharp) => s.gif({ delay: 40, keepDuplicateFrames: true, ...GIF_STEADY })],
+      ['GIF, sharp\'s defaults', (s: sharp.Sharp) => s.gif({ delay: 40, keepDuplicateFrames: true })],
+      ['WebP, quality 92 (the product\'s)', (s: sharp.Sharp) => s.webp({ delay: 40, quality: 92 })],
+    ] as const;
+    for (const clip of CLIPS) {
+      const frames = steadied.get(clip)!;
+      const raw = sharp(frames, { raw: { width: WIDTH, height: HEIGHT * FRAMES, channels: 4, pageHeight: HEIGHT } }).removeAlpha();
+      const rawFlicker = flicker(frames, WIDTH * HEIGHT * 4, FRAMES);
+      for (const [encoding, encode] of kinds) {
+        const t0 = performance.now();
+        const bytes = await encode(raw.clone()).toBuffer();
+        const seconds = (performance.now() - t0) / 1000;
+        const decoded = await sharp(bytes, { pages: -1 }).ensureAlpha().raw().toBuffer();
+        // libwebp merges equal frames: the decoded animation may have fewer.
+        const levels = flicker(decoded, WIDTH * HEIGHT * 4, decoded.length / (WIDTH * HEIGHT * 4));
+        encodings.push({ clip, encoding, seconds, flickerLevels: levels, flickerRatio: rawFlicker > 0 ? levels / rawFlicker : undefined, bytes: bytes.length });
+        log(`animation: ${clip}, ${encoding}: ${seconds.toFixed(2)} s, flicker ${levels.toFixed(3)} levels`);
+      }
     }
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -180,7 +216,7 @@ export async function measureAnimations(repo: string, rounds: number, log: (line
     date: new Date().toISOString(),
     machine: `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.type()} ${os.release()}, Node ${process.version}`,
     load: [loadAtStart, os.loadavg()[0]],
-    jobs, paths, gif,
+    jobs, paths, encodings,
   };
   await fs.mkdir(results, { recursive: true });
   await fs.writeFile(path.join(results, `animation-${record.date.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(record, null, 1)}\n`);
@@ -208,7 +244,7 @@ function animationMarkdown(r: AnimationRun, rounds: number): string {
       'Flicker ratio: the mean absolute difference of consecutive output frames over that of the input frames. ' +
       `Other programs kept the cores busy ${r.jobs.map((j) => `${(j.busyBefore * 100).toFixed(0)}%`).join(', ')} in the second before each job.`,
     '',
-    '| clip | job | per frame (job) | process | peak RSS | steadied: s/frame | steadied: flicker ratio | frame by frame: s/frame | frame by frame: flicker ratio | flicker, steadied / frame by frame |',
+    '| clip | job | per frame (job) | process | peak RSS | steadied: s/frame (transformer) | steadied: flicker ratio | frame by frame: s/frame (transformer) | frame by frame: flicker ratio | flicker, steadied / frame by frame |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const clip of CLIPS) {
@@ -217,10 +253,11 @@ function animationMarkdown(r: AnimationRun, rounds: number): string {
     const [s, f] = [of('steadied'), of('frame by frame')];
     const job = median(jobs.map((j) => j.jobSeconds));
     const ratio = (xs: PathOutcome[]) => median(xs.map((x) => x.flickerRatio));
+    const perFrame = (xs: PathOutcome[]) => `${median(xs.map((x) => x.secondsPerFrame)).toFixed(3)} s (${median(xs.map((x) => x.transformerSecondsPerFrame)).toFixed(3)} s)`;
     lines.push(
       `| ${clip} | ${job.toFixed(2)} s | ${(job / FRAMES).toFixed(3)} s | ${median(jobs.map((j) => j.processSeconds)).toFixed(2)} s | ` +
-        `${(Math.max(...jobs.map((j) => j.peakRssMB)) / 1024).toFixed(2)} GB | ${median(s.map((x) => x.secondsPerFrame)).toFixed(3)} s | ` +
-        `${ratio(s).toFixed(3)} | ${median(f.map((x) => x.secondsPerFrame)).toFixed(3)} s | ${ratio(f).toFixed(3)} | ${(ratio(s) / ratio(f)).toFixed(2)} |`,
+        `${(Math.max(...jobs.map((j) => j.peakRssMB)) / 1024).toFixed(2)} GB | ${perFrame(s)} | ` +
+        `${ratio(s).toFixed(3)} | ${perFrame(f)} | ${ratio(f).toFixed(3)} | ${(ratio(s) / ratio(f)).toFixed(2)} |`,
     );
   }
   const noise = (how: PathName) => median(r.paths.filter((p) => p.clip === 'noise' && p.path === how).map((p) => p.flickerRatio));
@@ -235,11 +272,13 @@ function animationMarkdown(r: AnimationRun, rounds: number): string {
     `| peak RSS under 1 GB | ${peak.toFixed(2)} GB | ${yes(peak < 1)} |`,
     `| noise clip: flicker ratio at most half the frame-by-frame one | ${(noise('steadied') / noise('frame by frame')).toFixed(2)} | ${yes(noise('steadied') <= noise('frame by frame') / 2)} |`,
     '',
-    'GIF of the steadied noise clip: the flicker of the decoded GIF over that of the frames it was made from (what its palette and dithering add).',
+    'The steadied frames encoded (in this process, once): the flicker of the decoded animation over that of the frames it was made from ' +
+      '(what the palette, dithering or compression add; the noise clip\'s steadied frames are all equal, so its flicker is in levels), ' +
+      'and the time the encoding takes. "Frame by frame" decodes each frame alone (a seek into the clip), which its time includes.',
     '',
-    '| GIF options | flicker ratio | size |',
-    '|---|---:|---:|',
-    ...r.gif.map((g) => `| ${g.options} | ${g.flickerRatio.toFixed(2)} | ${(g.bytes / 2 ** 20).toFixed(1)} MB |`),
+    '| clip | encoding | seconds | flicker | size |',
+    '|---|---|---:|---:|---:|',
+    ...r.encodings.map((e) => `| ${e.clip} | ${e.encoding} | ${e.seconds.toFixed(2)} s | ${e.flickerRatio === undefined ? `${e.flickerLevels.toFixed(3)} levels` : `ratio ${e.flickerRatio.toFixed(2)}`} | ${(e.bytes / 2 ** 20).toFixed(2)} MB |`),
     '',
   );
   return lines.join('\n');

@@ -40,7 +40,11 @@ export async function encodeAnimation(
   let image = sharp(a.rgba, { raw: { width: a.width, height: a.height * frames, channels: 4, pageHeight: a.height } });
   if (a.opaque) image = image.removeAlpha();
   const timing = { delay: [...a.delays], loop: a.loop };
-  image = opts.format === 'gif' ? image.gif({ ...timing, ...GIF_STEADY }) : image.webp({ ...timing, quality: opts.quality ?? DEFAULT_QUALITY });
+  // A GIF keeps frames equal to the one before (a still clip steadied), so that it has as many frames as its input;
+  // libwebp has no such option and merges them into one frame shown as long (the same playback, fewer frames).
+  image = opts.format === 'gif'
+    ? image.gif({ ...timing, ...GIF_STEADY, keepDuplicateFrames: true })
+    : image.webp({ ...timing, quality: opts.quality ?? DEFAULT_QUALITY });
   const settings = opts.metadata ?? {};
   checkSettings(settings);
   if (recordsSettings(opts.format) && Object.keys(settings).length > 0) image = image.withXmp(settingsToXmp(settings));

@@ -1,14 +1,14 @@
 // Builds the product (the benchmark forks its worker, dist/worker.js, and loads the nets the build converts), then
 // bundles the fast-mode benchmark like the product's Node bundles into out/bench/ (with the CLI and the worker, for
 // the gallery's sheet and grid), after installing the real TFLite runtime (the engine part's peer) into
-// scripts/tflite-reference/ if it is not there; `--studio` (the panel's part only, see run.ts) needs no peer.
+// scripts/tflite-reference/ if it is not there; `--studio` and `--animation` (a part alone, see run.ts) need no peer.
 import { execFileSync } from 'child_process';
 import * as esbuild from 'esbuild';
 import { nodeBundle } from '../../scripts/esbuild-node.mjs';
 import { ensureReferenceRuntime } from '../../scripts/tflite-reference/install.mjs';
 
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-if (!process.argv.includes('--studio')) ensureReferenceRuntime();
+if (!process.argv.includes('--studio') && !process.argv.includes('--animation')) ensureReferenceRuntime();
 await esbuild.build({
   ...nodeBundle(),
   entryPoints: {

@@ -6,8 +6,10 @@
 // through the configurations in turn, each round in another order, so that other programs' load spreads over all of
 // them. It ends with the style gallery at once (sheet.ts): the CLI's sheet and the extension's grid. Writes
 // bench/results/fast/: a JSON record per run and the Markdown tables of the latest.
+// Then animations (animation.ts, its own record and table).
 // usage: npm run bench:fast   (BENCH_FAST_ROUNDS=3, BENCH_FAST_ONLY=sheet)
 //        node out/bench/fast-run.js --studio   the panel's part only
+//        node bench/fast/build.mjs --animation && node out/bench/fast-run.js --animation   the animations' part only
 //        node out/bench/fast-run.js --render <record.json>...   writes the tables of recorded runs again
 import { spawnSync } from 'child_process';
 import { promises as fs } from 'fs';
@@ -16,6 +18,7 @@ import * as path from 'path';
 import { cpuBusy } from '../speed/idle';
 import type { FastJob, FastOutcome } from './protocol';
 import { markdown, sheetMarkdown, type FastRun } from './report';
+import { measureAnimations } from './animation';
 import { measureSheet } from './sheet';
 import { measureStudio } from './studio';
 
@@ -54,6 +57,11 @@ async function main(): Promise<void> {
     return;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const animationOnly = process.argv.includes('--animation');
+  if (animationOnly || (!ONLY_SHEET && !process.argv.includes('--studio'))) {
+    process.stdout.write(await measureAnimations(REPO, ROUNDS, log, RESULTS));
+    if (animationOnly) return;
+  }
   const loadAtStart = os.loadavg()[0];
   const studio = ONLY_SHEET ? undefined : await measureStudio(REPO, log);
   const outcomes: Array<FastRun['outcomes'][number]> = [];

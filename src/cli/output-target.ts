@@ -1,7 +1,9 @@
 import { constants, promises as fs } from 'fs';
 import * as path from 'path';
 import { UserError, fileProblem } from '../common/errors';
-import { OUTPUT_FORMATS, extensionOf, formatOfName, type OutputFormat } from '../common/formats';
+import {
+  OUTPUT_FORMATS, animationFormat, animationFormatOfName, extensionOf, formatOfName, type AnimationFormat, type OutputFormat, type ResultFormat,
+} from '../common/formats';
 import { maskFileOf } from '../output/mask-file';
 import { DEFAULT_NAME_PATTERN, NAME_MAX_BYTES, outputFileName } from '../output/name';
 import type { WriteMode } from '../output/write';
@@ -9,7 +11,7 @@ import type { WriteMode } from '../output/write';
 /** Where a result goes, in what format, and whether its name may be numbered or replaced. */
 export interface OutputTarget {
   readonly path: string;
-  readonly format: OutputFormat;
+  readonly format: ResultFormat;
   readonly mode: WriteMode;
 }
 
@@ -26,12 +28,18 @@ const code = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
  * format; a --format that disagrees is refused; a name too long is refused), `-o FOLDER/` or an existing folder
  * (the default name inside it), or the default name beside the content image (shortened if too long), numbered at
  * write time if taken. With `masked`, the mask is saved beside the file (see maskFileOf), which must not exist either.
+ * An animated content whose own format is `animation` is written as an animation: GIF or WebP, its own by default.
  */
-export async function outputTarget(flags: OutputFlags, content: string, styles: readonly string[], masked = false): Promise<OutputTarget> {
+export async function outputTarget(
+  flags: OutputFlags, content: string, styles: readonly string[], masked = false, animation?: AnimationFormat,
+): Promise<OutputTarget> {
+  if (animation && flags.format && flags.format !== 'webp') {
+    throw new UserError(`${content} is an animation, which --format ${flags.format} cannot hold; leave --format out (${animation.toUpperCase()}) or use webp`);
+  }
   const given = flags.output;
   const intoFolder = given !== undefined && (/[/\\]$/.test(given) || (await isFolder(given)));
   if (given !== undefined && !intoFolder) {
-    const format = formatFromName(given, flags.format);
+    const format = animation ? animationFormatFromName(given, flags.format, content, animation) : formatFromName(given, flags.format);
     const target = path.resolve(given);
     const length = Buffer.byteLength(path.basename(target));
     if (length > NAME_MAX_BYTES) {
@@ -43,7 +51,7 @@ export async function outputTarget(flags: OutputFlags, content: string, styles: 
     }
     return { path: target, format, mode: flags.overwrite ? 'overwrite' : 'exact' };
   }
-  const format = flags.format ?? 'png';
+  const format = animation ? animationFormat(flags.format, animation) : (flags.format ?? 'png');
   const folder = path.resolve(intoFolder ? given! : path.dirname(content));
   await checkFolder(folder);
   const target = path.join(folder, outputFileName(DEFAULT_NAME_PATTERN, content, styles, format));
@@ -60,6 +68,14 @@ function formatFromName(file: string, flag: OutputFormat | undefined): OutputFor
     const known = OUTPUT_FORMATS.map((f) => `.${extensionOf(f)}`).join(', ');
     throw new UserError(`cannot write ${ext} images (${file}); name the output ${known} or pass a folder`);
   }
+  if (flag && flag !== named) throw new UserError(`-o ${file} names a ${named.toUpperCase()} file but --format is ${flag}`);
+  return named;
+}
+
+function animationFormatFromName(file: string, flag: OutputFormat | undefined, content: string, own: AnimationFormat): AnimationFormat {
+  if (path.extname(file) === '') return animationFormat(flag, own);
+  const named = animationFormatOfName(file);
+  if (!named) throw new UserError(`${content} is an animation: name the output .gif or .webp, not ${path.basename(file)}`);
   if (flag && flag !== named) throw new UserError(`-o ${file} names a ${named.toUpperCase()} file but --format is ${flag}`);
   return named;
 }

@@ -10,6 +10,7 @@ import { MAX_SHEET_STYLES, checkedLayout, contactSheet, type SheetStyle } from '
 import { flagName, pathOption } from './option-flags';
 import { outputTarget } from './output-target';
 import { styleSource, type StyleSource } from './style-args';
+import { stillFormat } from '../pipeline/encode-result';
 
 interface SheetFlags {
   output: string;
@@ -50,7 +51,7 @@ export function sheetCommand(): Command {
         content: { name: content, bytes: await readImageBytes(content) },
         styles: sheetStyles,
         options: resolveOptions({ method: 'fast', maxSize: size }),
-        format: target.format,
+        format: stillFormat(target.format),
         optionName: sheetOptionName,
         onNotice: note,
       });

@@ -6,9 +6,9 @@ import { DEFAULT_QUALITY } from '../image/encode';
 import { readImageBytes } from '../image/input-file';
 import { localOutputFs } from '../output/local-fs';
 import { writeWithMask } from '../output/mask-file';
-import { OUTPUT_FORMATS, type OutputFormat } from '../common/formats';
+import { OUTPUT_FORMATS, type OutputFormat, type ResultFormat } from '../common/formats';
 import { TargetExistsError, writeOutput } from '../output/write';
-import { stylizeImages } from '../pipeline/stylize-images';
+import { contentAnimation, stylizeImages } from '../pipeline/stylize-images';
 import { addStyleOptionFlags, explicitStyleOptions, flagName, pathOption } from './option-flags';
 import { outputTarget } from './output-target';
 import { PreviewWriter } from './preview-writer';
@@ -81,7 +81,7 @@ export function stylizeCommand(): Command {
       throw new UserError(`--quality must be a whole number from 1 to 100, got "${flags.quality}"`);
     }
     const sources = await Promise.all(styles.map((s) => styleSource(s, (m) => process.stderr.write(`note: ${printable(m)}\n`))));
-    const checkQuality = (format: OutputFormat) => {
+    const checkQuality = (format: ResultFormat) => {
       if (format === 'png' && cmd.getOptionValueSource('quality') === 'cli') {
         throw new UserError('--quality is not used by PNG output, which is lossless; leave it out or write .jpg or .webp');
       }
@@ -97,13 +97,15 @@ export function stylizeCommand(): Command {
       });
     }
     if (flags.recursive) throw new UserError(`--recursive is for a folder to stylize, and ${content} is a file; leave it out`);
-    const target = await outputTarget(flags, content, sources.map((s) => s.name), flags.mask !== undefined);
+    const contentInput = { name: content, bytes: await readImageBytes(content) };
+    // An animation is refused to the optimisation before anything else, and written as an animation.
+    const animation = await contentAnimation({ content: contentInput, options, optionName: flagName });
+    const target = await outputTarget(flags, content, sources.map((s) => s.name), flags.mask !== undefined, animation?.format);
     checkQuality(target.format);
 
     const err = process.stderr;
     const view = progressView(err, !!flags.quiet);
     const previews = flags.previewDir ? await PreviewWriter.open(flags.previewDir, (m) => view.note(m)) : undefined;
-    const contentInput = { name: content, bytes: await readImageBytes(content) };
     const styleInputs = await Promise.all(sources.map(async (s) => ({ name: s.name, bytes: await s.read() })));
     const maskInput = flags.mask === undefined ? undefined : { name: flags.mask, label: maskLabel, bytes: await readMaskBytes(flags.mask) };
 
@@ -128,6 +130,7 @@ export function stylizeCommand(): Command {
         onNotice: (m) => view.note(`note: ${m}`),
         optionName: flagName,
         onProgress: (p) => view.update(p),
+        onFrame: (p) => view.frame(p),
         onPreview: previews && ((png, p) => previews.write(png, p)),
       }).catch((e: unknown) => {
         // Stopped while the weights were downloading: the download says so with its abort reason.
@@ -149,9 +152,13 @@ export function stylizeCommand(): Command {
         if (e instanceof TargetExistsError) throw new UserError(`${e.target} already exists; choose another name or pass --overwrite`);
         throw new UserError(`cannot write ${target.path}: ${fileProblem(e)}`);
       });
-      const how = result.outcome === 'done' ? '' : result.outcome === 'cancelled' ? ' (stopped early: the best image so far)' : ` (${result.message})`;
-      const work = options.method === 'fast'
-        ? `the fast method in ${(result.elapsedMs / 1000).toFixed(2)} s`
+      const early = animation ? 'the frames made so far' : 'the best image so far';
+      const how = result.outcome === 'done' ? '' : result.outcome === 'cancelled' ? ` (stopped early: ${early})` : ` (${result.message})`;
+      const seconds = `${(result.elapsedMs / 1000).toFixed(2)} s`;
+      const work = animation
+        ? `${result.steps} frames by the fast method in ${seconds}`
+        : options.method === 'fast'
+        ? `the fast method in ${seconds}`
         : `${result.steps} steps in ${duration(result.elapsedMs)}`;
       process.stdout.write(`wrote ${printable(written.picture)}: ${result.width}x${result.height}, ${work} on ${result.backend}${how}\n`);
       if (written.mask) process.stdout.write(`wrote ${printable(written.mask)}: the mask it was made with\n`);

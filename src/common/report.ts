@@ -1,4 +1,5 @@
 import type { BackendName } from './backends';
+import type { AnimationFormat } from './formats';
 
 /** The loss of an image (or tile) at one step: the total and its style, content and total-variation terms. */
 export interface Losses {
@@ -30,6 +31,14 @@ export interface Progress {
   readonly totalStepEquivalents: number;
 }
 
+/** Where an animation's fast job is, after each of its frames: "frame 37/100". */
+export interface FrameProgress {
+  /** Frames done (1-based: the frame just made), and in all. */
+  readonly frame: number;
+  readonly frames: number;
+  readonly elapsedMs: number;
+}
+
 export const OUTCOMES = ['done', 'cancelled', 'diverged'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -58,4 +67,6 @@ export interface ImagesResult extends RunReport {
   readonly backend: BackendName;
   /** The mask the picture was made with, as it was used (at the picture's size), as a greyscale PNG. */
   readonly mask?: Uint8Array;
+  /** Set when the bytes are an animation: its format (which the file's name takes) and its frames. */
+  readonly animation?: { readonly format: AnimationFormat; readonly frames: number };
 }

@@ -173,7 +173,7 @@ export class WorkerClient {
       const active = this.active.get(m.jobId);
       if (active?.child !== child) return;
       if (active.ends.has(m.type)) active.resolve(m);
-      else if (m.type === 'backend' || m.type === 'progress' || m.type === 'preview' || m.type === 'notice') active.onMessage(m);
+      else if (m.type === 'backend' || m.type === 'progress' || m.type === 'frame' || m.type === 'preview' || m.type === 'notice') active.onMessage(m);
       else this.line(`job ${m.jobId}: the worker answered ${m.type}, which nothing asked for`);
     });
     child.on('error', (e) => this.line(`worker process error: ${errorMessage(e)}`));

@@ -4,6 +4,9 @@ import { decodeSize, type Size } from './decode-size';
 import { readImageBytes } from './input-file';
 import { unpackPixels } from './pixels';
 import type { Raster } from './raster';
+import type { Animation } from '../common/animation';
+import { animationOf, decodeFrame, frameSize } from './animation';
+import type { OptionName } from '../common/options';
 
 export type InputFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif';
 
@@ -49,6 +52,8 @@ export interface DecodedImage {
   readonly format: InputFormat;
   /** The image's own size (EXIF orientation applied), of which the raster may be a shrunk decode. */
   readonly source: Size;
+  /** Set when the image was read as a whole animation (JobImage.wholeAnimation): the raster is its first frame. */
+  readonly animation?: Animation;
 }
 
 /** What the header says, read without decoding the pixels. */
@@ -59,15 +64,21 @@ export interface ImageHeader {
   readonly height: number;
   /** The size once EXIF orientation is applied: that of the decoded image. */
   readonly oriented: Size;
-  /** Frames of an animation, or pages of a TIFF: 1 for a still image. Only the first is decoded. */
+  /**
+   * Frames of an animation, or pages of a TIFF: 1 for a still image. Only the first is decoded here; an animation's
+   * others are decoded by animation.ts.
+   */
   readonly frames: number;
+  /** An animation's frame delays (milliseconds) and how many times it plays (0: for ever), as stored. */
+  readonly delays?: readonly number[];
+  readonly loop?: number;
   /** PNG text chunks. */
   readonly comments: ReadonlyArray<{ readonly keyword: string; readonly text: string }>;
   readonly xmp?: string;
 }
 
 /** libvips' messages may run over several lines and end in a dangling colon; keep the first line's gist. */
-function vipsReason(e: unknown): string {
+export function vipsReason(e: unknown): string {
   return errorMessage(e).split('\n')[0].trim().replace(/:$/, '');
 }
 
@@ -106,6 +117,8 @@ export async function readImageHeader(bytes: Uint8Array, name: string): Promise<
     height: meta.height,
     oriented: { width: meta.autoOrient.width, height: meta.autoOrient.height },
     frames: meta.pages ?? 1,
+    delays: meta.delay,
+    loop: meta.loop,
     comments: meta.comments ?? [],
     xmp: meta.xmpAsString,
   };
@@ -123,8 +136,10 @@ interface DecodePlan {
  * The size `header`'s image is decoded at, after refusing, before anything is decoded, one that would take over
  * `maxPixels` decoded, or that is over MAX_SHRUNK_SOURCE_PIXELS itself when decoded shrunk.
  */
-function planDecode(header: ImageHeader, name: string, maxPixels: number, needLongSide: number | undefined): DecodePlan {
-  const size = decodeSize(header.oriented, needLongSide);
+function planDecode(
+  header: ImageHeader, name: string, maxPixels: number, needLongSide: number | undefined, frames: number, optionName: OptionName | undefined,
+): DecodePlan {
+  const size = frames > 1 ? frameSize(header, needLongSide) : decodeSize(header.oriented, needLongSide);
   const shrunk = size.width !== header.oriented.width || size.height !== header.oriented.height;
   const sourceLimit = shrunk ? Math.max(maxPixels, MAX_SHRUNK_SOURCE_PIXELS) : maxPixels;
   const source = header.width * header.height;
@@ -132,6 +147,13 @@ function planDecode(header: ImageHeader, name: string, maxPixels: number, needLo
     throw new UserError(`${name} is ${header.width}x${header.height} = ${count(source)} pixels, over the limit of ${count(sourceLimit)}`);
   }
   const decoded = size.width * size.height;
+  if (frames > 1 && frames * decoded > maxPixels) {
+    const smaller = optionName ? `a smaller ${optionName('maxSize')}` : 'a smaller output size';
+    throw new UserError(
+      `${name} is an animation of ${count(frames)} frames of ${size.width}x${size.height}: ${count(frames * decoded)} pixels, over the ` +
+        `limit of ${count(maxPixels)}; use fewer frames or ${smaller}`,
+    );
+  }
   if (decoded > maxPixels) {
     throw new UserError(
       `${name} would take ${size.width}x${size.height} = ${count(decoded)} pixels decoded, over the limit of ${count(maxPixels)}`,
@@ -167,6 +189,11 @@ export interface JobImage {
   readonly bytes: Uint8Array;
   /** As in ReadOptions. */
   readonly needLongSide?: number;
+  /**
+   * The caller reads every frame of an animation (see animation.ts): no notice that only the first is used, and
+   * the pixel limits count every frame.
+   */
+  readonly wholeAnimation?: boolean;
 }
 
 /**
@@ -176,18 +203,19 @@ export interface JobImage {
  */
 export async function readJobImages(
   images: readonly JobImage[],
-  opts: Pick<ReadOptions, 'maxPixels' | 'onNotice'> & { readonly jobMaxPixels?: number } = {},
+  opts: Pick<ReadOptions, 'maxPixels' | 'onNotice'> & { readonly jobMaxPixels?: number; readonly optionName?: OptionName } = {},
 ): Promise<DecodedImage[]> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const jobMaxPixels = opts.jobMaxPixels ?? JOB_MAX_PIXELS;
-  const plans: Array<{ image: JobImage; header: ImageHeader } & DecodePlan> = [];
+  const plans: Array<{ image: JobImage; header: ImageHeader; frames: number } & DecodePlan> = [];
   for (const image of images) {
     const header = await readImageHeader(image.bytes, image.name);
-    plans.push({ image, header, ...planDecode(header, image.name, maxPixels, image.needLongSide) });
+    const frames = image.wholeAnimation && animationOf(header) ? header.frames : 1;
+    plans.push({ image, header, frames, ...planDecode(header, image.name, maxPixels, image.needLongSide, frames, opts.optionName) });
   }
-  const total = plans.reduce((n, p) => n + p.size.width * p.size.height, 0);
+  const total = plans.reduce((n, p) => n + p.frames * p.size.width * p.size.height, 0);
   if (total > jobMaxPixels) {
-    const sizes = plans.map((p) => `${p.image.name} ${p.size.width}x${p.size.height}`).join(', ');
+    const sizes = plans.map((p) => `${p.image.name} ${p.frames > 1 ? `${p.frames} frames of ` : ''}${p.size.width}x${p.size.height}`).join(', ');
     throw new UserError(
       `the images of this job would take ${count(total)} pixels decoded (${sizes}), over the limit of ` +
         `${count(jobMaxPixels)} for one job; use smaller images, fewer styles or a smaller output size`,
@@ -195,8 +223,11 @@ export async function readJobImages(
   }
   const decoded: DecodedImage[] = [];
   for (const p of plans) {
-    if (p.header.frames > 1) opts.onNotice?.(firstFrameNotice(p.header, p.image.name));
-    decoded.push(await decodeAt(p.image.bytes, p.image.name, p.header, p));
+    if (p.header.frames > 1 && p.frames === 1) opts.onNotice?.(firstFrameNotice(p.header, p.image.name));
+    const animation = p.frames > 1 ? animationOf(p.header) : undefined;
+    decoded.push(animation
+      ? { ...(await decodeFrame(p.image.bytes, p.image.name, animation, 0, p.size)), format: p.header.format, source: p.header.oriented, animation }
+      : await decodeAt(p.image.bytes, p.image.name, p.header, p));
   }
   return decoded;
 }

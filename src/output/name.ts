@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { UserError } from '../common/errors';
-import { extensionOf, type OutputFormat } from '../common/formats';
+import { extensionOf, type ResultFormat } from '../common/formats';
 
 /**
  * What a result is called and where it goes, for the CLI and the extension alike. Names are worked out on paths
@@ -81,7 +81,7 @@ function fittedName(pattern: string, values: Record<string, string>): string | u
  * system is shortened (see fittedName). A name that would not be a plain file name in the folder (".." from a
  * content image called "....png", say) is refused.
  */
-export function outputFileName(pattern: string, content: string, styles: readonly string[], format: OutputFormat): string {
+export function outputFileName(pattern: string, content: string, styles: readonly string[], format: ResultFormat): string {
   const values: Record<string, string> = { name: baseName(content), style: styles.map(baseName).join('+'), ext: extensionOf(format) };
   const name = fittedName(pattern, values);
   if (name === undefined) throw new UserError(`the output name pattern ${namePatternProblem(pattern)}`);

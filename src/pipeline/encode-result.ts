@@ -1,5 +1,5 @@
 import type { BackendName } from '../common/backends';
-import type { OutputFormat } from '../common/formats';
+import type { OutputFormat, ResultFormat } from '../common/formats';
 import type { StyleOptions } from '../common/options';
 import type { RunReport } from '../common/report';
 import { resizeAlpha } from '../image/alpha';
@@ -11,8 +11,15 @@ import type { Raster } from '../image/raster';
 import { recordedSettings, type RunInputs } from './recorded-settings';
 
 export interface ResultEncoding {
-  readonly format: OutputFormat;
+  /** A still's format; an animation's is this if it holds animations, else its own (see animationFormat). */
+  readonly format: ResultFormat;
   readonly quality?: number;
+}
+
+/** `format` as a still's: GIF is written for animations only (the command line takes .gif for those alone). */
+export function stillFormat(format: ResultFormat): OutputFormat {
+  if (format === 'gif') throw new Error('a still picture asked for as a GIF');
+  return format;
 }
 
 /**
@@ -22,7 +29,7 @@ export interface ResultEncoding {
 export async function encodeResult(
   image: Raster,
   content: DecodedImage,
-  encoding: ResultEncoding,
+  encoding: ResultEncoding & { readonly format: OutputFormat },
   recorded: { readonly options: StyleOptions; readonly inputs: RunInputs; readonly backend: BackendName; readonly report: RunReport },
   mask: Mask | undefined,
 ): Promise<{ bytes: Uint8Array; mask?: Uint8Array }> {

@@ -1,14 +1,23 @@
 import { UserError } from '../common/errors';
 import { crossOptionProblems, settingName, withFastControls, type ColorMode, type FastControlOptions, type StyleOptions } from '../common/options';
-import type { ImagesResult, RunReport } from '../common/report';
+import { animationFormat } from '../common/formats';
+import type { FrameProgress, ImagesResult, RunReport } from '../common/report';
+import { SteadyFrames } from '../engine/fast/steady-frames';
 import type { FastNets } from '../engine/fast/fast-nets';
 import { planFast, planInputs, type NamedSize } from '../engine/plan';
+import { resizeAlpha } from '../image/alpha';
+import type { Animation } from '../common/animation';
+import { decodeFrame, decodeFrames, frameSize } from '../image/animation';
 import { readImageFromBuffer, type DecodedImage } from '../image/decode';
 import { decodeSize } from '../image/decode-size';
 import { encodePreview, encodeQuickPreview } from '../image/encode';
+import { encodeAnimation, recordsSettings } from '../image/encode-animation';
+import { encodeMask } from '../image/mask-image';
+import { packPixels } from '../image/pixels';
 import type { Mask } from '../image/mask';
 import type { Raster } from '../image/raster';
-import { encodeResult, type ResultEncoding } from './encode-result';
+import { encodeResult, stillFormat, type ResultEncoding } from './encode-result';
+import { recordedSettings } from './recorded-settings';
 import { loadFastEngine } from './engine-cache';
 import { decodeStyle, fastCanvas, paint, styleVectorOf, type FastCanvas } from './fast-images';
 import { knownStyleVector } from './fast-style-vectors';
@@ -28,11 +37,25 @@ const PREVIEW_QUALITY = 85;
 const PAINTED_MASK = 'the painted mask';
 
 /** The rendered picture for one set of controls (and mask), kept so that encoding it again costs no transformer pass. */
-interface Picture {
+export interface Picture {
   readonly key: string;
   readonly image: Raster;
   readonly options: StyleOptions;
   readonly elapsedMs: number;
+}
+
+/** An animation's frame as its output has it: steadied (see SteadyFrames), at the picture's size. */
+export interface RenderedFrame {
+  readonly image: Raster;
+  /** Its opacity, when the frame is not opaque all over. */
+  readonly alpha?: Float32Array;
+}
+
+/** What a whole animation's render is told and asked: its progress, frame by frame, and when to stop. */
+export interface AnimationRun {
+  readonly onFrame?: (p: FrameProgress) => void;
+  /** Stops between frames: the frames made so far are the output, its outcome 'cancelled'. */
+  readonly signal?: AbortSignal;
 }
 
 /** The content decoded at most this many ways at once (its size for the picture, and one larger for a small stroke size). */
@@ -45,8 +68,16 @@ const MAX_DECODES = 2;
  * while they move. A style whose vector is known (a painting of the gallery, or a style used before in this process)
  * is decoded only when "histogram" colours need its pixels. The CLI's and the worker's whole fast jobs are a session
  * opened and rendered once, so a picture made in a panel and one made from the flags it records are the same.
+ *
+ * An animated content (GIF or WebP) is a session too: its picture is its first frame (or any other, alone, for a live
+ * look), and its output the whole animation, every frame painted with the same style vectors and the content's own
+ * vector of the first frame (so that the style does not wander from frame to frame), steadied (see SteadyFrames),
+ * decoded one at a time and written in the format asked for if it holds animations, else its own. Its size is its
+ * own, or smaller when the longer side asked for is.
  */
 export class FastSession {
+  /** The last frame other than the first painted alone, for renders of it while a control moves. */
+  private lastFrame?: { readonly key: string; readonly picture: Picture };
   /** The content as painted, by its decoded size: the picture's own, and perhaps one larger for a small stroke size. */
   private readonly canvases = new Map<string, FastCanvas>();
   /** The styles' vectors in "histogram" colours (by the canvas they match), and in the others ("style"). */
@@ -76,11 +107,12 @@ export class FastSession {
    * picture is made by the first render.
    */
   static async open(req: FastSessionRequest): Promise<FastSession> {
-    const o = req.options;
-    if (o.method !== 'fast') throw new Error(`a fast session of a job whose method is ${o.method}`);
+    if (req.options.method !== 'fast') throw new Error(`a fast session of a job whose method is ${req.options.method}`);
     const notice = jobNotice(req);
-    const known = req.styles.map((s) => knownStyleVector(s.bytes, o.colors).vector !== undefined);
+    const known = req.styles.map((s) => knownStyleVector(s.bytes, req.options.colors).vector !== undefined);
     const { content, styles } = await readJobInputs(req, req.styles.filter((_, i) => !known[i]), notice);
+    if (content.animation) req = { ...req, options: sizeKept(req.options, content.animation) };
+    const o = req.options;
     const decoded = styles.values();
     const contentSize = namedSize(content, req.content);
     // Planned before anything loads, so that images too small for the method are refused at once.
@@ -98,10 +130,16 @@ export class FastSession {
     return session;
   }
 
+  /** The animation the content is, if it is one: `output` makes all its frames. */
+  get animation(): Animation | undefined {
+    return this.content.animation;
+  }
+
   /** Bytes of memory the session holds (pictures, masks, decoded images), for the worker's budget. */
   get bytes(): number {
     const raster = (r: Raster | undefined) => r?.data.byteLength ?? 0;
-    let n = this.req.content.bytes.byteLength + (this.content.alpha?.byteLength ?? 0) + (this.mask?.data.byteLength ?? 0) + raster(this.last?.image);
+    let n = this.req.content.bytes.byteLength + (this.content.alpha?.byteLength ?? 0) + (this.mask?.data.byteLength ?? 0) + raster(this.last?.image) +
+      raster(this.lastFrame?.picture.image);
     for (const c of this.canvases.values()) n += raster(c.content) + (c.contentAtSize === c.content ? 0 : raster(c.contentAtSize));
     for (const s of this.styles) n += raster(s);
     return n;
@@ -127,31 +165,53 @@ export class FastSession {
     this.maskVersion++;
   }
 
-  /** The picture with these controls (the transformer only; none at all when they are those of the last picture). */
-  async picture(controls: FastControlOptions): Promise<Picture> {
+  /**
+   * The picture with these controls (the transformer only; none at all when they are those of the last picture).
+   * Of an animation, frame `frame` (0-based) alone, painted as the whole animation paints it but not steadied.
+   */
+  async picture(controls: FastControlOptions, frame = 0): Promise<Picture> {
     const options = this.optionsWith(controls);
     const key = JSON.stringify([controls, options.styleBlendWeights, this.maskVersion]);
+    if (frame !== 0) return this.framePicture(controls, frame, key);
     if (this.last?.key === key) return this.last;
     const t0 = performance.now();
-    const name = this.req.optionName ?? settingName;
-    const [problem] = crossOptionProblems(options, this.styles.length, name, this.maskLabel);
-    if (problem) throw new UserError(problem);
-    const plan = planFast(options, this.contentSize, this.styles.length, name);
+    const plan = this.plan(options);
     const canvas = await this.canvasFor(options);
     const image = await paint(canvas, plan, await this.styleVectors(canvas, plan.colors), this.mask);
     this.last = { key, image, options, elapsedMs: performance.now() - t0 };
     return this.last;
   }
 
-  /** A quick look at the picture with these controls: a JPEG at most PREVIEW_SIDE on its longer side. */
-  async preview(controls: FastControlOptions): Promise<Uint8Array> {
-    return encodeQuickPreview((await this.picture(controls)).image, PREVIEW_SIDE, PREVIEW_QUALITY);
+  /** A quick look at the picture (or an animation's frame) with these controls: a JPEG at most PREVIEW_SIDE on its longer side. */
+  async preview(controls: FastControlOptions, frame = 0): Promise<Uint8Array> {
+    return encodeQuickPreview((await this.picture(controls, frame)).image, PREVIEW_SIDE, PREVIEW_QUALITY);
   }
 
-  /** The picture with these controls, whole, as a PNG (no settings recorded: see output). */
-  async png(controls: FastControlOptions): Promise<Uint8Array> {
-    const { image } = await this.picture(controls);
+  /** The picture (or an animation's frame) with these controls, whole, as a PNG (no settings recorded: see output). */
+  async png(controls: FastControlOptions, frame = 0): Promise<Uint8Array> {
+    const { image } = await this.picture(controls, frame);
     return encodePreview(image, Math.max(image.width, image.height));
+  }
+
+  /**
+   * Every frame of the animation with these controls, in order, as its output has them (steadied), each made when
+   * it is asked for; stops early when `signal` is aborted.
+   */
+  async *frames(controls: FastControlOptions, signal?: AbortSignal): AsyncGenerator<RenderedFrame> {
+    const a = this.animationOrFail();
+    const options = this.optionsWith(controls);
+    const plan = this.plan(options);
+    const first = await this.canvasFor(options);
+    const vectors = await this.styleVectors(first, plan.colors);
+    const steady = new SteadyFrames();
+    const { width, height } = this.size;
+    const decoded = frameSize(a, planInputs(options).content);
+    for await (const f of decodeFrames(this.req.content.bytes, this.req.content.name, a, decoded)) {
+      if (signal?.aborted) return;
+      const canvas = this.frameCanvas(first, f.raster);
+      const image = steady.next(canvas.contentAtSize, await paint(canvas, plan, vectors, this.mask));
+      yield { image, alpha: f.alpha && resizeAlpha(f.alpha, f.raster.width, f.raster.height, width, height) };
+    }
   }
 
   /**
@@ -159,17 +219,92 @@ export class FastSession {
    * mask's PNG. `maskName` names the mask in the recorded settings (the file it is saved as), else the mask file
    * the session was opened with.
    */
-  async output(controls: FastControlOptions, encoding: ResultEncoding & { readonly maskName?: string }): Promise<ImagesResult> {
+  async output(controls: FastControlOptions, encoding: ResultEncoding & { readonly maskName?: string }, run: AnimationRun = {}): Promise<ImagesResult> {
+    if (this.animation) return this.animationOutput(controls, encoding, run);
+    const format = stillFormat(encoding.format);
     const { image, options, elapsedMs } = await this.picture(controls);
-    noticeFlattened(this.content, this.req.content, encoding.format, jobNotice(this.req));
+    noticeFlattened(this.content, this.req.content, format, jobNotice(this.req));
     const report: RunReport = { outcome: 'done', steps: 1, stepEquivalents: 0, elapsedMs, width: image.width, height: image.height };
-    const inputs = {
+    const encoded = await encodeResult(image, this.content, { ...encoding, format }, { options, inputs: this.inputs(encoding), backend: 'onnx', report }, this.mask);
+    return { ...report, ...encoded, backend: 'onnx' };
+  }
+
+  /** The whole animation with these controls, encoded (see output), its frames' progress told to `run`. */
+  private async animationOutput(controls: FastControlOptions, encoding: ResultEncoding & { readonly maskName?: string }, run: AnimationRun): Promise<ImagesResult> {
+    const a = this.animationOrFail();
+    const t0 = performance.now();
+    const format = animationFormat(encoding.format, a.format);
+    const { width, height } = this.size;
+    const frameBytes = width * height * 4;
+    // The output is all that is held of the frames: one frame is decoded and painted at a time.
+    const rgba = Buffer.alloc(a.frames * frameBytes);
+    const opaque = new Float32Array(width * height).fill(1);
+    let done = 0;
+    let transparent = false;
+    for await (const f of this.frames(controls, run.signal)) {
+      rgba.set(packPixels(f.image, f.alpha ?? opaque).bytes, done * frameBytes);
+      transparent ||= f.alpha !== undefined;
+      done++;
+      run.onFrame?.({ frame: done, frames: a.frames, elapsedMs: performance.now() - t0 });
+    }
+    const options = this.optionsWith(controls);
+    const report: RunReport = {
+      outcome: done === a.frames ? 'done' : 'cancelled', steps: done, stepEquivalents: 0, elapsedMs: performance.now() - t0, width, height,
+    };
+    if (done === 0) return { ...report, bytes: new Uint8Array(), backend: 'onnx' };
+    const settings = recordedSettings(options, this.inputs(encoding), 'onnx', report);
+    if (!recordsSettings(format)) {
+      jobNotice(this.req)(`a GIF cannot hold the run's settings (sharp writes no metadata into one): they are not recorded in this one; write WebP to keep them`);
+    }
+    const bytes = await encodeAnimation(
+      { rgba: rgba.subarray(0, done * frameBytes), width, height, delays: a.delays.slice(0, done), loop: a.loop, opaque: !transparent },
+      { format, quality: encoding.quality, metadata: settings },
+    );
+    return { ...report, bytes, backend: 'onnx', animation: { format, frames: done }, ...(this.mask && { mask: await encodeMask(this.mask) }) };
+  }
+
+  /** The inputs an output records: the files, and the mask as `encoding` names it. */
+  private inputs(encoding: { readonly maskName?: string }) {
+    return {
       content: this.req.content.name,
       styles: this.req.styles.map((s) => s.name),
       mask: this.mask ? (encoding.maskName ?? this.maskFile) : undefined,
     };
-    const encoded = await encodeResult(image, this.content, encoding, { options, inputs, backend: 'onnx', report }, this.mask);
-    return { ...report, ...encoded, backend: 'onnx' };
+  }
+
+  /** The plan of a picture with these options, after checking them with the mask in use. */
+  private plan(options: StyleOptions) {
+    const name = this.req.optionName ?? settingName;
+    const [problem] = crossOptionProblems(options, this.styles.length, name, this.maskLabel);
+    if (problem) throw new UserError(problem);
+    return planFast(options, this.contentSize, this.styles.length, name);
+  }
+
+  private animationOrFail(): Animation {
+    if (!this.animation) throw new Error(`${this.req.content.name} is not an animation`);
+    return this.animation;
+  }
+
+  /** A frame as painted: the first frame's content vector (what strength mixes in) for every frame. */
+  private frameCanvas(first: FastCanvas, frame: Raster): FastCanvas {
+    return { ...fastCanvas(this.nets, frame, this.size, this.req.content.name), contentVector: first.contentVector };
+  }
+
+  /** Frame `index` (not the first) of the animation alone, painted as the whole animation paints it. */
+  private async framePicture(controls: FastControlOptions, index: number, key: string): Promise<Picture> {
+    const a = this.animationOrFail();
+    if (!(Number.isInteger(index) && index >= 0 && index < a.frames)) throw new Error(`frame ${index} of an animation of ${a.frames}`);
+    const frameKey = JSON.stringify([key, index]);
+    if (this.lastFrame?.key === frameKey) return this.lastFrame.picture;
+    const t0 = performance.now();
+    const options = this.optionsWith(controls);
+    const plan = this.plan(options);
+    const first = await this.canvasFor(options);
+    const vectors = await this.styleVectors(first, plan.colors);
+    const decoded = await decodeFrame(this.req.content.bytes, this.req.content.name, a, index, frameSize(a, planInputs(options).content));
+    const image = await paint(this.frameCanvas(first, decoded.raster), plan, vectors, this.mask);
+    this.lastFrame = { key: frameKey, picture: { key: frameKey, image, options, elapsedMs: performance.now() - t0 } };
+    return this.lastFrame.picture;
   }
 
   /** The job's options with these controls (see withFastControls). */
@@ -183,10 +318,13 @@ export class FastSession {
    */
   private async canvasFor(options: StyleOptions): Promise<FastCanvas> {
     const needLongSide = planInputs(options).content;
-    const key = sizeKey(decodeSize(this.content.source, needLongSide));
+    const a = this.animation;
+    const size = a ? frameSize(a, needLongSide) : decodeSize(this.content.source, needLongSide);
+    const key = sizeKey(size);
     const known = this.canvases.get(key);
     if (known) return known;
-    const decoded = await readImageFromBuffer(this.req.content.bytes, this.req.content.name, { needLongSide, maxPixels: this.req.maxPixels });
+    const { bytes, name } = this.req.content;
+    const decoded = a ? await decodeFrame(bytes, name, a, 0, size) : await readImageFromBuffer(bytes, name, { needLongSide, maxPixels: this.req.maxPixels });
     // The decode for the picture's own size stays; another one gives way to the newest.
     const other = [...this.canvases.keys()].find((k) => k !== sizeKey(this.content.raster));
     if (other !== undefined && this.canvases.size >= MAX_DECODES) {
@@ -214,6 +352,14 @@ export class FastSession {
     this.vectorSets.set(key, vectors);
     return vectors;
   }
+}
+
+/**
+ * An animation's options: its size kept (the longer side asked for only ever shrinks it), since a clip is made to be
+ * shown at its size.
+ */
+function sizeKept(o: StyleOptions, a: Animation): StyleOptions {
+  return { ...o, maxSize: Math.min(o.maxSize, Math.max(a.width, a.height)) };
 }
 
 function sizeKey(s: { readonly width: number; readonly height: number }): string {

@@ -17,14 +17,16 @@ export function jobNotice(req: Pick<StylizeImagesRequest, 'onNotice'>): (message
  * the method needs and no larger; what was done to them is said in a notice.
  */
 export async function readJobInputs(
-  req: Pick<StylizeImagesRequest, 'content' | 'options' | 'maxPixels'>,
+  req: Pick<StylizeImagesRequest, 'content' | 'options' | 'maxPixels' | 'optionName'>,
   styles: readonly ImageInput[],
   notice: (message: string) => void,
 ): Promise<{ content: DecodedImage; styles: DecodedImage[] }> {
   const sides = planInputs(req.options);
+  // The fast method makes a whole animation of an animated content (see FastSession); the optimisation refuses one.
+  const wholeAnimation = req.options.method === 'fast';
   const [content, ...decoded] = await readJobImages(
-    [{ ...req.content, needLongSide: sides.content }, ...styles.map((s) => ({ ...s, needLongSide: sides.style }))],
-    { maxPixels: req.maxPixels, onNotice: notice },
+    [{ ...req.content, needLongSide: sides.content, wholeAnimation }, ...styles.map((s) => ({ ...s, needLongSide: sides.style }))],
+    { maxPixels: req.maxPixels, onNotice: notice, optionName: req.optionName ?? settingName },
   );
   return { content, styles: decoded };
 }

@@ -2,16 +2,18 @@ import type { Backend } from '../engine/backend';
 import type { BackendName } from '../common/backends';
 import { errorMessage, UserError } from '../common/errors';
 import { composite, resizeMask, type Mask } from '../image/mask';
-import { fastControlsOf, type OptionName, type StyleOptions } from '../common/options';
+import { fastControlsOf, settingName, type OptionName, type StyleOptions } from '../common/options';
 import { planBackend, planOptimization, type OptimizePlan } from '../engine/plan';
-import type { ImagesResult, Progress } from '../common/report';
+import type { FrameProgress, ImagesResult, Progress } from '../common/report';
 import { stylize } from '../engine/run';
 import { backendCandidates } from '../engine/select-backend';
-import type { DecodedImage } from '../image/decode';
+import type { Animation } from '../common/animation';
+import { animationOf } from '../image/animation';
+import { readImageHeader, type DecodedImage } from '../image/decode';
 import { encodePreview } from '../image/encode';
-import type { OutputFormat } from '../common/formats';
+import type { OutputFormat, ResultFormat } from '../common/formats';
 import { atSize } from '../image/resize';
-import { encodeResult } from './encode-result';
+import { encodeResult, stillFormat } from './encode-result';
 import { loadEngine, releaseEngine } from './engine-cache';
 import { FastSession } from './fast-session';
 import { jobMask, jobNotice, namedSize, noticeFlattened, readJobInputs } from './job-inputs';
@@ -35,7 +37,8 @@ export interface StylizeImagesRequest {
   readonly options: StyleOptions;
   /** The local VGG19 weights file (see resolveWeightsFile), asked for once the inputs have passed their checks. */
   readonly weights: () => Promise<string>;
-  readonly format: OutputFormat;
+  /** An animation's is this if it holds animations (GIF or WebP), else its own (see animationFormat). */
+  readonly format: ResultFormat;
   readonly quality?: number;
   readonly maxPixels?: number;
   /** Longer side of preview images (default 256). */
@@ -43,6 +46,8 @@ export interface StylizeImagesRequest {
   readonly signal?: AbortSignal;
   readonly onBackend?: (name: BackendName, detail: string) => void;
   readonly onProgress?: (p: Progress) => void;
+  /** An animation's progress, frame by frame (the fast method). */
+  readonly onFrame?: (p: FrameProgress) => void;
   readonly onPreview?: (png: Uint8Array, p: Progress) => void;
   /**
    * Things the user should know that do not stop the run (a backend that failed and was replaced, an animation's
@@ -56,6 +61,21 @@ export interface StylizeImagesRequest {
 }
 
 /**
+ * The animation the job's content is, if it is one (read from its header alone), after refusing it to the
+ * optimisation: that makes one picture in minutes, a clip would take hours; the fast method makes every frame.
+ */
+export async function contentAnimation(req: Pick<StylizeImagesRequest, 'content' | 'options' | 'optionName'>): Promise<Animation | undefined> {
+  const animation = animationOf(await readImageHeader(req.content.bytes, req.content.name));
+  if (animation && req.options.method !== 'fast') {
+    throw new UserError(
+      `${req.content.name} is an animation of ${animation.frames} frames, which the optimisation does not make; ` +
+        `use ${(req.optionName ?? settingName)('method')} fast, which makes every frame`,
+    );
+  }
+  return animation;
+}
+
+/**
  * Decode, stylize, encode: the whole job of the CLI's `stylize` and of the extension's worker, by either method.
  * For the optimisation, a backend that fails while running (not a user error) is replaced by the next candidate of
  * the user's choice, with a notice, and the run starts again on it.
@@ -63,9 +83,11 @@ export interface StylizeImagesRequest {
 export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const o = req.options;
   if (o.method === 'fast') return fastImages(req);
+  await contentAnimation(req);
+  const format = stillFormat(req.format);
   const notice = jobNotice(req);
   const { content, styles } = await readJobInputs(req, req.styles, notice);
-  noticeFlattened(content, req.content, req.format, notice);
+  noticeFlattened(content, req.content, format, notice);
   const sizes = [namedSize(content, req.content), styles.map((s, i) => namedSize(s, req.styles[i]))] as const;
   // Planned before anything loads, so that images too small for the method are refused at once.
   const plan = planOptimization(o, ...sizes);
@@ -80,7 +102,7 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
     // Planned again with what the backend can hold, which only ever shrinks the scales.
     const fitted = planOptimization(o, ...sizes, backend);
     try {
-      return await runOn(backend, fitted, req, content, styles, mask);
+      return await runOn(backend, fitted, { ...req, format }, content, styles, mask);
     } catch (e) {
       const next = backendCandidates(backendPlan.backend).filter((n) => n !== backend.name && !failed.includes(n));
       if (e instanceof UserError || req.signal?.aborted || next.length === 0) throw e;
@@ -95,7 +117,7 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
 async function fastImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const t0 = performance.now();
   const session = await FastSession.open(req);
-  const result = await session.output(fastControlsOf(req.options), { format: req.format, quality: req.quality });
+  const result = await session.output(fastControlsOf(req.options), { format: req.format, quality: req.quality }, { onFrame: req.onFrame, signal: req.signal });
   req.onSession?.(session);
   return { ...result, elapsedMs: performance.now() - t0 };
 }
@@ -103,7 +125,7 @@ async function fastImages(req: StylizeImagesRequest): Promise<ImagesResult> {
 async function runOn(
   backend: Backend,
   plan: OptimizePlan,
-  req: StylizeImagesRequest,
+  req: StylizeImagesRequest & { readonly format: OutputFormat },
   content: DecodedImage,
   styles: DecodedImage[],
   mask: Mask | undefined,

@@ -9,8 +9,9 @@ import type { Losses } from '../common/report';
 import { BACKEND_NAMES } from '../common/backends';
 import { FAST_CONTROL_KEYS, STYLE_OPTION_DEFS, optionProblem, type Method, type StyleOptionKey, type StyleOptions } from '../common/options';
 import type { Pace } from '../common/pace';
-import { OUTCOMES, type ImagesResult, type Progress, type RunReport } from '../common/report';
-import { OUTPUT_FORMATS } from '../common/formats';
+import { OUTCOMES, type FrameProgress, type ImagesResult, type Progress, type RunReport } from '../common/report';
+import type { Animation } from '../common/animation';
+import { ANIMATION_FORMATS, OUTPUT_FORMATS } from '../common/formats';
 import { array, boolean, bytes, count, got, message, number, object, oneOf, string, tagged, wholeFrom } from './fields';
 
 const losses = object({ total: number, style: number, content: number, tv: number }) satisfies v.GenericSchema<Losses>;
@@ -19,6 +20,14 @@ const progress = object({
   step: count, totalSteps: count, stage: count, stages: count, tile: v.optional(object({ index: count, count })),
   width: count, height: count, losses, elapsedMs: number, stepEquivalents: number, totalStepEquivalents: number,
 }) satisfies v.GenericSchema<Progress>;
+
+const frameProgress = object({ frame: count, frames: count, elapsedMs: number }) satisfies v.GenericSchema<FrameProgress>;
+
+/** What a panel needs to know of an animated content: its frames, their delays, how it loops, its format. */
+const animation = object({
+  format: oneOf(ANIMATION_FORMATS), frames: wholeFrom(2), delays: array(count), loop: count,
+}) satisfies v.GenericSchema<Omit<Animation, 'width' | 'height'>>;
+export type AnimationInfo = v.InferOutput<typeof animation>;
 
 const report = object({
   outcome: oneOf(OUTCOMES), message: v.optional(string), losses: v.optional(losses), steps: count, elapsedMs: number,
@@ -93,11 +102,13 @@ export const toWorker = tagged([
    * A fast job's picture with these controls, from its session. `mask`: a painted mask to use from now on, 'none'
    * to use none, absent to keep the one in use. `encoding`: a quick preview (JPEG, at most PREVIEW_SIDE), the
    * picture (PNG, its full size), or the output file (the format asked for, with the settings recorded inside and
-   * the mask's PNG, recorded as `maskName`).
+   * the mask's PNG, recorded as `maskName`). Of an animation, a preview or picture is frame `frame` (default 0) alone,
+   * and the output the whole animation (GIF or WebP, see animationFormat), its progress sent as `frame` messages.
    */
   message('render', {
     jobId: string,
     controls: fastControls,
+    frame: v.optional(count),
     mask: v.optional(maskChange),
     encoding: tagged([
       message('preview', {}),
@@ -124,19 +135,24 @@ export function jobIdOf(raw: unknown): string | undefined {
   return result.success ? result.output.jobId : undefined;
 }
 
-const imagesResult = object({ ...report.entries, bytes, backend: oneOf(BACKEND_NAMES), mask: v.optional(bytes) }) satisfies v.GenericSchema<ImagesResult>;
+const imagesResult = object({
+  ...report.entries, bytes, backend: oneOf(BACKEND_NAMES), mask: v.optional(bytes),
+  animation: v.optional(object({ format: oneOf(ANIMATION_FORMATS), frames: count })),
+}) satisfies v.GenericSchema<ImagesResult>;
 
 export const fromWorker = tagged([
   message('backend', { jobId: string, name: oneOf(BACKEND_NAMES), detail: string }),
   message('progress', { jobId: string, progress }),
+  /** An animation's fast job (or whole render) after each frame. */
+  message('frame', { jobId: string, progress: frameProgress }),
   message('preview', { jobId: string, png: bytes, progress }),
   /** Something the user should know that does not stop the run. */
   message('notice', { jobId: string, message: string }),
   message('result', { jobId: string, result: imagesResult }),
   /** `userError`: a problem the user can fix, shown as is; otherwise a bug whose stack went to the log. */
   message('failed', { jobId: string, message: string, userError: boolean }),
-  /** A session is open: the picture's size, and the mask it holds (as painted masks are), if any. */
-  message('opened', { jobId: string, width: count, height: count, mask: v.optional(bytes) }),
+  /** A session is open: the picture's size, the mask it holds (as painted masks are), if any, and its animation, if any. */
+  message('opened', { jobId: string, width: count, height: count, mask: v.optional(bytes), animation: v.optional(animation) }),
   /** A render's picture, encoded as asked (see `render`); `mask` is the mask's PNG of an output that has one. */
   message('rendered', { jobId: string, bytes, width: count, height: count, elapsedMs: number, mask: v.optional(bytes) }),
   /** A render for a session the worker does not hold (dropped for room, or a new worker): open it again. */
@@ -145,7 +161,7 @@ export const fromWorker = tagged([
 export type FromWorker = v.InferOutput<typeof fromWorker>;
 /** How a job ends, as the worker reports it; `JobUpdate`s come before. */
 export type JobEnd = Extract<FromWorker, { type: 'result' | 'failed' }>;
-export type JobUpdate = Extract<FromWorker, { type: 'backend' | 'progress' | 'preview' | 'notice' }>;
+export type JobUpdate = Extract<FromWorker, { type: 'backend' | 'progress' | 'frame' | 'preview' | 'notice' }>;
 /** The worker's answer to `openSession`, and to `render`. */
 export type OpenAnswer = Extract<FromWorker, { type: 'opened' | 'failed' }>;
 export type RenderAnswer = Extract<FromWorker, { type: 'rendered' | 'noSession' | 'failed' }>;

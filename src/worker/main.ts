@@ -53,6 +53,7 @@ async function run(m: RunMessage): Promise<void> {
         send({ type: 'backend', jobId, name, detail });
       },
       onProgress: (progress) => send({ type: 'progress', jobId, progress }),
+      onFrame: (progress) => send({ type: 'frame', jobId, progress }),
       onPreview: (png, progress) => send({ type: 'preview', jobId, png, progress }),
       onNotice: (message) => {
         console.log(`job ${jobId}: ${message}`);
@@ -87,14 +88,16 @@ async function openSession(m: OpenSessionMessage): Promise<void> {
       onNotice: (message) => send({ type: 'notice', jobId, message }),
     });
     keepSession(jobId, session);
-    send({ type: 'opened', jobId, ...session.size, mask: session.maskBytes() });
+    const a = session.animation;
+    const animation = a && { format: a.format, frames: a.frames, delays: [...a.delays], loop: a.loop };
+    send({ type: 'opened', jobId, ...session.size, mask: session.maskBytes(), animation });
   } catch (e) {
     send(failure(jobId, 'opening its fast session', e));
   }
 }
 
 async function render(m: RenderMessage): Promise<void> {
-  const { jobId, controls, encoding } = m;
+  const { jobId, controls, encoding, frame } = m;
   const session = sessions.get(jobId);
   if (!session) {
     send({ type: 'noSession', jobId });
@@ -106,13 +109,13 @@ async function render(m: RenderMessage): Promise<void> {
     let answer: { bytes: Uint8Array; mask?: Uint8Array };
     switch (encoding.type) {
       case 'preview':
-        answer = { bytes: await session.preview(controls) };
+        answer = { bytes: await session.preview(controls, frame) };
         break;
       case 'picture':
-        answer = { bytes: await session.png(controls) };
+        answer = { bytes: await session.png(controls, frame) };
         break;
       case 'output': {
-        const { bytes, mask } = await session.output(controls, encoding);
+        const { bytes, mask } = await session.output(controls, encoding, { onFrame: (progress) => send({ type: 'frame', jobId, progress }) });
         answer = { bytes, mask };
         break;
       }

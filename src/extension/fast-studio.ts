@@ -1,3 +1,4 @@
+import { animationFormat, type AnimationFormat, type ResultFormat } from '../common/formats';
 import { fastControlsOf, withFastControls, type FastControlOptions, type StyleOptions } from '../common/options';
 import type { JobUpdate, PaintedMask, RenderAnswer, RenderEncoding, Resource, StudioView } from '../protocol/messages';
 import type { JobState, NamedBytes } from './job';
@@ -26,7 +27,9 @@ export interface StudioPicture {
  * from the job's session in the worker (see FastSession), which holds the images and vectors, so that only the
  * controls travel. While a render runs, only the newest change waits for the next, so the picture follows a control
  * without a backlog. A worker that holds no session for the job (dropped for room, a new worker after an idle close
- * or a window reload) is sent the job's files again to open one. It knows nothing of VS Code.
+ * or a window reload) is sent the job's files again to open one. Of an animation, a control being moved renders its
+ * first frame alone, and letting go renders the whole animation (as its output: GIF or WebP). It knows nothing of
+ * VS Code.
  */
 export class FastStudio {
   controls: FastControlOptions;
@@ -64,6 +67,16 @@ export class FastStudio {
   }
 
   /** The job's options with the controls as they are now (see withFastControls). */
+  /** The animation's own format, when the content is an animation (known from its result, or its session once opened). */
+  get animation(): AnimationFormat | undefined {
+    return this.job.report?.animation?.format;
+  }
+
+  /** The format a picture saved in `asked` is written in: an animation's own, unless `asked` holds animations too. */
+  resultFormat(asked: ResultFormat): ResultFormat {
+    return this.animation ? animationFormat(asked, this.animation) : asked;
+  }
+
   get options(): StyleOptions {
     return withFastControls(this.job.options, this.controls, (this.mask !== undefined || this.maskFile !== undefined) && this.styles.length === 2);
   }
@@ -126,7 +139,10 @@ export class FastStudio {
       const { seq, final } = this.want!;
       this.want = undefined;
       const controls = { ...this.controls };
-      const answer = await this.request({ type: final ? 'picture' : 'preview' }, controls);
+      // An animation let go of is made whole, as it would be saved, so that the panel plays it (a still format asked
+      // for keeps the animation's own).
+      const whole: RenderEncoding = this.animation ? { type: 'output', format: 'png' } : { type: 'picture' };
+      const answer = await this.request(final ? whole : { type: 'preview' }, controls);
       if (answer.type === 'rendered') this.job.rendered({ seq, bytes: answer.bytes, controls, final });
     });
   }
@@ -171,6 +187,7 @@ export class FastStudio {
     );
     if (answer.type === 'failed') return answer;
     this.stale = false;
+    if (answer.animation && this.job.report) this.job.report = { ...this.job.report, animation: { format: answer.animation.format, frames: answer.animation.frames } };
     this.size = { width: answer.width, height: answer.height };
     this.sentMask = undefined;
     if (maskFile) {
@@ -185,5 +202,6 @@ export class FastStudio {
   /** Notices from the worker (a mask stretched to the picture's shape, say) are shown as the job's message. */
   private readonly onUpdate = (m: JobUpdate) => {
     if (m.type === 'notice') this.job.setStatus(this.job.status, m.message);
+    if (m.type === 'frame') this.job.frame(m.progress);
   };
 }

@@ -1,6 +1,6 @@
 import { PaceMeter } from '../common/pace';
 import type { StyleOptions } from '../common/options';
-import type { Progress } from '../common/report';
+import type { FrameProgress, Progress } from '../common/report';
 import {
   ENDED_STATUSES, type JobRecord, type JobReport, type JobStatus, type JobUpdate, type LossPoint, type Pace, type Preview,
   type Resource,
@@ -12,6 +12,7 @@ import type { RunSettings } from './settings';
 export type JobEvent =
   | { readonly kind: 'status' }
   | { readonly kind: 'progress'; readonly progress: Progress; readonly pace: Pace; readonly point: LossPoint }
+  | { readonly kind: 'frame'; readonly progress: FrameProgress }
   | { readonly kind: 'previews' }
   | { readonly kind: 'rendered'; readonly picture: StudioPicture };
 
@@ -115,7 +116,17 @@ export abstract class JobState {
       case 'preview':
         this.addPreview(m.progress.step, m.png);
         break;
+      case 'frame':
+        this.frame(m.progress);
+        break;
     }
+  }
+
+  /** An animation's frame made (by its job, or by a render of the whole animation): the message counts them. */
+  frame(p: FrameProgress): void {
+    const done = p.frame === p.frames;
+    this.setStatus(this.status === 'preparing' ? 'running' : this.status, done ? undefined : `Frame ${p.frame} of ${p.frames}…`);
+    this.emit({ kind: 'frame', progress: p });
   }
 
   /** A progress thumbnail: the image after `step` steps (0: before the first, such as a fast method's picture). */

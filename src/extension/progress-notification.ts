@@ -15,9 +15,11 @@ export function withProgressNotification<T>(job: AnyJob, cancel: () => void, wor
         const throttle = new Throttle(REPORT_MS);
         let shownPercent = 0;
         const subscription = job.onEvent((e) => {
-          if (e.kind !== 'progress' || !throttle.due()) return;
-          const percent = (100 * e.progress.step) / e.progress.totalSteps;
-          progress.report({ increment: percent - shownPercent, message: `step ${e.progress.step} of ${e.progress.totalSteps}` });
+          if ((e.kind !== 'progress' && e.kind !== 'frame') || !throttle.due()) return;
+          // An optimisation counts steps; an animation's fast job, frames.
+          const [done, total, what] = e.kind === 'progress' ? [e.progress.step, e.progress.totalSteps, 'step'] : [e.progress.frame, e.progress.frames, 'frame'];
+          const percent = (100 * done) / total;
+          progress.report({ increment: percent - shownPercent, message: `${what} ${done} of ${total}` });
           shownPercent = percent;
         });
         try {

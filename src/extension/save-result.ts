@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../common/errors';
+import type { ResultFormat } from '../common/formats';
 import { freePictureWithMask, maskFileOf, writeWithMask } from '../output/mask-file';
 import { outputFileName, outputFolder } from '../output/name';
 import { writeOutput, type OutputFs } from '../output/write';
@@ -18,18 +19,20 @@ export function resourceOf(where: vscode.Uri | { readonly uri: string }, p?: str
 }
 
 /**
- * Names the result of `content` in the styles named as the output settings say (beside the content by default), and
- * lets `write` write it there under the next free name; a failure says which file could not be written.
+ * Names the result of `content` in the styles named as the output settings say (beside the content by default; in
+ * `format`, which is the settings' but for an animation), and lets `write` write it there under the next free name;
+ * a failure says which file could not be written.
  */
 async function writeNamed<T>(
   content: vscode.Uri,
   styleNames: readonly string[],
   output: OutputSettings,
+  format: ResultFormat,
   write: (fs: OutputFs, desired: string) => Promise<T>,
 ): Promise<T> {
   let desired = outputFolder(content.path, output.folder);
   try {
-    desired = path.posix.join(desired, outputFileName(output.namePattern, path.posix.basename(content.path), styleNames, output.format));
+    desired = path.posix.join(desired, outputFileName(output.namePattern, path.posix.basename(content.path), styleNames, format));
     return await write(workspaceFs(content), desired);
   } catch (e) {
     throw new Error(`Could not write ${desired}: ${errorMessage(e)}`);
@@ -37,8 +40,10 @@ async function writeNamed<T>(
 }
 
 /** Writes `bytes`, the result of `content` in the styles named (see writeNamed); resolves with where it went. */
-export function writeResult(content: vscode.Uri, styleNames: readonly string[], output: OutputSettings, bytes: Uint8Array): Promise<vscode.Uri> {
-  return writeNamed(content, styleNames, output, async (fs, desired) => content.with({ path: await writeOutput(fs, desired, bytes) }));
+export function writeResult(
+  content: vscode.Uri, styleNames: readonly string[], output: OutputSettings, format: ResultFormat, bytes: Uint8Array,
+): Promise<vscode.Uri> {
+  return writeNamed(content, styleNames, output, format, async (fs, desired) => content.with({ path: await writeOutput(fs, desired, bytes) }));
 }
 
 /**
@@ -49,7 +54,8 @@ export async function saveResult(job: Job, log: vscode.LogOutputChannel): Promis
   const bytes = job.unsaved;
   if (!bytes) return;
   await saving(job, log, async () => {
-    job.result = resourceOf(await writeResult(vscode.Uri.parse(job.content.uri), job.styles.map((s) => s.name), job.settings.output, bytes));
+    const format = job.report?.animation?.format ?? job.settings.output.format;
+    job.result = resourceOf(await writeResult(vscode.Uri.parse(job.content.uri), job.styles.map((s) => s.name), job.settings.output, format, bytes));
     job.unsaved = undefined;
   });
 }
@@ -61,7 +67,7 @@ export async function saveResult(job: Job, log: vscode.LogOutputChannel): Promis
 export async function saveFastPicture(job: AnyJob, studio: FastStudio, output: OutputSettings, log: vscode.LogOutputChannel): Promise<void> {
   if (!job.unsaved) return;
   const content = vscode.Uri.parse(job.content.uri);
-  await saving(job, log, () => writeNamed(content, studio.styles.map((s) => s.name), output, async (fs, desired) => {
+  await saving(job, log, () => writeNamed(content, studio.styles.map((s) => s.name), output, studio.resultFormat(output.format), async (fs, desired) => {
     const target = studio.mask ? await freePictureWithMask(fs, desired) : desired;
     const maskName = studio.mask && fs.paths.basename(maskFileOf(fs.paths, target));
     const answer = await studio.output({ format: output.format, maskName });

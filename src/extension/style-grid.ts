@@ -257,7 +257,7 @@ class StyleGrid {
               const t = this.tiles[index];
               try {
                 if ('error' in tile) throw new Error(tile.error);
-                written.push(await writeResult(this.content, [t.style.name], this.settings.output, tile.result.bytes));
+                written.push(await writeResult(this.content, [t.style.name], this.settings.output, tile.result.animation?.format ?? this.settings.output.format, tile.result.bytes));
               } catch (e) {
                 failed.push(`${t.label}: ${errorMessage(e)}`);
               }

@@ -109,7 +109,7 @@ export interface FolderProgress {
 export interface FolderBatchRequest {
   readonly fs: FolderFs;
   readonly images: readonly FolderImage[];
-  /** Where results go, and how: in `format`, under their own names (FOLDER_ITEM_PATTERN), sub-folders kept. */
+  /** Where results go, and how: in `format` (an animation in its own, see animationFormat), under their own names (FOLDER_ITEM_PATTERN), sub-folders kept. */
   readonly out: OutputFs;
   readonly outFolder: string;
   readonly format: OutputFormat;
@@ -186,7 +186,8 @@ export async function runFolderBatch(req: FolderBatchRequest): Promise<FolderBat
       continue;
     }
     const parts = image.relative.split('/');
-    const name = outputFileName(FOLDER_ITEM_PATTERN, parts[parts.length - 1], [], req.format);
+    // An animation comes back as one (GIF or WebP), and is named so.
+    const name = outputFileName(FOLDER_ITEM_PATTERN, parts[parts.length - 1], [], result.animation?.format ?? req.format);
     const desired = paths.join(req.outFolder, ...parts.slice(0, -1), name);
     let output: string;
     try {

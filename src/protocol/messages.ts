@@ -29,6 +29,9 @@ const animation = object({
 }) satisfies v.GenericSchema<Omit<Animation, 'width' | 'height'>>;
 export type AnimationInfo = v.InferOutput<typeof animation>;
 
+/** A result that is an animation: its format (which the file's name takes) and its frames. */
+const resultAnimation = object({ format: oneOf(ANIMATION_FORMATS), frames: count });
+
 const report = object({
   outcome: oneOf(OUTCOMES), message: v.optional(string), losses: v.optional(losses), steps: count, elapsedMs: number,
   stepEquivalents: number, width: count, height: count,
@@ -137,7 +140,7 @@ export function jobIdOf(raw: unknown): string | undefined {
 
 const imagesResult = object({
   ...report.entries, bytes, backend: oneOf(BACKEND_NAMES), mask: v.optional(bytes),
-  animation: v.optional(object({ format: oneOf(ANIMATION_FORMATS), frames: count })),
+  animation: v.optional(resultAnimation),
 }) satisfies v.GenericSchema<ImagesResult>;
 
 export const fromWorker = tagged([
@@ -190,8 +193,8 @@ export type LossPoint = v.InferOutput<typeof lossPoint>;
 const resource = object({ name: string, uri: string });
 export type Resource = v.InferOutput<typeof resource>;
 
-/** The run's result as the panel keeps it: the report, and the backend that made it. */
-const jobReport = object({ ...report.entries, backend: oneOf(BACKEND_NAMES) });
+/** The run's result as the panel keeps it: the report, the backend that made it, and its animation if it is one. */
+const jobReport = object({ ...report.entries, backend: oneOf(BACKEND_NAMES), animation: v.optional(resultAnimation) });
 export type JobReport = v.InferOutput<typeof jobReport>;
 
 /** What a panel keeps through a window reload (webview state): the job's inputs, options and how it ended. */

@@ -6,36 +6,11 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import type { Workbench } from '../../scripts/vscode-test/e2e/workbench';
+import { panelWith, panels, until } from './flow-helpers';
 
 const SAMPLES = path.resolve(__dirname, '../../../samples');
 /** The gallery's size (src/gallery/paintings.ts); the test workspace has no style-like images of its own. */
 const PAINTINGS = 20;
-
-/** This extension's webview panels; the grid is the one with a list box of tiles. */
-function panels(wb: Workbench) {
-  return wb.page.locator('iframe.webview.ready[src*="extensionId=neural-style.neural-style"]');
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeout = 60_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** The page of the first panel that shows `selector`. */
-async function panelWith(wb: Workbench, selector: string, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    for (let i = 0; i < (await panels(wb).count()); i++) {
-      const page = panels(wb).nth(i).contentFrame().frameLocator('#active-frame');
-      if (await page.locator(selector).count().catch(() => 0)) return page;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no panel shows ${selector}`);
-}
 
 export default async function gallery(wb: Workbench): Promise<void> {
   copyFileSync(path.join(SAMPLES, 'dog.jpg'), path.join(wb.workspace, 'dog.jpg'));

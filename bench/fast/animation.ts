@@ -54,9 +54,9 @@ interface EncodingOutcome {
   readonly clip: Clip;
   readonly encoding: string;
   readonly seconds: number;
-  /** The decoded output's flicker over that of the frames encoded; for frames all equal, the decoded's in levels. */
-  readonly flickerRatio?: number;
+  /** The decoded output's flicker in levels, and over that of the frames encoded. */
   readonly flickerLevels: number;
+  readonly flickerRatio: number;
   readonly bytes: number;
 }
 
@@ -205,7 +205,7 @@ export async function measureAnimations(repo: string, rounds: number, log: (line
         const decoded = await sharp(bytes, { pages: -1 }).ensureAlpha().raw().toBuffer();
         // libwebp merges equal frames: the decoded animation may have fewer.
         const levels = flicker(decoded, WIDTH * HEIGHT * 4, decoded.length / (WIDTH * HEIGHT * 4));
-        encodings.push({ clip, encoding, seconds, flickerLevels: levels, flickerRatio: rawFlicker > 0 ? levels / rawFlicker : undefined, bytes: bytes.length });
+        encodings.push({ clip, encoding, seconds, flickerLevels: levels, flickerRatio: levels / rawFlicker, bytes: bytes.length });
         log(`animation: ${clip}, ${encoding}: ${seconds.toFixed(2)} s, flicker ${levels.toFixed(3)} levels`);
       }
     }
@@ -230,7 +230,10 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function animationMarkdown(r: AnimationRun, rounds: number): string {
+/** The frames an encoding was made from flickered this much (levels): under a hundredth, a ratio to it means nothing. */
+const ownFlicker = (e: EncodingOutcome) => (e.flickerLevels === 0 ? 0 : e.flickerLevels / e.flickerRatio);
+
+export function animationMarkdown(r: AnimationRun, rounds: number): string {
   const lines = [
     `Measured ${r.date.slice(0, 10)} on ${r.machine}; load average ${r.load[0].toFixed(1)} at the start, ${r.load[1].toFixed(1)} at the end.`,
     '',
@@ -273,12 +276,13 @@ function animationMarkdown(r: AnimationRun, rounds: number): string {
     `| noise clip: flicker ratio at most half the frame-by-frame one | ${(noise('steadied') / noise('frame by frame')).toFixed(2)} | ${yes(noise('steadied') <= noise('frame by frame') / 2)} |`,
     '',
     'The steadied frames encoded (in this process, once): the flicker of the decoded animation over that of the frames it was made from ' +
-      '(what the palette, dithering or compression add; the noise clip\'s steadied frames are all equal, so its flicker is in levels), ' +
+      '(what the palette, dithering or compression add; the noise clip\'s steadied frames are all but equal, so its flicker is only in levels), ' +
       'and the time the encoding takes. "Frame by frame" decodes each frame alone (a seek into the clip), which its time includes.',
     '',
-    '| clip | encoding | seconds | flicker | size |',
-    '|---|---|---:|---:|---:|',
-    ...r.encodings.map((e) => `| ${e.clip} | ${e.encoding} | ${e.seconds.toFixed(2)} s | ${e.flickerRatio === undefined ? `${e.flickerLevels.toFixed(3)} levels` : `ratio ${e.flickerRatio.toFixed(2)}`} | ${(e.bytes / 2 ** 20).toFixed(2)} MB |`),
+    '| clip | encoding | seconds | flicker of the decoded frames | over the encoded frames\' | size |',
+    '|---|---|---:|---:|---:|---:|',
+    ...r.encodings.map((e) => `| ${e.clip} | ${e.encoding} | ${e.seconds.toFixed(2)} s | ${e.flickerLevels.toFixed(3)} levels | ` +
+      `${ownFlicker(e) < 0.01 ? '-' : e.flickerRatio.toFixed(2)} | ${(e.bytes / 2 ** 20).toFixed(2)} MB |`),
     '',
   );
   return lines.join('\n');

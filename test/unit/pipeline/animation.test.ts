@@ -7,6 +7,8 @@ import sharp from 'sharp';
 import { UserError } from '../../../src/common/errors';
 import { defaultOptions, fastControlsOf, type StyleOptions } from '../../../src/common/options';
 import { flagName } from '../../../src/cli/option-flags';
+import { WorkerClient } from '../../../src/extension/worker-client';
+import type { FromWorker } from '../../../src/protocol/messages';
 import { readImageMetadata } from '../../../src/image/metadata';
 import type { Raster } from '../../../src/image/raster';
 import { FastSession } from '../../../src/pipeline/fast-session';
@@ -16,6 +18,7 @@ import { stylizeImages, type StylizeImagesRequest } from '../../../src/pipeline/
 const DOG = path.resolve(__dirname, '..', 'samples', 'dog.jpg');
 const STYLE = path.resolve(__dirname, '..', 'samples', 'kandinsky.jpg');
 const CLI = path.resolve(__dirname, '../dist/cli.js');
+const WORKER = path.resolve(__dirname, '../dist/worker.js');
 
 const W = 64;
 const H = 48;
@@ -184,6 +187,42 @@ describe('animations by the fast method', function () {
     const third = gifFrameOffsets(clip)[2];
     clip.fill(0xff, third + 20, third + 220);
     await assert.rejects(stylizeImages(job(clip)), (e: unknown) => e instanceof UserError && /^clip\.gif: frame 3 of 5 is damaged \(/.test(e.message));
+  });
+
+  it('through the worker: a job\'s animation and its frames\' progress; a session\'s frame alone and its whole animation', async () => {
+    const worker = new WorkerClient({ script: WORKER, idleMs: 60_000, cancelGraceMs: 20_000, log: () => {} });
+    try {
+      const clip = await animation(pan, 'gif');
+      const inputs = { content: { name: 'clip.gif', bytes: clip }, styles: [{ name: 'kandinsky.jpg', bytes: style }], options: FAST };
+      const frames: string[] = [];
+      const seen = (m: FromWorker) => m.type === 'frame' && frames.push(`${m.progress.frame}/${m.progress.frames}`);
+      const end = await worker.run({ type: 'run', jobId: 'a', ...inputs, weightsPath: '/none', format: 'png', previewSize: 64 }, seen);
+      assert.equal(end.type, 'result', end.type === 'failed' ? end.message : '');
+      if (end.type !== 'result') return;
+      assert.deepEqual(end.result.animation, { format: 'gif', frames: 5 });
+      assert.equal((await sharp(end.result.bytes).metadata()).pages, 5);
+      assert.deepEqual(frames, ['1/5', '2/5', '3/5', '4/5', '5/5']);
+
+      const opened = await worker.openSession({ type: 'openSession', jobId: 'b', ...inputs }, () => {});
+      assert.equal(opened.type, 'opened');
+      if (opened.type !== 'opened') return;
+      assert.deepEqual(opened.animation, { format: 'gif', frames: 5, delays: DELAYS, loop: 3 });
+      const controls = fastControlsOf(FAST);
+      const still = await worker.render({ type: 'render', jobId: 'b', controls, frame: 4, encoding: { type: 'picture' } }, () => {});
+      assert.equal(still.type, 'rendered');
+      if (still.type !== 'rendered') return;
+      assert.equal((await sharp(still.bytes).metadata()).format, 'png', 'one frame alone is a still');
+      frames.length = 0;
+      const whole = await worker.render({ type: 'render', jobId: 'b', controls: { ...controls, styleStrength: 0.5 }, encoding: { type: 'output', format: 'webp' } }, seen);
+      assert.equal(whole.type, 'rendered');
+      if (whole.type !== 'rendered') return;
+      const meta = await sharp(whole.bytes).metadata();
+      assert.deepEqual([meta.format, meta.pages, meta.delay], ['webp', 5, DELAYS]);
+      assert.equal(JSON.parse((await readImageMetadata(whole.bytes))[SETTINGS_KEY]).options.styleStrength, 0.5);
+      assert.equal(frames.length, 5);
+    } finally {
+      await worker.dispose();
+    }
   });
 
   describe('on the command line', () => {

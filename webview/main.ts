@@ -26,7 +26,7 @@ const receive = checked(
         page.previews(m.previews);
         break;
       case 'rendered':
-        page.rendered(m.seq, m.bytes, m.controls);
+        page.rendered(m.seq, m.bytes, m.controls, m.final);
         break;
     }
   },

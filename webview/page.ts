@@ -94,7 +94,7 @@ export class JobPage {
    * A fast picture rendered again: it replaces the one shown, unsaved, in place (the comparison's edge stays where
    * it is); the time since change `seq` was sent is shown once the picture is drawn.
    */
-  rendered(seq: number, bytes: Uint8Array, controls: FastControlOptions): void {
+  rendered(seq: number, bytes: Uint8Array, controls: FastControlOptions, final: boolean): void {
     if (!this.job?.studio) return;
     this.job = { ...this.job, unsaved: bytes, studio: { ...this.job.studio, controls } };
     const result = this.pictures?.querySelector<HTMLImageElement>('#result');
@@ -105,6 +105,14 @@ export class JobPage {
       const old = result.src;
       result.src = this.objectUrl(bytes);
       this.urls = this.urls.filter((u) => u !== old);
+      // An animation shows its first frame alone while a control moves, and plays whole once it is let go.
+      const frames = this.job.record.report?.animation?.frames;
+      if (frames) {
+        result.dataset.final = String(final);
+        result.closest('figure')!.querySelector('figcaption')!.textContent = final
+          ? 'Before | after: not saved yet'
+          : `Before | after: the first of ${frames} frames; the whole animation follows when you let go`;
+      }
       void result.decode().catch(() => {}).then(() => {
         URL.revokeObjectURL(old);
         this.root.dataset.shown = String(++this.shownCount);
@@ -202,6 +210,7 @@ export class JobPage {
     const controls = job.studio?.controls;
     const items: [string, string | undefined][] = [
       ['Method', fast ? 'Fast (Magenta\'s arbitrary stylization network)' : undefined],
+      ['Frames', end?.animation && `${end.animation.frames} (${end.animation.format === 'gif' ? 'GIF' : 'WebP'})`],
       ['Strength', controls?.styleStrength.toFixed(2)],
       ['Stroke', controls && `×${controls.styleScale.toFixed(2)}`],
       ['Last change', this.latencyMs === undefined ? undefined : `shown in ${(this.latencyMs / 1000).toFixed(2)} s`],

@@ -53,23 +53,30 @@ export function registerCommands(
    * Stylize with…: the selected images are the content; the style is picked (or given as a 3rd argument). The
    * method is the setting's, or fast for "Stylize Fast with…".
    */
-  const stylizeWith = (method?: Method) => async (uri: unknown, uris: unknown, styleArg: unknown): Promise<StartResult | undefined> => {
-    const contents = await targetImages(uri, uris, 'Choose the images to stylize');
-    if (!contents?.length) return undefined;
-    // The worker starts and loads the fast nets while the style is picked, so that the picture does not wait for them.
-    if ((method ?? vscode.workspace.getConfiguration(SECTION, contents[0]).get<Method>('method')) === 'fast') jobs.prepareFast();
+  /**
+   * The style for `what` (given as the command's argument, or picked: recent, gallery, workspace), remembered as
+   * recent. The worker starts and loads the fast nets while the style is picked, so that the picture does not wait.
+   */
+  const styleFor = async (what: string, where: vscode.Uri, method: Method | undefined, styleArg: unknown): Promise<vscode.Uri[] | undefined> => {
+    if ((method ?? vscode.workspace.getConfiguration(SECTION, where).get<Method>('method')) === 'fast') jobs.prepareFast();
     const styles = givenImages(styleArg) ?? (await pickImages({
-      title: `Stylize ${names(contents)}${method === 'fast' ? ' fast' : ''} with…`,
+      title: `Stylize ${what}${method === 'fast' ? ' fast' : ''} with…`,
       placeholder: 'Choose the style image (type to filter)',
       many: false,
       recent: recent.list(),
       gallery: jobs.gallery,
     }));
-    if (!styles) return undefined;
     // Remembered beside the job, not before it: the picture need not wait for the state to be written. The gallery
     // has its own place in the picker.
-    void recent.remember(styles.filter((u) => !jobs.gallery.styleAt(u)).map((u) => u.toString()));
-    return jobs.start(contents, styles, method);
+    if (styles) void recent.remember(styles.filter((u) => !jobs.gallery.styleAt(u)).map((u) => u.toString()));
+    return styles;
+  };
+
+  const stylizeWith = (method?: Method) => async (uri: unknown, uris: unknown, styleArg: unknown): Promise<StartResult | undefined> => {
+    const contents = await targetImages(uri, uris, 'Choose the images to stylize');
+    if (!contents?.length) return undefined;
+    const styles = await styleFor(names(contents), contents[0], method, styleArg);
+    return styles && jobs.start(contents, styles, method);
   };
   register(COMMANDS.stylizeWith, stylizeWith());
   register(COMMANDS.stylizeFastWith, stylizeWith('fast'));
@@ -105,16 +112,8 @@ export function registerCommands(
       title: 'Choose the folder to stylize', canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     }))?.[0];
     if (!folder) return undefined;
-    if ((method ?? vscode.workspace.getConfiguration(SECTION, folder).get<Method>('method')) === 'fast') jobs.prepareFast();
-    const styles = givenImages(styleArg) ?? (await pickImages({
-      title: `Stylize the images of ${path.posix.basename(folder.path)}${method === 'fast' ? ' fast' : ''} with…`,
-      placeholder: 'Choose the style image (type to filter)',
-      many: false,
-      recent: recent.list(),
-      gallery: jobs.gallery,
-    }));
+    const styles = await styleFor(`the images of ${path.posix.basename(folder.path)}`, folder, method, styleArg);
     if (!styles) return undefined;
-    void recent.remember(styles.filter((u) => !jobs.gallery.styleAt(u)).map((u) => u.toString()));
     const recursive = typeof how === 'object' && how !== null && (how as { recursive?: unknown }).recursive === true;
     return stylizeFolder(folder, styles, method, recursive, { ...jobs.folderDeps, log, extensionUri: context.extensionUri });
   };

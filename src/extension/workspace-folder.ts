@@ -1,7 +1,7 @@
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { FolderFs } from '../pipeline/folder-batch';
+import { fileHead } from '../pipeline/local-folder';
 import { readImage } from './run-job';
 import type { GalleryFiles } from './gallery-files';
 
@@ -24,15 +24,7 @@ export function workspaceFolderFs(base: vscode.Uri, gallery: GalleryFiles): Fold
     },
     async head(file, n) {
       const uri = at(file);
-      if (uri.scheme !== 'file') return (await vscode.workspace.fs.readFile(uri)).subarray(0, n);
-      const handle = await fs.open(uri.fsPath, 'r');
-      try {
-        const buffer = Buffer.alloc(n);
-        const { bytesRead } = await handle.read(buffer, 0, n, 0);
-        return buffer.subarray(0, bytesRead);
-      } finally {
-        await handle.close();
-      }
+      return uri.scheme === 'file' ? fileHead(uri.fsPath, n) : (await vscode.workspace.fs.readFile(uri)).subarray(0, n);
     },
     read: async (file) => (await readImage({ name: path.posix.basename(file), uri: at(file).toString() }, gallery)).bytes,
   };

@@ -17,15 +17,18 @@ export const localFolderFs: FolderFs = {
       return { name: e.name, kind };
     }));
   },
-  async head(file, n) {
-    const handle = await fs.open(file, 'r');
-    try {
-      const buffer = Buffer.alloc(n);
-      const { bytesRead } = await handle.read(buffer, 0, n, 0);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  },
+  head: fileHead,
   read: readImageBytes,
 };
+
+/** The first `n` bytes of a local file (fewer if it is shorter): enough to tell an image by its signature. */
+export async function fileHead(file: string, n: number): Promise<Uint8Array> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(n);
+    const { bytesRead } = await handle.read(buffer, 0, n, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,7 +1,7 @@
 // Runs one schedule on one content/style pair and records its loss against compute, measured at the output size.
 // usage: node out/bench/quality-measure.js <pair> <size> <name> '<options JSON>' [outDir]
-// The options JSON may hold "stageSteps": [n, ...], the steps at each scale coarsest first, to try plans that
-// planOptimization does not make.
+// The options JSON may hold "stageSteps": [n, ...], the steps at each of the finest scales coarsest first (0 skips
+// one), to try plans that planOptimization does not make.
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Evaluator } from '../../src/engine/backend';
@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   // Every step is measured, so every step is a preview.
   const plan: OptimizePlan = {
     ...planned,
-    stages: stageSteps ? planned.stages.slice(-stageSteps.length).map((s, i) => ({ ...s, steps: stageSteps[i] })) : planned.stages,
+    stages: stageSteps
+      ? planned.stages.slice(-stageSteps.length).map((s, i) => ({ ...s, steps: stageSteps[i] })).filter((s) => s.steps > 0)
+      : planned.stages,
     previewIntervalMs: 0,
   };
   const grams = await styleTargets(backend, [style.raster], plan.styleTargets, size);

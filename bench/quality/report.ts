@@ -76,7 +76,7 @@ function settings(o: StyleOptions, stages: readonly Stage[]): string {
   const optimizer = o.optimizer === 'adam'
     ? `Adam ${o.learningRate}, β1 ${o.beta1}, β2 ${o.beta2}${o.learningRateDecay === 'cosine' ? ', cosine' : ''}`
     : 'L-BFGS';
-  const steps = stages.length > 1 ? `steps ${stages.map((s) => `${s.steps} at ${s.longSide} px`).join(', ')}` : `${o.steps} steps`;
+  const steps = stages.length > 1 ? `steps ${stages.map((s) => `${s.steps} at ${s.longSide} px`).join(', ')}` : `${stages[0].steps} steps`;
   return `${optimizer}, ${steps}`;
 }
 
@@ -219,14 +219,16 @@ async function contactSheet(dir: string, pair: string, size: number, file: strin
   const side = 90;
   const present = PRESET_ROWS.filter((s) => existsSync(path.join(dir, `${pair}-${size}-${s}.json`)));
   if (present.length < 2) return false;
+  // The snapshots are not committed (.gitignore): where none were made here, the sheet in the folder is kept.
+  const shot = (s: string, eq: number) => path.join(dir, `${pair}-${size}-${s}-eq${eq}.png`);
+  if (!present.some((s) => SNAPSHOTS.some((eq) => existsSync(shot(s, eq))))) return false;
   const tiles: sharp.OverlayOptions[] = [];
   for (const [j, eq] of SNAPSHOTS.entries()) tiles.push({ input: label(`${eq} eq.`, cell, head), left: side + j * cell, top: 0 });
   for (const [i, s] of present.entries()) {
     tiles.push({ input: label(s, side, cell), left: 0, top: head + i * cell });
     for (const [j, eq] of SNAPSHOTS.entries()) {
-      const shot = path.join(dir, `${pair}-${size}-${s}-eq${eq}.png`);
-      if (!existsSync(shot)) continue;
-      const input = await sharp(shot).resize(cell - 4, cell - 4, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
+      if (!existsSync(shot(s, eq))) continue;
+      const input = await sharp(shot(s, eq)).resize(cell - 4, cell - 4, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
       tiles.push({ input, left: side + j * cell + 2, top: head + i * cell + 2 });
     }
   }

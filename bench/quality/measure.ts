@@ -1,7 +1,7 @@
 // Runs one schedule on one content/style pair and records its loss against compute, measured at the output size.
 // usage: node out/bench/quality-measure.js <pair> <size> <name> '<options JSON>' [outDir]
-// The options JSON may hold "stageSteps": [n, ...], the steps at each scale coarsest first, to try plans that
-// planOptimization does not make.
+// The options JSON may hold "stageSteps": [n, ...], the steps at each of the finest scales coarsest first (0 skips
+// one), to try plans that planOptimization does not make.
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { Evaluator } from '../../src/engine/backend';
@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   // Every step is measured, so every step is a preview.
   const plan: OptimizePlan = {
     ...planned,
-    stages: stageSteps ? planned.stages.slice(-stageSteps.length).map((s, i) => ({ ...s, steps: stageSteps[i] })) : planned.stages,
+    stages: stageSteps
+      ? planned.stages.slice(-stageSteps.length).map((s, i) => ({ ...s, steps: stageSteps[i] })).filter((s) => s.steps > 0)
+      : planned.stages,
     previewIntervalMs: 0,
   };
   const grams = await styleTargets(backend, [style.raster], plan.styleTargets, size);
@@ -51,8 +53,9 @@ async function main(): Promise<void> {
   await fs.mkdir(outDir, { recursive: true });
   const stem = path.join(outDir, `${pairName}-${size}-${name}`);
   const curve: CurvePoint[] = [];
-  // Where a run first reaches a loss is read off these probes: at every step it is exact (a single-scale probe is
-  // free; at a smaller scale each costs an evaluation at the output size, left out of the wall time).
+  // Where a run first reaches a loss is read off these probes. At the output size every step is one (its loss is
+  // free); at a smaller scale each costs an evaluation at the output size (left out of the wall time), so there
+  // they come every PROBE_EVERY step equivalents: a coarse stage's loss is far above the final one anyway.
   const probeEvery = Number(process.env.PROBE_EVERY ?? 1);
   // The picture at these amounts of compute, for the contact sheet that compares schedules at equal cost.
   const snapshots = [50, 100, 200, 400, 1000];
@@ -68,11 +71,12 @@ async function main(): Promise<void> {
         const file = `${stem}-eq${snapshots.shift()}.png`;
         saves.push(encodeImage(shown, { format: 'png' }).then((png) => fs.writeFile(file, png)));
       }
-      if (p.stepEquivalents < nextProbe) return;
+      const atOutput = image.width === target.width && image.height === target.height;
+      if (!atOutput && p.stepEquivalents < nextProbe) return;
       nextProbe = p.stepEquivalents + probeEvery;
       // Losses at a smaller scale are not comparable: measure the image as it would be shown at the output size.
       let losses = p.losses;
-      if (image.width !== target.width || image.height !== target.height) {
+      if (!atOutput) {
         const t = performance.now();
         losses = (await atTarget.evaluate(resizeBilinear(image, target.width, target.height).data)).losses;
         probeMs += performance.now() - t;

@@ -48,3 +48,19 @@ export const SCHEDULES: Record<string, Partial<StyleOptions>> = {
   balanced: { preset: 'balanced' },
   best: { preset: 'best' },
 };
+
+/**
+ * Coarse-to-fine schedules tried against the presets (`npm run bench:quality -- --coarse-to-fine`): the steps at
+ * half the output's side (a quarter of its pixels), at 1/sqrt(2) of it (half the pixels) and at the output size,
+ * with the default preset's Adam restarting its cosine at each scale, as multiScale runs do. 0 skips a scale.
+ */
+export const COARSE_TO_FINE: Record<string, readonly [number, number, number]> = {
+  'c2f-0-40-180': [0, 40, 180],
+};
+
+/** The options of a coarse-to-fine candidate at `size`, with the steps of its scales for measure.ts. */
+export const coarseToFine = (size: number, steps: readonly number[]): Partial<StyleOptions> & { stageSteps: number[] } => ({
+  multiScale: true,
+  minSize: size / 2,
+  stageSteps: [...steps],
+});

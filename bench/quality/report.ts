@@ -7,6 +7,7 @@ import * as path from 'path';
 import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 import type { StyleOptions } from '../../src/common/options';
+import type { Stage } from '../../src/engine/schedule';
 import type { CurvePoint } from './measure';
 import { SCHEDULES } from './pairs';
 
@@ -15,6 +16,8 @@ interface RunFile {
   readonly size: number;
   readonly name: string;
   readonly options: StyleOptions;
+  /** The scales as run, coarsest first (with the steps of each, which a hand-made plan sets itself). */
+  readonly stages: readonly Stage[];
   readonly final: { total: number };
   readonly curve: CurvePoint[];
 }
@@ -28,6 +31,7 @@ export interface Row {
   readonly size: number;
   readonly schedule: string;
   readonly options: StyleOptions;
+  readonly stages: readonly Stage[];
   readonly spent: number;
   readonly final: number;
   /** Step equivalents at which the run first reached the recipe's final loss, if it did. */
@@ -44,11 +48,15 @@ export function rows(runs: readonly RunFile[]): Row[] {
   for (const recipe of runs.filter((r) => r.name === 'recipe')) {
     for (const r of runs.filter((x) => x.pair === recipe.pair && x.size === recipe.size)) {
       const last = r.curve[r.curve.length - 1];
+      const at = r.curve.findIndex((p) => p.total <= recipe.final.total);
+      // Coarse scales are probed more sparsely than the output size: the spacing that counts is the one where the
+      // loss was reached (or, when it was not, at the end).
+      const probe = at > 0 ? at : r.curve.length - 2;
       out.push({
-        pair: r.pair, size: r.size, schedule: r.name, options: r.options, spent: last.eq, final: r.final.total,
-        reached: r.curve.find((p) => p.total <= recipe.final.total)?.eq,
+        pair: r.pair, size: r.size, schedule: r.name, options: r.options, stages: r.stages, spent: last.eq, final: r.final.total,
+        reached: at >= 0 ? r.curve[at].eq : undefined,
         recipeNeeds: recipe.curve.find((p) => p.total <= r.final.total)?.eq,
-        probeEvery: r.curve[2].eq - r.curve[1].eq, wallS: last.wallMs / 1000,
+        probeEvery: r.curve[probe].eq - r.curve[probe - 1].eq, wallS: last.wallMs / 1000,
       });
     }
   }
@@ -64,11 +72,12 @@ function order(a: string, b: string): number {
 const gapPercent = (r: Row, recipe: Row) => (r.final / recipe.final - 1) * 100;
 const signed = (percent: number) => `${percent > 0 ? '+' : ''}${percent.toFixed(2)}%`;
 
-function settings(o: StyleOptions): string {
+function settings(o: StyleOptions, stages: readonly Stage[]): string {
   const optimizer = o.optimizer === 'adam'
     ? `Adam ${o.learningRate}, β1 ${o.beta1}, β2 ${o.beta2}${o.learningRateDecay === 'cosine' ? ', cosine' : ''}`
     : 'L-BFGS';
-  return `${optimizer}, ${o.steps} steps${o.multiScale ? `, multi-scale from ${o.minSize} px` : ''}`;
+  const steps = stages.length > 1 ? `steps ${stages.map((s) => `${s.steps} at ${s.longSide} px`).join(', ')}` : `${stages[0].steps} steps`;
+  return `${optimizer}, ${steps}`;
 }
 
 /** Middle of the sorted values (the mean of the two middle ones for an even count); Infinity stands for "not reached". */
@@ -94,13 +103,13 @@ function spread(table: readonly Row[], recipeOf: (r: Row) => Row): string {
   }
   const sorted = [...groups.values()].sort((a, b) => a[0].size - b[0].size || order(a[0].schedule, b[0].schedule));
   for (const group of sorted) {
-    const { size, schedule, options } = group[0];
+    const { size, schedule, options, stages } = group[0];
     const reached = group.map((r) => r.reached ?? Infinity);
     const gaps = group.map((r) => gapPercent(r, recipeOf(r)));
     const missed = reached.filter((e) => e === Infinity).length;
     const at = (eq: number) => (eq === Infinity ? 'not reached' : `${eq.toFixed(0)} eq. (${((eq / recipeOf(group[0]).spent) * 100).toFixed(1)}%)`);
     lines.push(
-      `| ${size} px | ${schedule} | ${settings(options)} | ${group.length} | ${at(median(reached))} | ` +
+      `| ${size} px | ${schedule} | ${settings(options, stages)} | ${group.length} | ${at(median(reached))} | ` +
         `${missed > 0 ? `not reached on ${missed}` : at(Math.max(...reached))} | ${signed(median(gaps))} | ${signed(Math.max(...gaps))} | ` +
         `${Math.max(...group.map((r) => r.probeEvery)).toFixed(0)} eq. |`,
     );
@@ -210,14 +219,16 @@ async function contactSheet(dir: string, pair: string, size: number, file: strin
   const side = 90;
   const present = PRESET_ROWS.filter((s) => existsSync(path.join(dir, `${pair}-${size}-${s}.json`)));
   if (present.length < 2) return false;
+  // The snapshots are not committed (.gitignore): where none were made here, the sheet in the folder is kept.
+  const shot = (s: string, eq: number) => path.join(dir, `${pair}-${size}-${s}-eq${eq}.png`);
+  if (!present.some((s) => SNAPSHOTS.some((eq) => existsSync(shot(s, eq))))) return false;
   const tiles: sharp.OverlayOptions[] = [];
   for (const [j, eq] of SNAPSHOTS.entries()) tiles.push({ input: label(`${eq} eq.`, cell, head), left: side + j * cell, top: 0 });
   for (const [i, s] of present.entries()) {
     tiles.push({ input: label(s, side, cell), left: 0, top: head + i * cell });
     for (const [j, eq] of SNAPSHOTS.entries()) {
-      const shot = path.join(dir, `${pair}-${size}-${s}-eq${eq}.png`);
-      if (!existsSync(shot)) continue;
-      const input = await sharp(shot).resize(cell - 4, cell - 4, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
+      if (!existsSync(shot(s, eq))) continue;
+      const input = await sharp(shot(s, eq)).resize(cell - 4, cell - 4, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
       tiles.push({ input, left: side + j * cell + 2, top: head + i * cell + 2 });
     }
   }

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { AnimationFormat } from '../common/formats';
 import { DEFAULT_QUALITY } from './encode';
+import { insertGifXmp } from './gif-xmp';
 import { checkSettings, type ImageSettings } from './metadata';
 import { settingsToXmp } from './xmp';
 
@@ -26,12 +27,7 @@ export interface AnimationFrames {
   readonly opaque: boolean;
 }
 
-/** Whether `format` can record settings inside an animation: WebP as XMP; sharp writes no metadata into a GIF. */
-export function recordsSettings(format: AnimationFormat): boolean {
-  return format === 'webp';
-}
-
-/** An animation encoded in `format` (WebP at `quality`), its settings recorded as XMP where it can hold them. */
+/** An animation encoded in `format` (WebP at `quality`), its settings recorded as XMP. */
 export async function encodeAnimation(
   a: AnimationFrames,
   opts: { readonly format: AnimationFormat; readonly quality?: number; readonly metadata?: ImageSettings },
@@ -47,6 +43,8 @@ export async function encodeAnimation(
     : image.webp({ ...timing, quality: opts.quality ?? DEFAULT_QUALITY });
   const settings = opts.metadata ?? {};
   checkSettings(settings);
-  if (recordsSettings(opts.format) && Object.keys(settings).length > 0) image = image.withXmp(settingsToXmp(settings));
-  return image.toBuffer();
+  if (Object.keys(settings).length === 0) return image.toBuffer();
+  // sharp writes XMP into a WebP but no metadata into a GIF: there the block is added to its bytes.
+  if (opts.format === 'gif') return insertGifXmp(await image.toBuffer(), settingsToXmp(settings));
+  return image.withXmp(settingsToXmp(settings)).toBuffer();
 }

@@ -1,5 +1,6 @@
 import { readImageBytes } from './input-file';
 import { readImageHeader } from './decode';
+import { readGifXmp } from './gif-xmp';
 import { settingsFromXmp } from './xmp';
 
 /** Settings stored in an output image so that the run can be repeated: name -> value. */
@@ -17,8 +18,8 @@ export function checkSettings(settings: ImageSettings): void {
 }
 
 /**
- * The settings `encodeImage` stored in an image: PNG text chunks, or the XMP of a JPEG or WebP. Empty when the
- * image has none. `source` is a path or the image's bytes; `name` stands for the bytes in messages.
+ * The settings `encodeImage` or `encodeAnimation` stored in an image: PNG text chunks, or the XMP of a JPEG, WebP
+ * or GIF (which sharp does not read in a GIF). Empty when the image has none. `source` is a path or the image's bytes; `name` stands for the bytes in messages.
  */
 export async function readImageMetadata(
   source: string | Uint8Array,
@@ -27,5 +28,6 @@ export async function readImageMetadata(
   const bytes = typeof source === 'string' ? await readImageBytes(source) : source;
   const header = await readImageHeader(bytes, name);
   if (header.format === 'png') return Object.fromEntries(header.comments.map((c) => [c.keyword, c.text]));
-  return header.xmp ? settingsFromXmp(header.xmp) : {};
+  const xmp = header.format === 'gif' ? readGifXmp(bytes) : header.xmp;
+  return xmp ? settingsFromXmp(xmp) : {};
 }

@@ -11,7 +11,7 @@ import { decodeFrame, decodeFrames, frameSize } from '../image/animation';
 import { readImageFromBuffer, type DecodedImage } from '../image/decode';
 import { decodeSize } from '../image/decode-size';
 import { encodePreview, encodeQuickPreview } from '../image/encode';
-import { encodeAnimation, recordsSettings } from '../image/encode-animation';
+import { encodeAnimation } from '../image/encode-animation';
 import { encodeMask } from '../image/mask-image';
 import { packPixels } from '../image/pixels';
 import type { Mask } from '../image/mask';
@@ -253,9 +253,6 @@ export class FastSession {
     };
     if (done === 0) return { ...report, bytes: new Uint8Array(), backend: 'onnx' };
     const settings = recordedSettings(options, this.inputs(encoding), 'onnx', report);
-    if (!recordsSettings(format)) {
-      jobNotice(this.req)(`a GIF cannot hold the run's settings (sharp writes no metadata into one): they are not recorded in this one; write WebP to keep them`);
-    }
     const bytes = await encodeAnimation(
       { rgba: rgba.subarray(0, done * frameBytes), width, height, delays: a.delays.slice(0, done), loop: a.loop, opaque: !transparent },
       { format, quality: encoding.quality, metadata: settings },

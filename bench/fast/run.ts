@@ -1,12 +1,12 @@
 // The fast-mode benchmark, in three parts. First what a panel's controls cost as the product renders them (studio.ts:
 // a change through the extension's FastStudio and the real worker process, to the encoded picture back), beside
 // the path the panel took before (a whole fast job per change). Then the engine alone: Magenta's two nets on
-// onnxruntime at 384 to 4096x3072 px with 1 and 2 threads, and the real TFLite runtime (wasm, its fixed 384 px) as
-// the peer. Every engine configuration runs in its own process, so that its peak RSS is its own; the rounds go
+// onnxruntime at 384 to 4096x3072 px with 1 and 2 threads, and native TFLite (tflite_peer.py, in the peers' virtual
+// environment, see bench/speed/setup.ts) on the same sizes and threads as the peer. Every engine configuration runs in its own process, so that its peak RSS is its own; the rounds go
 // through the configurations in turn, each round in another order, so that other programs' load spreads over all of
 // them. It ends with the style gallery at once (sheet.ts): the CLI's sheet and the extension's grid. Writes
 // bench/results/fast/: a JSON record per run and the Markdown tables of the latest.
-// usage: npm run bench:fast   (BENCH_FAST_ROUNDS=3, BENCH_FAST_ONLY=sheet)
+// usage: npm run bench:fast   (BENCH_FAST_ROUNDS=3, BENCH_FAST_ONLY=sheet or nets)
 //        node out/bench/fast-run.js --studio   the panel's part only
 //        node out/bench/fast-run.js --render <record.json>...   writes the tables of recorded runs again
 import { spawnSync } from 'child_process';
@@ -14,6 +14,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cpuBusy } from '../speed/idle';
+import { ensurePeers, PEER_PYTHON } from '../speed/setup';
 import type { FastJob, FastOutcome } from './protocol';
 import { markdown, sheetMarkdown, type FastRun } from './report';
 import { measureSheet } from './sheet';
@@ -24,6 +25,8 @@ const RESULTS = path.join(REPO, 'bench/results/fast');
 const ROUNDS = Number(process.env.BENCH_FAST_ROUNDS ?? 3);
 /** BENCH_FAST_ONLY=sheet: the gallery's sheet and grid only (bench/fast/sheet.ts), not the nets at every size. */
 const ONLY_SHEET = process.env.BENCH_FAST_ONLY === 'sheet';
+/** BENCH_FAST_ONLY=nets: the nets beside native TFLite only (render with an earlier record for the other parts). */
+const ONLY_NETS = process.env.BENCH_FAST_ONLY === 'nets';
 
 const SIZES: ReadonlyArray<readonly [width: number, height: number, runs: number]> = [
   [384, 384, 5],
@@ -31,17 +34,17 @@ const SIZES: ReadonlyArray<readonly [width: number, height: number, runs: number
   [1024, 1024, 3],
   [2048, 1536, 2],
 ];
-const EVERY_ROUND: readonly FastJob[] = [
-  { engine: 'tflite', threads: 1, width: 384, height: 384, runs: 5 },
-  ...[1, 2].flatMap((threads) => SIZES.map(([width, height, runs]) => ({ engine: 'onnx' as const, threads, width, height, runs }))),
-];
+const ENGINE_JOBS: readonly FastJob[] = (['onnx', 'tflite'] as const).flatMap((engine) =>
+  [1, 2].flatMap((threads) => SIZES.map(([width, height, runs]) => ({ engine, threads, width, height, runs }))),
+);
 /** The largest size, for its memory: once, it takes a minute. */
 const ONCE: FastJob = { engine: 'onnx', threads: 2, width: 4096, height: 3072, runs: 1 };
 
 /** One configuration in a child process of its own (synchronously: nothing else may run meanwhile). */
 function runChild(job: FastJob): FastOutcome {
-  const script = path.join(__dirname, job.engine === 'onnx' ? 'fast-onnx.js' : 'fast-tflite.js');
-  const r = spawnSync(process.execPath, [script], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 26 });
+  const [command, script] =
+    job.engine === 'onnx' ? [process.execPath, path.join(__dirname, 'fast-onnx.js')] : [PEER_PYTHON, path.join(REPO, 'bench/fast/tflite_peer.py')];
+  const r = spawnSync(command, [script], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status === 0) return JSON.parse(r.stdout.trim().split('\n').pop()!) as FastOutcome;
   return { job, skipped: r.signal ? `killed by ${r.signal}` : r.stderr.trim().split('\n').slice(-3).join(' / ') };
 }
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const loadAtStart = os.loadavg()[0];
-  const studio = ONLY_SHEET ? undefined : await measureStudio(REPO, log);
+  const studio = ONLY_SHEET || ONLY_NETS ? undefined : await measureStudio(REPO, log);
   const outcomes: Array<FastRun['outcomes'][number]> = [];
   const measure = async (round: number, job: FastJob) => {
     const busyBefore = await cpuBusy(1000);
@@ -66,13 +69,16 @@ async function main(): Promise<void> {
     else log(`round ${round + 1}: ${what}: transformer ${outcome.transformerMs.map((ms) => ms.toFixed(0)).join(', ')} ms, peak ${outcome.peakRssMB.toFixed(0)} MB`);
   };
   const engine = !process.argv.includes('--studio') && !ONLY_SHEET;
+  const peersMissing = engine ? await ensurePeers(log) : undefined;
+  if (peersMissing) log(`native TFLite is skipped: ${peersMissing}`);
+  const EVERY_ROUND = ENGINE_JOBS.filter((job) => job.engine === 'onnx' || !peersMissing);
   for (let round = 0; engine && round < ROUNDS; round++) {
     // Each round starts elsewhere, every other one backwards, so that no configuration always follows the same one.
     const order = EVERY_ROUND.map((_, i) => EVERY_ROUND[(i + 4 * round) % EVERY_ROUND.length]);
     for (const job of round % 2 === 0 ? order : order.reverse()) await measure(round, job);
   }
   if (engine) await measure(0, ONCE);
-  const sheet = process.argv.includes('--studio') ? undefined : await measureSheet(ROUNDS, log);
+  const sheet = process.argv.includes('--studio') || ONLY_NETS ? undefined : await measureSheet(ROUNDS, log);
   if (ONLY_SHEET && sheet) {
     process.stdout.write(sheetMarkdown(sheet));
     return;

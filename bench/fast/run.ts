@@ -8,7 +8,7 @@
 // bench/results/fast/: a JSON record per run and the Markdown tables of the latest.
 // usage: npm run bench:fast   (BENCH_FAST_ROUNDS=3, BENCH_FAST_ONLY=sheet or nets)
 //        node out/bench/fast-run.js --studio   the panel's part only
-//        node out/bench/fast-run.js --render <record.json>...   writes the tables of recorded runs again
+//        node out/bench/fast-run.js --render <record.json>...   writes the tables of recorded runs again (oldest first)
 import { spawnSync } from 'child_process';
 import { promises as fs } from 'fs';
 import * as os from 'os';
@@ -51,9 +51,11 @@ function runChild(job: FastJob): FastOutcome {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--render') {
-    // Several records: a run of the panel's part only shown beside the engine's part of an earlier one.
+    // Several records: a run of one part shown beside the other parts of earlier ones; the nets of the last record
+    // that has them only (an earlier run's nets were measured against another peer).
     const records = await Promise.all(process.argv.slice(3).map(async (file) => JSON.parse(await fs.readFile(file, 'utf8')) as FastRun));
-    await fs.writeFile(path.join(RESULTS, 'fast.md'), records.map(markdown).join('\n'));
+    const latest = records.map((r, i) => (records.slice(i + 1).some((later) => later.outcomes.length > 0) ? { ...r, outcomes: [] } : r));
+    await fs.writeFile(path.join(RESULTS, 'fast.md'), latest.map(markdown).join('\n'));
     return;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -4,6 +4,7 @@
 // chart and the Markdown tables of the latest run.
 // usage: npm run bench   (BENCH_ROUNDS=3, BENCH_SIZES=256,512,1024, BENCH_GROWTH_STEPS=1000,
 //                          BENCH_ENGINES=onnx,pytorch-eager,...: some engines only (default: all),
+//                          BENCH_STEPS=2: at most this many timed steps per child, for a busy machine,
 //                          BENCH_IDLE_WAIT_S=600: how long to wait for other programs to leave the cores idle)
 //        node out/bench/speed-run.js --render <record.json>   redraws the table and chart of a recorded run
 import { spawn } from 'child_process';
@@ -27,6 +28,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '256,512,1024').split(',').map(Number)
 const CHOSEN = process.env.BENCH_ENGINES?.split(',') ?? ENGINES;
 const RUN_ENGINES = ENGINES.filter((e) => CHOSEN.includes(e));
 const GROWTH_STEPS = Number(process.env.BENCH_GROWTH_STEPS ?? 1000);
+const MAX_STEPS = Number(process.env.BENCH_STEPS ?? 5);
 const GROWTH_SIZE = 256;
 const IDLE_WAIT_MS = Number(process.env.BENCH_IDLE_WAIT_S ?? 600) * 1000;
 /** Busy share of all cores (over 3 s) under which the machine counts as idle. */
@@ -36,7 +38,7 @@ const IDLE_BELOW = 0.15;
 function stepsFor(engine: EngineName, size: number): number {
   const perStep = engine === 'wasm' ? { 128: 3, 256: 10, 512: 27 } : { 128: 0.3, 256: 1, 512: 4, 1024: 16 };
   const seconds = perStep[size as keyof typeof perStep] ?? 30;
-  return Math.max(1, Math.min(5, Math.round(12 / seconds)));
+  return Math.max(1, Math.min(MAX_STEPS, Math.round(12 / seconds)));
 }
 
 /** Why an engine does not run at a size, if it does not (known limits, not failures). */

@@ -29,7 +29,8 @@ export function chartSvg(run: BenchRun, summary: Summary): string {
   const H = 500 + engines.length * LEGEND_ROW;
   const PLOT = { left: 80, right: W - 30, top: 90, bottom: 450 };
   const seconds = summary.cells.map((c) => c.medianMs / 1000);
-  const lo = Math.floor(Math.log10(Math.min(...seconds)));
+  // Half the shortest time above the axis, so that a bar just over a power of ten still shows.
+  const lo = Math.floor(Math.log10(Math.min(...seconds) / 2));
   const hi = Math.ceil(Math.log10(Math.max(...seconds)));
   const y = (s: number) => PLOT.bottom - ((Math.log10(s) - lo) / (hi - lo)) * (PLOT.bottom - PLOT.top);
   const group = (PLOT.right - PLOT.left) / sizes.length;

@@ -100,7 +100,7 @@ function studioMarkdown(sizes: readonly StudioSize[]): string[] {
   return lines;
 }
 
-/** The engine's part: the nets alone, each configuration in a process of its own, and the real TFLite runtime beside them. */
+/** The engine's part: the nets alone, each configuration in a process of its own, and TFLite beside them. */
 function engineMarkdown(run: FastRun): string[] {
   const all = rows(run);
   const find = (engine: FastJob['engine'], threads: number, width: number, height = width) =>
@@ -119,7 +119,7 @@ function engineMarkdown(run: FastRun): string[] {
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...all.map((r) => {
       const t = r.transformerMs;
-      const runtime = r.job.engine === 'onnx' ? 'onnxruntime' : 'TFLite wasm';
+      const runtime = r.job.engine === 'onnx' ? 'onnxruntime' : r.detail.includes('wasm') ? 'TFLite wasm' : 'TFLite native';
       return (
         `| ${r.job.width}x${r.job.height} | ${runtime} | ${r.job.threads} | ${cell(t)} | ${seconds(quantile(t, 0.25))}-${seconds(quantile(t, 0.75))} s | ` +
         `${cell(r.contentVectorMs)} | ${(median(r.predictorMs)).toFixed(0)} ms | ${(r.peakRssMB / 1024).toFixed(2)} GB | ${t.length} |`
@@ -132,8 +132,26 @@ function engineMarkdown(run: FastRun): string[] {
         .map((e) => `${e} ${seconds(median(all.filter((r) => r.job.engine === e).flatMap((r) => r.loadMs)))} s`)
         .join(', ')} (median).`,
   ];
+  const pairs = all.flatMap((ours) => {
+    const peer = ours.job.engine === 'onnx' && find('tflite', ours.job.threads, ours.job.width, ours.job.height);
+    return peer && !peer.detail.includes('wasm') ? [[ours, peer] as const] : [];
+  });
+  if (pairs.length) {
+    const ratio = (a: readonly number[], b: readonly number[]) => `${(median(a) / median(b)).toFixed(2)}x`;
+    lines.push(
+      '',
+      'Against native TFLite, same size and threads (time over TFLite\'s: below 1x is faster):',
+      '',
+      '| size | threads | transformer: onnxruntime / TFLite | ratio | predictor (int8): onnxruntime / TFLite | ratio |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...pairs.map(([o, t]) =>
+        `| ${o.job.width}x${o.job.height} | ${o.job.threads} | ${cell(o.transformerMs)} / ${cell(t.transformerMs)} | ${ratio(o.transformerMs, t.transformerMs)} | ` +
+        `${median(o.predictorMs).toFixed(1)} / ${median(t.predictorMs).toFixed(1)} ms | ${ratio(o.predictorMs, t.predictorMs)} |`,
+      ),
+    );
+  }
   const slowerOnTwo = all.filter((r) => {
-    const one = r.job.threads === 2 && find('onnx', 1, r.job.width, r.job.height);
+    const one = r.job.engine === 'onnx' && r.job.threads === 2 && find('onnx', 1, r.job.width, r.job.height);
     return one && median(one.transformerMs) < median(r.transformerMs);
   });
   if (slowerOnTwo.length) {
@@ -146,15 +164,21 @@ function engineMarkdown(run: FastRun): string[] {
   const skipped = run.outcomes.filter((o) => 'skipped' in o.outcome);
   if (skipped.length) lines.push('', `Failed: ${skipped.map((o) => `${key(o.outcome.job)} (${'skipped' in o.outcome ? o.outcome.skipped : ''})`).join('; ')}.`);
 
-  const tflite = find('tflite', 1, 384);
   const targets: Array<[string, string, boolean]> = [];
   const at512 = find('onnx', 2, 512);
   if (at512) targets.push(['transformer at 512 px on 2 threads: at most 0.15 s', cell(at512.transformerMs), median(at512.transformerMs) <= 150]);
   for (const threads of [2, 1]) {
     const ours = find('onnx', threads, 384);
-    if (ours && tflite) {
+    const tflite = find('tflite', threads, 384);
+    const plural = threads > 1 ? 's' : '';
+    if (ours && tflite?.detail.includes('wasm')) {
       const ratio = median(tflite.transformerMs) / median(ours.transformerMs);
-      targets.push([`transformer at 384 px, ${threads} thread${threads > 1 ? 's' : ''}: at least 5x faster than TFLite (wasm, 1 thread)`, `${ratio.toFixed(1)}x`, ratio >= 5]);
+      targets.push([`transformer at 384 px, ${threads} thread${plural}: at least 5x faster than TFLite (wasm, 1 thread)`, `${ratio.toFixed(1)}x`, ratio >= 5]);
+    } else if (ours && tflite) {
+      const transformer = median(ours.transformerMs) / median(tflite.transformerMs);
+      const predictor = median(ours.predictorMs) / median(tflite.predictorMs);
+      targets.push([`transformer at 384 px, ${threads} thread${plural}: no slower than native TFLite`, `${transformer.toFixed(2)}x its time`, transformer <= 1]);
+      targets.push([`predictor (int8), ${threads} thread${plural}: no slower than native TFLite's`, `${predictor.toFixed(2)}x its time`, predictor <= 1]);
     }
   }
   const big = find('onnx', 2, 2048, 1536);

@@ -2,7 +2,17 @@ import sharp from 'sharp';
 import type { EngineName } from './protocol';
 import type { BenchRun, Summary } from './report';
 
-const COLORS: Record<EngineName, string> = { onnx: '#1f77b4', wasm: '#ff9f1c', tensorflow: '#7f7f7f', pytorch: '#d62728' };
+const COLORS: Record<EngineName, string> = {
+  onnx: '#1f77b4',
+  wasm: '#ff9f1c',
+  tensorflow: '#7f7f7f',
+  'pytorch-eager': '#d62728',
+  'pytorch-channels-last': '#e377c2',
+  'pytorch-compile': '#8c564b',
+  'pytorch-bf16': '#bcbd22',
+  'tf-tutorial': '#2ca02c',
+  'tf-xla': '#17becf',
+};
 const W = 960;
 const LEGEND_ROW = 18;
 
@@ -10,7 +20,7 @@ const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 
 /**
  * Seconds per step by size and engine as grouped bars on a log scale (the engines differ 10x and the sizes 64x in
- * work), each labelled with its time and, under it, its ratio to PyTorch. Drawn as SVG, rasterised by sharp.
+ * work), each labelled with its time and, under it, its ratio to the fastest peer. Drawn as SVG, rasterised by sharp.
  */
 export function chartSvg(run: BenchRun, summary: Summary): string {
   const sizes = [...new Set(summary.cells.map((c) => c.size))].sort((a, b) => a - b);
@@ -19,7 +29,8 @@ export function chartSvg(run: BenchRun, summary: Summary): string {
   const H = 500 + engines.length * LEGEND_ROW;
   const PLOT = { left: 80, right: W - 30, top: 90, bottom: 450 };
   const seconds = summary.cells.map((c) => c.medianMs / 1000);
-  const lo = Math.floor(Math.log10(Math.min(...seconds)));
+  // Half the shortest time above the axis, so that a bar just over a power of ten still shows.
+  const lo = Math.floor(Math.log10(Math.min(...seconds) / 2));
   const hi = Math.ceil(Math.log10(Math.max(...seconds)));
   const y = (s: number) => PLOT.bottom - ((Math.log10(s) - lo) / (hi - lo)) * (PLOT.bottom - PLOT.top);
   const group = (PLOT.right - PLOT.left) / sizes.length;
@@ -46,8 +57,8 @@ export function chartSvg(run: BenchRun, summary: Summary): string {
       const x = x0 + j * bar;
       out.push(`<rect x="${x + 2}" y="${y(s)}" width="${bar - 4}" height="${PLOT.bottom - y(s)}" fill="${COLORS[engine]}"/>`);
       out.push(`<text x="${x + bar / 2}" y="${y(s) - 18}" text-anchor="middle" font-size="11">${s < 10 ? s.toFixed(2) : s.toFixed(1)}</text>`);
-      if (c.vsPytorch !== undefined && engine !== 'pytorch') {
-        out.push(`<text x="${x + bar / 2}" y="${y(s) - 5}" text-anchor="middle" font-size="10" fill="#555">${c.vsPytorch.toFixed(2)}x</text>`);
+      if (c.vsFastest !== undefined) {
+        out.push(`<text x="${x + bar / 2}" y="${y(s) - 5}" text-anchor="middle" font-size="10" fill="#555">${c.vsFastest.toFixed(2)}x</text>`);
       }
     });
     out.push(`<text x="${PLOT.left + (i + 0.5) * group}" y="${PLOT.bottom + 22}" text-anchor="middle" font-size="14">${size} x ${size} px</text>`);

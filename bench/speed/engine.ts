@@ -7,7 +7,7 @@ import { loadBackend } from '../../src/engine/select-backend';
 import { layersUpTo } from '../../src/engine/vgg19';
 import { loadVggWeights } from '../../src/engine/weights/keras-h5';
 import { createRaster, type Raster } from '../../src/image/raster';
-import type { Job, MemorySample, Outcome } from './protocol';
+import { isPeer, type Job, type MemorySample, type Outcome } from './protocol';
 
 async function readRaster(path: string, size: number): Promise<Raster> {
   const bytes = await fs.readFile(path);
@@ -17,7 +17,7 @@ async function readRaster(path: string, size: number): Promise<Raster> {
 const mb = (bytes: number) => bytes / 2 ** 20;
 
 async function run(job: Job): Promise<Outcome> {
-  if (job.engine === 'pytorch') throw new Error('PyTorch runs in bench/speed/torch_step.py');
+  if (isPeer(job.engine)) throw new Error(`${job.engine} runs in its own Python script`);
   const t0 = performance.now();
   const { style, content, tvWeight } = job.problem;
   const weights = await loadVggWeights(job.weights, layersUpTo([...style, ...content].map((t) => t.layer)));

@@ -1,11 +1,19 @@
 import type { Losses } from '../../src/common/report';
 
-/** The engines the speed benchmark compares: the project's backends and the PyTorch reference. */
-export const ENGINES = ['onnx', 'wasm', 'tensorflow', 'pytorch'] as const;
+/** The project's backends (bench/speed/engine.ts). */
+export const BACKENDS = ['onnx', 'wasm', 'tensorflow'] as const;
+/**
+ * The peers: the same step as a user would write it today, in PyTorch (bench/speed/torch_peer.py: eager, channels_last,
+ * torch.compile, bf16 autocast) and in TensorFlow (bench/speed/tf_peer.py: its tutorial's train_step, and with XLA).
+ */
+export const PEERS = ['pytorch-eager', 'pytorch-channels-last', 'pytorch-compile', 'pytorch-bf16', 'tf-tutorial', 'tf-xla'] as const;
+export const ENGINES = [...BACKENDS, ...PEERS] as const;
 export type EngineName = (typeof ENGINES)[number];
+export type PeerName = (typeof PEERS)[number];
+export const isPeer = (engine: EngineName): engine is PeerName => (PEERS as readonly string[]).includes(engine);
 
 /**
- * One engine, one size: what a child process (bench/speed/engine.ts, or torch_step.py for PyTorch) reads as JSON
+ * One engine, one size: what a child process (bench/speed/engine.ts, or a peer's Python script) reads as JSON
  * on stdin. Every engine loads the same weights file and raw images and does the same work: targets from the style
  * and content images, then `warmup + steps` evaluations (losses and image gradient) at `start`.
  */

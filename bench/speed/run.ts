@@ -1,7 +1,10 @@
-// The speed benchmark: every backend that loads here and a PyTorch reference doing exactly the same work,
-// alternated in one run on the same weights and sizes; then the onnx evaluator's memory over many steps.
-// Writes bench/results/speed/: a JSON record per run, the chart and the Markdown table of the latest run.
-// usage: npm run bench   (BENCH_ROUNDS=3, BENCH_SIZES=128,256,512,1024, BENCH_GROWTH_STEPS=1000,
+// The speed benchmark: every backend that loads here and the peers (PyTorch and TensorFlow as a user would run
+// the same step, see protocol.ts) doing exactly the same work, alternated in one run on the same weights and
+// sizes; then the onnx evaluator's memory over many steps. Writes bench/results/speed/: a JSON record per run, the
+// chart and the Markdown tables of the latest run.
+// usage: npm run bench   (BENCH_ROUNDS=3, BENCH_SIZES=256,512,1024, BENCH_GROWTH_STEPS=1000,
+//                          BENCH_ENGINES=onnx,pytorch-eager,...: some engines only (default: all),
+//                          BENCH_STEPS=2: at most this many timed steps per child, for a busy machine,
 //                          BENCH_IDLE_WAIT_S=600: how long to wait for other programs to leave the cores idle)
 //        node out/bench/speed-run.js --render <record.json>   redraws the table and chart of a recorded run
 import { spawn } from 'child_process';
@@ -13,16 +16,19 @@ import { planOptimization } from '../../src/engine/plan';
 import { seededRandom } from '../../src/engine/random';
 import { randomVggWeights, writeKerasWeights } from '../../test/helpers/random-vgg-weights';
 import { renderChart } from './chart';
-import { ENGINES, type EngineName, type Job, type Outcome } from './protocol';
+import { ENGINES, isPeer, type EngineName, type Job, type Outcome } from './protocol';
 import { markdown, summarize, type BenchRun, type Machine } from './report';
 import { waitForIdle } from './idle';
-import { ensurePytorch, PYTHON } from './setup';
+import { ensurePeers, PEER_PYTHON } from './setup';
 
 const REPO = path.resolve(__dirname, '../..');
 const RESULTS = path.join(REPO, 'bench/results/speed');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SIZES = (process.env.BENCH_SIZES ?? '128,256,512,1024').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '256,512,1024').split(',').map(Number);
+const CHOSEN = process.env.BENCH_ENGINES?.split(',') ?? ENGINES;
+const RUN_ENGINES = ENGINES.filter((e) => CHOSEN.includes(e));
 const GROWTH_STEPS = Number(process.env.BENCH_GROWTH_STEPS ?? 1000);
+const MAX_STEPS = Number(process.env.BENCH_STEPS ?? 5);
 const GROWTH_SIZE = 256;
 const IDLE_WAIT_MS = Number(process.env.BENCH_IDLE_WAIT_S ?? 600) * 1000;
 /** Busy share of all cores (over 3 s) under which the machine counts as idle. */
@@ -32,7 +38,7 @@ const IDLE_BELOW = 0.15;
 function stepsFor(engine: EngineName, size: number): number {
   const perStep = engine === 'wasm' ? { 128: 3, 256: 10, 512: 27 } : { 128: 0.3, 256: 1, 512: 4, 1024: 16 };
   const seconds = perStep[size as keyof typeof perStep] ?? 30;
-  return Math.max(1, Math.min(5, Math.round(12 / seconds)));
+  return Math.max(1, Math.min(MAX_STEPS, Math.round(12 / seconds)));
 }
 
 /** Why an engine does not run at a size, if it does not (known limits, not failures). */
@@ -47,10 +53,10 @@ function tutorialProblem(): Job['problem'] {
 }
 
 function runChild(job: Job): Promise<Outcome> {
-  const [command, args] =
-    job.engine === 'pytorch'
-      ? [PYTHON, [path.join(REPO, 'bench/speed/torch_step.py')]]
-      : [process.execPath, [path.join(__dirname, 'speed-engine.js')]];
+  const script = job.engine.startsWith('pytorch') ? 'torch_peer.py' : 'tf_peer.py';
+  const [command, args] = isPeer(job.engine)
+    ? [PEER_PYTHON, [path.join(REPO, 'bench/speed', script)]]
+    : [process.execPath, [path.join(__dirname, 'speed-engine.js')]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -112,8 +118,8 @@ async function main(): Promise<void> {
     return;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const pytorchMissing = await ensurePytorch(log);
-  if (pytorchMissing) log(`PyTorch reference skipped: ${pytorchMissing}`);
+  const peersMissing = RUN_ENGINES.some(isPeer) ? await ensurePeers(log) : undefined;
+  if (peersMissing) log(`the peers are skipped: ${peersMissing}`);
 
   const loadAtStart = os.loadavg()[0];
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'neural-style-bench-'));
@@ -130,11 +136,11 @@ async function main(): Promise<void> {
 
     const outcomes: Array<BenchRun['outcomes'][number]> = [];
     const skipped = new Map<EngineName, string>();
-    if (pytorchMissing) skipped.set('pytorch', pytorchMissing);
+    if (peersMissing) for (const peer of RUN_ENGINES.filter(isPeer)) skipped.set(peer, peersMissing);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [s, size] of SIZES.entries()) {
         // A different engine goes first at every size and round, so none always runs after the same neighbour.
-        const order = ENGINES.map((_, i) => ENGINES[(i + round + s) % ENGINES.length]);
+        const order = RUN_ENGINES.map((_, i) => RUN_ENGINES[(i + round + s) % RUN_ENGINES.length]);
         for (const engine of order) {
           if (skipped.has(engine)) continue;
           const why = limit(engine, size);

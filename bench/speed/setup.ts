@@ -1,45 +1,45 @@
 import { execFile } from 'child_process';
+import * as os from 'os';
+import * as path from 'path';
 import { promisify } from 'util';
 
 const run = promisify(execFile);
 
-/** Debian's Python: the pyenv `python3` on PATH has no torch. */
-export const PYTHON = '/usr/bin/python3';
+/**
+ * The benchmarks' peers (PyTorch, TensorFlow and its TFLite interpreter) live in a virtual environment of their
+ * own, made by the first benchmark run, never by `npm ci` or in CI: a user's Python is left alone, and the peers
+ * are the newest releases pip finds (its own configuration says where: an index, a mirror, find-links).
+ */
+const VENV = process.env.NEURAL_STYLE_BENCH_VENV ?? path.join(os.homedir(), '.cache/neural-style-bench/venv');
+export const PEER_PYTHON = path.join(VENV, 'bin/python');
+const PACKAGES = ['torch', 'tensorflow-cpu', 'h5py', 'numpy'];
+const PIP_TIMEOUT_MS = 30 * 60_000;
 
-/** PyTorch as a user would install it here, and OpenBLAS, which replaces Debian's reference BLAS (a Gram `mm` on
- * the reference BLAS takes 82% of a step: not a fair peer, see docs/backends.md). */
-const PACKAGES = ['python3-torch', 'python3-h5py', 'libopenblas0-pthread'];
+const lastLine = (e: unknown) => String((e as { stderr?: string }).stderr || e).trim().split('\n').pop();
 
-async function installed(pkg: string): Promise<boolean> {
+async function importable(): Promise<string | undefined> {
   try {
-    const { stdout } = await run('dpkg-query', ['-W', '-f=${Status}', pkg]);
-    return stdout.includes('install ok installed');
-  } catch {
-    return false;
+    await run(PEER_PYTHON, ['-c', 'import torch, tensorflow, h5py, numpy'], { env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+    return undefined;
+  } catch (e) {
+    return lastLine(e);
   }
 }
 
 /**
- * Makes sure the PyTorch reference can run, installing the missing Debian packages with apt-get (as root).
- * Returns why not when it cannot: the benchmark then runs without it.
+ * Makes sure the peers can run, making the virtual environment and installing them with pip when they cannot.
+ * Returns why not when that fails: the benchmark then runs without them.
  */
-export async function ensurePytorch(log: (line: string) => void): Promise<string | undefined> {
-  const missing: string[] = [];
-  for (const pkg of PACKAGES) if (!(await installed(pkg))) missing.push(pkg);
-  if (missing.length > 0) {
-    if (process.getuid?.() !== 0) return `missing ${missing.join(', ')}: run as root, or apt-get install -y ${missing.join(' ')}`;
-    log(`installing ${missing.join(', ')} with apt-get (once)`);
-    try {
-      await run('apt-get', ['update'], { maxBuffer: 64 << 20 });
-      await run('apt-get', ['install', '-y', ...missing], { maxBuffer: 64 << 20, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    } catch (e) {
-      return `apt-get install ${missing.join(' ')} failed: ${String((e as { stderr?: string }).stderr ?? e).trim().split('\n').pop()}`;
-    }
-  }
+export async function ensurePeers(log: (line: string) => void): Promise<string | undefined> {
+  if ((await importable()) === undefined) return undefined;
+  if (process.env.CI) return `not installed in CI (${VENV} has no ${PACKAGES.join(', ')})`;
+  log(`installing the peers (${PACKAGES.join(', ')}) into ${VENV} with pip, once: this takes minutes`);
   try {
-    await run(PYTHON, ['-c', 'import torch, h5py']);
+    await run('python3', ['-m', 'venv', VENV]);
+    await run(PEER_PYTHON, ['-m', 'pip', 'install', '--upgrade', ...PACKAGES], { maxBuffer: 64 << 20, timeout: PIP_TIMEOUT_MS });
   } catch (e) {
-    return `${PYTHON} cannot import torch and h5py: ${String((e as { stderr?: string }).stderr ?? e).trim().split('\n').pop()}`;
+    return `pip could not install ${PACKAGES.join(', ')} into ${VENV}: ${lastLine(e)}`;
   }
-  return undefined;
+  const why = await importable();
+  return why && `${PEER_PYTHON} cannot import torch, tensorflow, h5py and numpy: ${why}`;
 }

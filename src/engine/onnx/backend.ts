@@ -67,7 +67,7 @@ class OnnxBackend implements Backend {
   }
 
   async createEvaluator(problem: LossProblem): Promise<Evaluator> {
-    const session = await createSession(this.ort, buildLossModel(problem, this.weights), this.threads);
+    const session = await createSession(this.ort, buildLossModel(problem, this.weights), this.threads, { spin: false });
     return new OnnxEvaluator(this.ort, session, problem.height, problem.width);
   }
 

@@ -26,12 +26,15 @@ export function loadOnnxRuntime(): Promise<OnnxRuntime> {
 /**
  * One session on the CPU with `threads` intra-op threads (the calling thread is one of them). Nodes run one after
  * the other: each conv already uses every thread, so inter-op parallelism would only oversubscribe the cores.
+ * `spin: false` makes idle threads sleep instead of spin-waiting for the next operator: for the optimisation step
+ * (seconds of large convolutions) the wake-ups cost little, and on cores other programs also want, a spinning
+ * thread that has lost its core holds up every operator (1.3x slower steps on a busy machine, docs/backends.md).
  * The CPU arena keeps memory between runs (without it every step pays ~5-10% in fresh-page faults at 512 px);
  * the memory pattern does not: it plans all of a run's intermediates as one block after the first run, which the
  * arena cannot carve from the first run's chunks, so it grows to ~2x the peak (1.44 against 1.13 GB at 512 px)
  * for no speed gained here.
  */
-export function createSession(ort: OnnxRuntime, model: Uint8Array, threads: number): Promise<Ort.InferenceSession> {
+export function createSession(ort: OnnxRuntime, model: Uint8Array, threads: number, { spin = true } = {}): Promise<Ort.InferenceSession> {
   return ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,
@@ -39,6 +42,7 @@ export function createSession(ort: OnnxRuntime, model: Uint8Array, threads: numb
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     enableMemPattern: false,
+    ...(spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     // Warnings go to the process's stderr, which the CLI shares with its progress output; errors still throw.
     logSeverityLevel: 3,
   });

@@ -13,6 +13,12 @@ import { settingsToXmp } from './xmp';
  */
 export const GIF_STEADY = { interPaletteMaxError: 256, interFrameMaxError: 8 } as const;
 
+/**
+ * libwebp's effort for an animation's frames: 2 encodes a 100-frame 480x270 clip in half the time of the default 4,
+ * to within 0.2% of its size (bench/fast/animation.ts).
+ */
+export const WEBP_ANIMATION_EFFORT = 2;
+
 /** The frames of an animation, as the encoder takes them. */
 export interface AnimationFrames {
   /** Every frame's pixels, one after the other, as 8-bit RGBA. */
@@ -40,7 +46,7 @@ export async function encodeAnimation(
   // libwebp has no such option and merges them into one frame shown as long (the same playback, fewer frames).
   image = opts.format === 'gif'
     ? image.gif({ ...timing, ...GIF_STEADY, keepDuplicateFrames: true })
-    : image.webp({ ...timing, quality: opts.quality ?? DEFAULT_QUALITY });
+    : image.webp({ ...timing, quality: opts.quality ?? DEFAULT_QUALITY, effort: WEBP_ANIMATION_EFFORT });
   const settings = opts.metadata ?? {};
   checkSettings(settings);
   if (Object.keys(settings).length === 0) return image.toBuffer();

@@ -62,33 +62,29 @@ export class SteadyFrames {
   }
 }
 
-/** `r` averaged over 3x3 pixels (the edges over the pixels there are), as interleaved RGB. */
+/**
+ * `r` averaged over 3x3 pixels (the edges over the pixels there are), as interleaved RGB: rows first, then columns,
+ * each a running window of three, summed left to right as a loop over the window would.
+ */
 function smoothed(r: Raster): Float32Array {
   const { width, height, data } = r;
-  // Rows first, then columns: two passes of three.
   const rows = new Float32Array(data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const from = Math.max(0, x - 1);
-      const to = Math.min(width - 1, x + 1);
-      for (let c = 0; c < 3; c++) {
-        let sum = 0;
-        for (let k = from; k <= to; k++) sum += data[(y * width + k) * 3 + c];
-        rows[(y * width + x) * 3 + c] = sum / (to - from + 1);
-      }
-    }
-  }
+  for (let y = 0; y < height; y++) boxOfThree(data, rows, y * width * 3, 3, width);
   const out = new Float32Array(data.length);
-  for (let y = 0; y < height; y++) {
-    const from = Math.max(0, y - 1);
-    const to = Math.min(height - 1, y + 1);
-    for (let x = 0; x < width; x++) {
-      for (let c = 0; c < 3; c++) {
-        let sum = 0;
-        for (let k = from; k <= to; k++) sum += rows[(k * width + x) * 3 + c];
-        out[(y * width + x) * 3 + c] = sum / (to - from + 1);
-      }
-    }
-  }
+  for (let x = 0; x < width; x++) boxOfThree(rows, out, x * 3, width * 3, height);
   return out;
+}
+
+/** The mean of each RGB pixel and its neighbours (one each side, where there are) along a line of `n` pixels `stride` apart. */
+function boxOfThree(from: Float32Array, to: Float32Array, start: number, stride: number, n: number): void {
+  for (let c = 0; c < 3; c++) {
+    const at = (i: number) => from[start + i * stride + c];
+    if (n === 1) {
+      to[start + c] = at(0);
+      continue;
+    }
+    to[start + c] = (at(0) + at(1)) / 2;
+    for (let i = 1; i < n - 1; i++) to[start + i * stride + c] = (at(i - 1) + at(i) + at(i + 1)) / 3;
+    to[start + (n - 1) * stride + c] = (at(n - 2) + at(n - 1)) / 2;
+  }
 }

@@ -13,9 +13,10 @@ Reads a JSON job on stdin (see bench/speed/protocol.ts), writes one JSON result 
 """
 import json
 import os
-import resource
 import sys
 import time
+
+from peer_result import print_result
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 
@@ -133,15 +134,8 @@ def main():
             step_ms.append((time.perf_counter() - t) * 1000)
 
     onednn = os.environ.get('TF_ENABLE_ONEDNN_OPTS', '1') != '0'
-    print(json.dumps({
-        'engine': variant,
-        'detail': f'TensorFlow {tf.__version__}{" (oneDNN)" if onednn else ""}, tutorial train_step'
-                  f'{" with XLA" if variant == "tf-xla" else ""}, {job["threads"]} threads',
-        'setupMs': setup_ms,
-        'stepMs': step_ms,
-        'losses': losses,
-        'peakRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    print_result(variant, f'TensorFlow {tf.__version__}{" (oneDNN)" if onednn else ""}, tutorial train_step'
+                 f'{" with XLA" if variant == "tf-xla" else ""}, {job["threads"]} threads', setup_ms, step_ms, losses)
 
 
 if __name__ == '__main__':

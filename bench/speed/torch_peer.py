@@ -14,9 +14,10 @@ Reads a JSON job on stdin (see bench/speed/protocol.ts), writes one JSON result 
 bench's virtual environment (bench/speed/setup.ts).
 """
 import json
-import resource
 import sys
 import time
+
+from peer_result import print_result
 
 import h5py
 import numpy as np
@@ -134,14 +135,7 @@ def main():
 
     blas = 'oneDNN' if torch.backends.mkldnn.is_available() else 'no oneDNN'
     isa = torch.backends.cpu.get_cpu_capability()
-    print(json.dumps({
-        'engine': variant,
-        'detail': f'PyTorch {torch.__version__} ({blas}, {isa}), {job["threads"]} threads',
-        'setupMs': setup_ms,
-        'stepMs': step_ms,
-        'losses': losses,
-        'peakRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    print_result(variant, f'PyTorch {torch.__version__} ({blas}, {isa}), {job["threads"]} threads', setup_ms, step_ms, losses)
 
 
 if __name__ == '__main__':

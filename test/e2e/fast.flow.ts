@@ -86,11 +86,7 @@ export default async function fast(wb: Workbench): Promise<void> {
   wb.log('Save wrote dog.kandinsky+great-wave.stylized.png and its mask; the first picture is kept');
 
   // After a window reload the panel comes back with the picture saved, its controls and its mask, and they render again.
-  await wb.page.keyboard.press('F1');
-  const quickInput = wb.page.locator('.quick-input-widget');
-  await quickInput.locator('input').first().fill('>Developer: Reload Window');
-  await quickInput.locator('.monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
-  await wb.page.keyboard.press('Enter');
+  await wb.runCommand('Developer: Reload Window');
   await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   panel = jobPanel(wb);
   await panel.locator('#strength').waitFor({ timeout: 60_000 });

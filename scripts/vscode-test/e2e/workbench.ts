@@ -35,11 +35,29 @@ export class Workbench {
     return this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}]`);
   }
 
-  /** Waits for a file to show in the explorer: a new file appears once VS Code's file watcher reports it. */
+  /**
+   * Waits for a file to show in the explorer: a new file appears once VS Code's file watcher reports it. A file
+   * written while the watcher was still starting is never reported, so after a while the explorer is refreshed by
+   * hand (Refresh Explorer), as a person would, and the wait goes on.
+   */
   async waitForExplorerFile(name: string, timeout = 60_000): Promise<Locator> {
     const row = this.explorerRow(name);
-    await row.waitFor({ timeout });
-    return row;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const wait = Math.min(10_000, deadline - Date.now());
+      if (await row.waitFor({ timeout: Math.max(wait, 1) }).then(() => true, () => false)) return row;
+      if (Date.now() >= deadline) throw new Error(`the explorer never showed ${name} within ${timeout / 1000} s`);
+      await this.runCommand('Refresh Explorer');
+    }
+  }
+
+  /** Runs a command by its title from the command palette. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const quickInput = this.page.locator('.quick-input-widget');
+    await quickInput.locator('input').first().fill(`>${title}`);
+    await quickInput.locator('.monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
   }
 
   /**

@@ -78,6 +78,11 @@ const MAX_DECODES = 2;
 export class FastSession {
   /** The last frame other than the first painted alone, for renders of it while a control moves. */
   private lastFrame?: { readonly key: string; readonly picture: Picture };
+  /**
+   * The last whole animation's frames (8-bit RGBA, one after the other), by its controls: the panel renders it when
+   * a control is let go, and Save then encodes the same frames again rather than painting them again.
+   */
+  private lastFrames?: { readonly key: string; readonly rgba: Buffer; readonly transparent: boolean; readonly elapsedMs: number };
   /** The content as painted, by its decoded size: the picture's own, and perhaps one larger for a small stroke size. */
   private readonly canvases = new Map<string, FastCanvas>();
   /** The styles' vectors in "histogram" colours (by the canvas they match), and in the others ("style"). */
@@ -139,7 +144,7 @@ export class FastSession {
   get bytes(): number {
     const raster = (r: Raster | undefined) => r?.data.byteLength ?? 0;
     let n = this.req.content.bytes.byteLength + (this.content.alpha?.byteLength ?? 0) + (this.mask?.data.byteLength ?? 0) + raster(this.last?.image) +
-      raster(this.lastFrame?.picture.image);
+      raster(this.lastFrame?.picture.image) + (this.lastFrames?.rgba.byteLength ?? 0);
     for (const c of this.canvases.values()) n += raster(c.content) + (c.contentAtSize === c.content ? 0 : raster(c.contentAtSize));
     for (const s of this.styles) n += raster(s);
     return n;
@@ -236,20 +241,26 @@ export class FastSession {
     const format = animationFormat(encoding.format, a.format);
     const { width, height } = this.size;
     const frameBytes = width * height * 4;
-    // The output is all that is held of the frames: one frame is decoded and painted at a time.
-    const rgba = Buffer.alloc(a.frames * frameBytes);
-    const opaque = new Float32Array(width * height).fill(1);
-    let done = 0;
-    let transparent = false;
-    for await (const f of this.frames(controls, run.signal)) {
-      rgba.set(packPixels(f.image, f.alpha ?? opaque).bytes, done * frameBytes);
-      transparent ||= f.alpha !== undefined;
-      done++;
-      run.onFrame?.({ frame: done, frames: a.frames, elapsedMs: performance.now() - t0 });
-    }
     const options = this.optionsWith(controls);
+    const key = JSON.stringify([controls, options.styleBlendWeights, this.maskVersion]);
+    let { rgba, transparent, elapsedMs } = this.lastFrames?.key === key ? this.lastFrames : { rgba: undefined, transparent: false, elapsedMs: 0 };
+    let done = rgba ? a.frames : 0;
+    if (!rgba) {
+      // The output is all that is held of the frames: one frame is decoded and painted at a time.
+      rgba = Buffer.alloc(a.frames * frameBytes);
+      const opaque = new Float32Array(width * height).fill(1);
+      for await (const f of this.frames(controls, run.signal)) {
+        rgba.set(packPixels(f.image, f.alpha ?? opaque).bytes, done * frameBytes);
+        transparent ||= f.alpha !== undefined;
+        done++;
+        run.onFrame?.({ frame: done, frames: a.frames, elapsedMs: performance.now() - t0 });
+      }
+      elapsedMs = performance.now() - t0;
+      // Only a whole animation is kept (one stopped early is not what these controls make).
+      this.lastFrames = done === a.frames ? { key, rgba, transparent, elapsedMs } : undefined;
+    }
     const report: RunReport = {
-      outcome: done === a.frames ? 'done' : 'cancelled', steps: done, stepEquivalents: 0, elapsedMs: performance.now() - t0, width, height,
+      outcome: done === a.frames ? 'done' : 'cancelled', steps: done, stepEquivalents: 0, elapsedMs, width, height,
     };
     if (done === 0) return { ...report, bytes: new Uint8Array(), backend: 'onnx' };
     const settings = recordedSettings(options, this.inputs(encoding), 'onnx', report);

@@ -9,16 +9,20 @@ import { FAST_NET_FILES, SHIPPED_NETS_DIR, convertedModels } from '../src/engine
 export async function convertNets(root: string): Promise<void> {
   const models = await convertedModels(path.join(root, 'assets', 'fast'));
   const out = path.join(root, SHIPPED_NETS_DIR);
+  // Made afresh: a net a former build shipped under another name must not be packaged beside the current ones.
+  await fs.rm(out, { recursive: true, force: true });
   await fs.mkdir(out, { recursive: true });
-  for (const [role, bytes] of Object.entries(models) as [keyof typeof FAST_NET_FILES, Uint8Array][]) {
-    const { file, sha256 } = FAST_NET_FILES[role].onnx;
-    const actual = createHash('sha256').update(bytes).digest('hex');
-    if (actual !== sha256) {
-      throw new Error(
-        `the ${role} converts to ONNX bytes of sha256 ${actual}, but FAST_NET_FILES.${role}.onnx records ${sha256}: if the ` +
-          'conversion changed on purpose, record the new sha256 in src/engine/fast/fast-nets.ts once the reference tests pass',
-      );
+  for (const role of Object.keys(models) as (keyof typeof FAST_NET_FILES)[]) {
+    for (const [k, bytes] of models[role].entries()) {
+      const { file, sha256 } = FAST_NET_FILES[role].onnx[k];
+      const actual = createHash('sha256').update(bytes).digest('hex');
+      if (actual !== sha256) {
+        throw new Error(
+          `the ${role} converts to ONNX bytes of sha256 ${actual} (${file}), but FAST_NET_FILES.${role}.onnx records ${sha256}: if ` +
+            'the conversion changed on purpose, record the new sha256 in src/engine/fast/fast-nets.ts once the reference tests pass',
+        );
+      }
+      await fs.writeFile(path.join(out, file), bytes);
     }
-    await fs.writeFile(path.join(out, file), bytes);
   }
 }

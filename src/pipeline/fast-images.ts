@@ -1,6 +1,6 @@
 import type { ColorMode, StyleOptions } from '../common/options';
-import { fastPicture, fastStyleVector } from '../engine/fast/fast-stylize';
-import type { FastNets } from '../engine/fast/fast-nets';
+import { fastPicture, fastStyleVector, paintedContent } from '../engine/fast/fast-stylize';
+import type { FastNets, PreparedContent } from '../engine/fast/fast-nets';
 import { planInputs, type FastPlan } from '../engine/plan';
 import { readJobImages } from '../image/decode';
 import type { Mask } from '../image/mask';
@@ -42,18 +42,49 @@ export interface FastCanvas {
   readonly contentName: string;
   /** The content's own vector, what strength 0 renders: made once, when a strength under 1 first needs it. */
   contentVector(): Promise<Float32Array>;
+  /**
+   * The content as painted at size `at` (see paintedContent), prepared for the transformer: the last size asked for
+   * is kept, so that a picture painted again (in other styles, at another strength) runs only the transformer's rest.
+   */
+  prepared(at: Size): Promise<PreparedContent>;
+  /** Bytes of memory the content kept prepared holds. */
+  readonly preparedBytes: number;
 }
 
-export function fastCanvas(nets: FastNets, content: Raster, size: { readonly width: number; readonly height: number }, contentName: string): FastCanvas {
+type Size = { readonly width: number; readonly height: number };
+
+export function fastCanvas(nets: FastNets, content: Raster, size: Size, contentName: string): FastCanvas {
   const contentAtSize = atSize(content, size);
   let vector: Promise<Float32Array> | undefined;
-  return { nets, content, contentAtSize, contentName, contentVector: () => (vector ??= nets.styleVector(contentAtSize)) };
+  let kept: { readonly key: string; readonly prepared: Promise<PreparedContent>; bytes: number } | undefined;
+  return {
+    nets, content, contentAtSize, contentName,
+    contentVector: () => (vector ??= nets.styleVector(contentAtSize)),
+    prepared(at) {
+      const key = `${at.width}x${at.height}`;
+      if (kept?.key === key) return kept.prepared;
+      const prepared = nets.prepare(paintedContent(content, contentAtSize, at), contentName);
+      const entry = (kept = { key, prepared, bytes: 0 });
+      prepared.then(
+        (p) => {
+          entry.bytes = p.bytes;
+        },
+        () => {
+          if (kept === entry) kept = undefined; // tried again by the next picture
+        },
+      );
+      return prepared;
+    },
+    get preparedBytes() {
+      return kept?.bytes ?? 0;
+    },
+  };
 }
 
 /** The content in the styles (vectors, blended or placed by `mask` as the plan says): how every fast picture is made. */
 export async function paint(c: FastCanvas, plan: FastPlan, styles: readonly Float32Array[], mask?: Mask): Promise<Raster> {
   return fastPicture(c.nets, {
-    content: c.content, size: plan, mask, contentName: c.contentName,
+    content: c.content, size: plan, mask, contentName: c.contentName, prepared: c.prepared,
     // At strength 1 the content's vector is weighed 0: any vector of the same length gives the same picture.
     vectors: { styles, content: plan.strength < 1 ? await c.contentVector() : styles[0] },
     controls: { strength: plan.strength, styleScale: plan.styleScale, colors: plan.colors, blend: plan.blend },

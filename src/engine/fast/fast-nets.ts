@@ -12,21 +12,25 @@ import { crop } from '../tiles';
 import { MIN_CONTENT_SIDE, STYLE_SIDE } from '../../common/fast-limits';
 import { reflectPadToMultiple } from './reflect-pad';
 import { readTfliteModel } from './tflite-model';
-import { tfliteToOnnx } from './tflite-to-onnx';
+import { tfliteToOnnx, tfliteToOnnxParts } from './tflite-to-onnx';
 
 /**
  * The two nets fast mode is made of (Magenta's arbitrary image stylization, TF Lite edition), by role: the .tflite
  * files in assets/fast, and the ONNX models the build converts them to (scripts/build.mjs), which an installation
- * ships and loads. Each is checked against its sha256 before it is used: fast mode was tested on these bytes only.
+ * ships and loads, in the order they run: the transformer as two, split where the style vector enters (see
+ * tfliteToOnnxParts). Each is checked against its sha256 before it is used: fast mode was tested on these bytes only.
  */
 export const FAST_NET_FILES = {
   predictor: {
     file: 'style_predict_quantized_256.tflite', sha256: '203dbd6a09da1091ab7e48e8b101aef8c2d81438ad047a5cb150747a977134c1',
-    onnx: { file: 'style_predict.onnx', sha256: '447f98f828f08d70338601d89d0150ff3e76a31cf543546eb1f49adc2cf58fbb' },
+    onnx: [{ file: 'style_predict.onnx', sha256: '447f98f828f08d70338601d89d0150ff3e76a31cf543546eb1f49adc2cf58fbb' }],
   },
   transformer: {
     file: 'style_transfer_f16_384.tflite', sha256: 'c60cff7395544eda1f0915d6dddaedd8ed868cefe8ec6c5ed220ba801f120303',
-    onnx: { file: 'style_transfer.onnx', sha256: '525c40d99bc45f8226f570c1ef413da48a5ddb887ca1a5bd811ed6e80e5889a2' },
+    onnx: [
+      { file: 'style_transfer_content.onnx', sha256: '7913e598b3276bf284a6253ad4c8203a5f8c4e12aa459e224c13e9b37a97f83b' },
+      { file: 'style_transfer_style.onnx', sha256: '40c294a0472ccbe17b9357ce90da58c15e36443bbda2876c8dedb6ec9c99a36c' },
+    ],
   },
 } as const;
 
@@ -43,14 +47,27 @@ export const STYLE_VECTOR_LENGTH = 100;
  */
 const SIDE_MULTIPLE = 4;
 
+/**
+ * A content image as far as the transformer computes it before the style vector enters: made once (by prepare),
+ * painted in any number of styles (by transfer) at the cost of the transformer's rest only.
+ */
+export interface PreparedContent {
+  readonly width: number;
+  readonly height: number;
+  /** Bytes of memory it holds. */
+  readonly bytes: number;
+}
+
 export interface FastNets {
   /** The style vector of an image: the predictor run on its styleInput. */
   styleVector(image: Raster): Promise<Float32Array>;
+  /** `content` prepared for transfer. A side under MIN_CONTENT_SIDE is a UserError naming `name`. */
+  prepare(content: Raster, name?: string): Promise<PreparedContent>;
   /**
-   * `content` stylized by `style` (STYLE_VECTOR_LENGTH numbers), at its own size, in [0, 1]. A side under
-   * MIN_CONTENT_SIDE is a UserError naming `name`.
+   * `content` (a raster, or one prepared by these nets) stylized by `style` (STYLE_VECTOR_LENGTH numbers), at its
+   * own size, in [0, 1]. A raster's side under MIN_CONTENT_SIDE is a UserError naming `name`.
    */
-  transfer(content: Raster, style: Float32Array, name?: string): Promise<Raster>;
+  transfer(content: Raster | PreparedContent, style: Float32Array, name?: string): Promise<Raster>;
   /** What runs the nets, e.g. "onnxruntime 1.30.0, 2 threads". */
   readonly detail: string;
   dispose(): void;
@@ -66,7 +83,8 @@ export interface FastNetsOptions {
   readonly threads?: number;
 }
 
-type Models = Record<NetRole, Uint8Array>;
+/** Each net's ONNX models, in the order they run. */
+type Models = Record<NetRole, Uint8Array[]>;
 
 /** The ONNX forms of the nets, made once per folder and process: sessions come and go, the conversion stays. */
 const converted = new Map<string, Promise<Models>>();
@@ -76,8 +94,8 @@ export async function loadFastNets(opts: FastNetsOptions = {}): Promise<FastNets
   const models = opts.dir === undefined ? await shippedModels() : await convertedModels(path.resolve(opts.dir));
   const ort = await loadOnnxRuntime();
   const threads = opts.threads ?? os.availableParallelism();
-  const [predictor, transformer] = await Promise.all(ROLES.map((role) => createSession(ort, models[role], threads)));
-  return new OnnxFastNets(ort, threads, predictor, transformer);
+  const [[predictor], [content, painter]] = await Promise.all(ROLES.map((role) => Promise.all(models[role].map((m) => createSession(ort, m, threads)))));
+  return new OnnxFastNets(ort, threads, predictor, content, painter);
 }
 
 /** The .tflite files of `dir` converted to ONNX (FAST_NET_FILES' order), as the build does for an installation. */
@@ -94,7 +112,9 @@ export function convertedModels(dir: string): Promise<Models> {
 /** The installation's converted nets (SHIPPED_NETS_DIR). */
 async function shippedModels(): Promise<Models> {
   const dir = installedDir(SHIPPED_NETS_DIR, "fast mode's nets");
-  const [predictor, transformer] = await Promise.all(ROLES.map((role) => checkedNet(path.join(dir, FAST_NET_FILES[role].onnx.file), FAST_NET_FILES[role].onnx.sha256)));
+  const [predictor, transformer] = await Promise.all(
+    ROLES.map((role) => Promise.all(FAST_NET_FILES[role].onnx.map((part) => checkedNet(path.join(dir, part.file), part.sha256)))),
+  );
   return { predictor, transformer };
 }
 
@@ -116,9 +136,13 @@ async function checkedNet(file: string, sha256: string): Promise<Uint8Array> {
   return bytes;
 }
 
-async function convertNet(dir: string, spec: { readonly file: string; readonly sha256: string }): Promise<Uint8Array> {
+/** A net's ONNX models: the predictor whole, the transformer in two, split at its style vector input. */
+async function convertNet(dir: string, spec: { readonly file: string; readonly sha256: string }): Promise<Uint8Array[]> {
   const file = path.join(dir, spec.file);
-  return tfliteToOnnx(readTfliteModel(await checkedNet(file, spec.sha256), file), file).model;
+  const model = readTfliteModel(await checkedNet(file, spec.sha256), file);
+  const styleInputs = model.inputs.filter((i) => model.tensors[i].shape[3] === STYLE_VECTOR_LENGTH);
+  if (styleInputs.length === 0) return [tfliteToOnnx(model, file).model];
+  return tfliteToOnnxParts(model, file, styleInputs).map((net) => net.model);
 }
 
 /** What the predictor sees of an image: its centre square, resized bilinearly to STYLE_SIDE unless it is that size. */
@@ -131,6 +155,21 @@ export function styleInput(image: Raster): Raster {
   return side === STYLE_SIDE ? square : resizeBilinear(square, STYLE_SIDE, STYLE_SIDE);
 }
 
+/** What OnnxFastNets prepares: the values the transformer's first part passes to its second (see tfliteToOnnxParts). */
+class OnnxPreparedContent implements PreparedContent {
+  readonly bytes: number;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    /** The size the transformer computes at: the content mirrored out to a multiple of SIDE_MULTIPLE. */
+    readonly padded: { readonly width: number; readonly height: number },
+    readonly features: Readonly<Record<string, Ort.Tensor>>,
+  ) {
+    this.bytes = Object.values(features).reduce((n, t) => n + (t.data as Float32Array).byteLength, 0);
+  }
+}
+
 class OnnxFastNets implements FastNets {
   readonly detail: string;
   private readonly styleInput: string;
@@ -141,13 +180,15 @@ class OnnxFastNets implements FastNets {
     private readonly ort: OnnxRuntime,
     threads: number,
     private readonly predictor: Ort.InferenceSession,
-    private readonly transformer: Ort.InferenceSession,
+    /** The transformer up to where the style vector enters, and from there. */
+    private readonly content: Ort.InferenceSession,
+    private readonly painter: Ort.InferenceSession,
   ) {
     this.detail = `onnxruntime ${ort.env.versions.node}, ${threads} thread${threads === 1 ? '' : 's'}`;
     // The nets' inputs (NHWC) are told apart by their channels: 3 for an image, 100 for a style vector.
     this.styleInput = onlyInput(predictor, 3);
-    this.contentInput = onlyInput(transformer, 3);
-    this.vectorInput = onlyInput(transformer, STYLE_VECTOR_LENGTH);
+    this.contentInput = onlyInput(content, 3);
+    this.vectorInput = onlyInput(painter, STYLE_VECTOR_LENGTH);
   }
 
   async styleVector(image: Raster): Promise<Float32Array> {
@@ -156,31 +197,40 @@ class OnnxFastNets implements FastNets {
     return out.data;
   }
 
-  async transfer(content: Raster, style: Float32Array, name = 'the content image'): Promise<Raster> {
-    if (style.length !== STYLE_VECTOR_LENGTH) throw new Error(`a style vector has ${STYLE_VECTOR_LENGTH} numbers, not ${style.length}`);
+  async prepare(content: Raster, name = 'the content image'): Promise<PreparedContent> {
     if (Math.min(content.width, content.height) < MIN_CONTENT_SIDE) {
       throw new UserError(
         `${name} is ${content.width}x${content.height} px: fast mode needs at least ${MIN_CONTENT_SIDE} px on each side`,
       );
     }
     const padded = reflectPadToMultiple(content, SIDE_MULTIPLE);
-    const out = await this.run(this.transformer, {
-      [this.contentInput]: this.image(padded),
+    const features = await this.content.run({ [this.contentInput]: this.image(padded) });
+    return new OnnxPreparedContent(content.width, content.height, { width: padded.width, height: padded.height }, features);
+  }
+
+  async transfer(content: Raster | PreparedContent, style: Float32Array, name?: string): Promise<Raster> {
+    if (style.length !== STYLE_VECTOR_LENGTH) throw new Error(`a style vector has ${STYLE_VECTOR_LENGTH} numbers, not ${style.length}`);
+    const prepared = 'data' in content ? await this.prepare(content, name) : content;
+    if (!(prepared instanceof OnnxPreparedContent)) throw new Error('a content prepared by other nets');
+    const { padded } = prepared;
+    const out = await this.run(this.painter, {
+      ...prepared.features,
       [this.vectorInput]: new this.ort.Tensor('float32', style, [1, 1, 1, STYLE_VECTOR_LENGTH]),
     });
     const [, height, width] = out.dims;
     if (height !== padded.height || width !== padded.width) {
       throw new Error(`the transformer made ${width}x${height} px of ${padded.width}x${padded.height}`);
     }
-    const image = padded === content ? { width, height, data: out.data } : crop({ width, height, data: out.data }, { x: 0, y: 0, width: content.width, height: content.height });
+    const image = padded.width === prepared.width && padded.height === prepared.height
+      ? { width, height, data: out.data }
+      : crop({ width, height, data: out.data }, { x: 0, y: 0, width: prepared.width, height: prepared.height });
     for (let i = 0; i < image.data.length; i++) image.data[i] = intoBox(image.data[i]);
     return image;
   }
 
   dispose(): void {
     // Async in signature only: the native sessions are freed before the promises settle.
-    void this.predictor.release();
-    void this.transformer.release();
+    for (const session of [this.predictor, this.content, this.painter]) void session.release();
   }
 
   private image(r: Raster): Ort.Tensor {

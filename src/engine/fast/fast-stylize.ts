@@ -3,7 +3,7 @@ import { atSize, resample } from '../../image/resize';
 import { colorMatched, withContentColors } from '../colors';
 import { composite, type Mask } from '../../image/mask';
 import { STYLE_OPTION_DEFS, type ColorMode } from '../../common/options';
-import type { FastNets } from './fast-nets';
+import type { FastNets, PreparedContent } from './fast-nets';
 import { paintSize } from './paint-size';
 import { blendStyleVectors, withStrength } from './style-vectors';
 
@@ -46,6 +46,11 @@ export interface FastPictureRequest {
   readonly mask?: Mask;
   /** How errors name the content (its file name, say). */
   readonly contentName?: string;
+  /**
+   * The content as paintedContent makes it for size `at`, prepared: a caller that paints the same content again
+   * keeps it (see FastCanvas). Default: prepared for this picture alone.
+   */
+  readonly prepared?: (at: { readonly width: number; readonly height: number }) => Promise<PreparedContent>;
 }
 
 /**
@@ -79,10 +84,15 @@ export async function fastPicture(nets: FastNets, req: FastPictureRequest): Prom
 async function painted(nets: FastNets, req: FastPictureRequest, contentAtSize: Raster, vector: Float32Array): Promise<Raster> {
   const { size } = req;
   const at = paintSize(size, req.controls.styleScale);
-  const source = at.width === size.width && at.height === size.height ? contentAtSize : atSize(req.content, at);
+  const source = req.prepared ? await req.prepared(at) : paintedContent(req.content, contentAtSize, at);
   const image = await nets.transfer(source, vector, req.contentName);
   const resized = resample(image, size);
   return req.controls.colors === 'luminance' ? withContentColors(resized, contentAtSize) : resized;
+}
+
+/** The content painted for a picture of `contentAtSize`'s size at size `at` (see paintSize): `content` resized to it. */
+export function paintedContent(content: Raster, contentAtSize: Raster, at: { readonly width: number; readonly height: number }): Raster {
+  return at.width === contentAtSize.width && at.height === contentAtSize.height ? contentAtSize : atSize(content, at);
 }
 
 /** The controls' defaults, which are the option table's. */

@@ -32,6 +32,47 @@ export function tfliteToOnnx(model: TfliteModel, file: string): OnnxNet {
   return new Converter(model, file).convert();
 }
 
+/**
+ * The model as two ONNX graphs run one after the other: the first computes all that does not depend on the graph
+ * inputs `lateInputs` (tensor indices), and outputs what the rest reads of it; the second computes the rest from
+ * those values and the late inputs. The transformer split at its style vector is the content's features, made once,
+ * then painted with any number of styles: a panel whose controls change the style skips the first part's work.
+ * The values passed between the parts are NCHW, named `features_<tensor index>`.
+ */
+export function tfliteToOnnxParts(model: TfliteModel, file: string, lateInputs: readonly number[]): [OnnxNet, OnnxNet] {
+  const split = splitAt(model, lateInputs);
+  if (model.outputs.some((o) => !split.late.has(o))) throw new UserError(`${file} cannot be split: an output does not depend on the inputs [${lateInputs}]`);
+  return [new Converter(model, file, { ...split, which: 'early' }).convert(), new Converter(model, file, { ...split, which: 'late' }).convert()];
+}
+
+/** One part of a split model (see tfliteToOnnxParts). */
+interface Part {
+  readonly which: 'early' | 'late';
+  /** The tensors that depend on a late input. */
+  readonly late: ReadonlySet<number>;
+  /** The tensors the early part computes and the late part reads, in index order. */
+  readonly frontier: readonly number[];
+}
+
+function splitAt(m: TfliteModel, lateInputs: readonly number[]): Omit<Part, 'which'> {
+  const late = new Set(lateInputs);
+  const constant = new Set(m.tensors.flatMap((t, i) => (t.data ? [i] : [])));
+  for (const op of m.operators) {
+    const inputs = op.inputs.filter((i) => i >= 0);
+    if (isQuantization(op) && inputs.every((i) => constant.has(i))) op.outputs.forEach((o) => constant.add(o));
+    else if (inputs.some((i) => late.has(i))) op.outputs.forEach((o) => late.add(o));
+  }
+  const frontier = new Set<number>();
+  for (const op of m.operators.filter((o) => o.outputs.some((t) => late.has(t)))) {
+    for (const i of op.inputs) if (i >= 0 && !late.has(i) && !constant.has(i)) frontier.add(i);
+  }
+  return { late, frontier: [...frontier].sort((a, b) => a - b) };
+}
+
+function isQuantization(op: TfliteOperator): boolean {
+  return op.op === 'QUANTIZE' || op.op === 'DEQUANTIZE';
+}
+
 class Converter {
   private readonly g: GraphBuilder;
   /** The ONNX value (NCHW) of each activation tensor computed so far. */
@@ -39,29 +80,61 @@ class Converter {
   /** Constants reached through QUANTIZE or DEQUANTIZE: the tensor whose data they stand for. */
   private readonly aliases = new Map<number, number>();
   private readonly initializers = new Map<number, string>();
+  /** Activations not computed until a consumer needs them as they are (see upsampledConv). */
+  private readonly deferred = new Map<number, () => string>();
+  /** Deferred nearest-neighbour doublings (of activation `low`), and those mirrored out by one pixel. */
+  private readonly upsampled = new Map<number, { readonly low: number; readonly padded: boolean }>();
 
   constructor(
     private readonly m: TfliteModel,
     private readonly file: string,
+    private readonly part?: Part,
   ) {
     // Named after the file but not its folder: the same file converts to the same bytes wherever it lies.
     this.g = new GraphBuilder(file.split(/[\\/]/).pop()!);
   }
 
   convert(): OnnxNet {
-    const inputs = this.m.inputs.map((i) => {
+    const part = this.part;
+    const inputs = this.m.inputs.filter((i) => !part || part.late.has(i) === (part.which === 'late')).map((i) => {
       const port = this.port(i);
       const x = this.g.input(port.name, freeSpatial(port));
       this.values.set(i, this.g.op('Transpose', [x], { perm: TO_NCHW }, `${port.name}_nchw`));
       return port;
     });
-    this.m.operators.forEach((op, k) => this.operator(op, k));
-    const outputs = this.m.outputs.map((i) => {
-      const port = this.port(i);
-      this.g.output(port.name, this.g.op('Transpose', [this.value(i)], { perm: TO_NHWC }, 'nhwc'), freeSpatial(port));
-      return port;
+    if (part?.which === 'late') {
+      for (const i of part.frontier) inputs.push(this.feature(i, (port, dims) => this.values.set(i, this.g.input(port.name, dims))));
+    }
+    this.m.operators.forEach((op, k) => {
+      if (this.inPart(op)) this.operator(op, k);
     });
+    const outputs =
+      part?.which === 'early'
+        ? part.frontier.map((i) => this.feature(i, (port, dims) => this.g.output(port.name, this.value(i), dims)))
+        : this.m.outputs.map((i) => {
+            const port = this.port(i);
+            this.g.output(port.name, this.g.op('Transpose', [this.value(i)], { perm: TO_NHWC }, 'nhwc'), freeSpatial(port));
+            return port;
+          });
     return { model: this.g.encode(), inputs, outputs };
+  }
+
+  /** Whether operator `op` is computed by the part this converter makes (constants' QUANTIZE and DEQUANTIZE by both). */
+  private inPart(op: TfliteOperator): boolean {
+    if (!this.part) return true;
+    if (isQuantization(op) && this.isConstant(op.inputs[0])) return true;
+    return op.outputs.some((o) => this.part!.late.has(o)) === (this.part.which === 'late');
+  }
+
+  /**
+   * Tensor `i` passed from the early part to the late one, as `declare` is given it: an NCHW value named after its
+   * index, its height and width free where the file has more than one pixel (each its own: the values differ in size).
+   */
+  private feature(i: number, declare: (port: NetPort, dims: Dim[]) => void): NetPort {
+    const [n, h, w, c] = this.tensor(i).shape;
+    const port = { name: `features_${i}`, shape: this.tensor(i).shape };
+    declare(port, [n, c, h > 1 ? `${port.name}_height` : h, w > 1 ? `${port.name}_width` : w]);
+    return port;
   }
 
   private fail(why: string): UserError {
@@ -79,7 +152,9 @@ class Converter {
   }
 
   private value(i: number): string {
-    const v = this.values.get(i);
+    let v = this.values.get(i);
+    const make = this.deferred.get(i);
+    if (v === undefined && make) this.values.set(i, (v = make()));
     if (v === undefined) throw this.fail(`tensor "${this.tensor(i).name}" is used before it is computed`);
     return v;
   }
@@ -131,6 +206,7 @@ class Converter {
     }
     const shape = this.tensor(out).shape;
     if (shape.length !== 4) throw this.fail(`operator ${k} (${op.op}) computes a tensor of shape [${shape}], not an NHWC image`);
+    if (this.deferUpsampling(op)) return;
     const { x, activation } = this.compute(op);
     this.values.set(out, this.activation(x, activation, this.saturation(out)));
   }
@@ -246,6 +322,8 @@ class Converter {
       ...this.convPadding(o, kh, kw),
     };
     if (op.op === 'CONV_2D' && worthHalfGrid(dims, attributes)) return this.convOnHalfGrid(this.value(x), kernel, dims, biases);
+    const upsampled = this.upsampled.get(x);
+    if (op.op === 'CONV_2D' && upsampled?.padded && worthUpsampledConv(dims, attributes)) return this.upsampledConv(this.value(upsampled.low), kernel, dims, biases);
     const inputs = [this.value(x), this.g.floats(kernel, dims, 'weights')];
     if (biases) inputs.push(this.g.floats(biases, [outChannels], 'bias'));
     return this.g.op('Conv', inputs, attributes);
@@ -267,6 +345,48 @@ class Converter {
     const inputs = [folded, g.floats(halfGrid.data, halfGrid.dims, 'weights')];
     if (biases) inputs.push(g.floats(tile(biases, 4), [halfGrid.dims[0]], 'bias'));
     const conv = g.op('Conv', inputs, { kernel_shape: halfGrid.dims.slice(2), pads: [0, 0, 0, 0] }, 'Conv_2x2');
+    return g.op('DepthToSpace', [conv], { blocksize: 2, mode: 'DCR' });
+  }
+
+  /**
+   * A nearest-neighbour doubling (RESIZE_NEAREST_NEIGHBOR by 2, not aligning corners) and a one-pixel REFLECT
+   * MIRROR_PAD of it are not computed when met: a 3x3 convolution after them is computed from the small image
+   * (upsampledConv), and any other consumer computes them as they are. Returns whether `op` was deferred.
+   */
+  private deferUpsampling(op: TfliteOperator): boolean {
+    const [a, b] = op.inputs;
+    const out = op.outputs[0];
+    if (this.saturation(out) !== ALL_REALS) return false;
+    if (op.op === 'RESIZE_NEAREST_NEIGHBOR' && !op.options.alignCorners && this.isConstant(b)) {
+      const [outH, outW] = this.ints(b);
+      const [, inH, inW] = this.tensor(a).shape;
+      if (outH !== 2 * inH || outW !== 2 * inW) return false;
+      this.upsampled.set(out, { low: a, padded: false });
+    } else if (op.op === 'MIRROR_PAD' && op.options.mode === 'REFLECT' && this.upsampled.get(a)?.padded === false && this.isConstant(b)) {
+      if (this.ints(b).join() !== [0, 0, 1, 1, 1, 1, 0, 0].join()) return false;
+      this.upsampled.set(out, { low: this.upsampled.get(a)!.low, padded: true });
+    } else {
+      return false;
+    }
+    this.deferred.set(out, () => this.computeOther(op));
+    return true;
+  }
+
+  /**
+   * A VALID 3x3 stride-1 convolution of `low` doubled by nearest neighbour and mirrored out by a pixel (REFLECT),
+   * computed from `low` itself: each 2x2 block of the output reads the same 3x3 pixels of `low` (mirrored out by
+   * repeating its edge, which is what REFLECT of the doubled image reads there), through one kernel per position
+   * in the block (upsampledConvKernel), and DepthToSpace puts the four side by side. Neither the doubled image nor
+   * its padding is made, and the convolution has 4x the output channels on a quarter of the pixels, which fills
+   * onnxruntime's vector-wide blocks of output channels when the direct one has fewer channels than a block.
+   */
+  private upsampledConv(low: string, kernel: Float32Array, dims: readonly number[], biases: Float32Array | undefined): string {
+    const g = this.g;
+    const padded = g.op('Pad', [low, g.ints([0, 0, 1, 1, 0, 0, 1, 1], 'pads')], { mode: 'edge' });
+    const k = upsampledConvKernel(kernel, dims);
+    const inputs = [padded, g.floats(k.data, k.dims, 'weights')];
+    if (biases) inputs.push(g.floats(tile(biases, 4), [k.dims[0]], 'bias'));
+    const conv = g.op('Conv', inputs, { kernel_shape: [3, 3], pads: [0, 0, 0, 0] }, 'Conv_upsampled');
     return g.op('DepthToSpace', [conv], { blocksize: 2, mode: 'DCR' });
   }
 
@@ -345,6 +465,45 @@ function worthHalfGrid(dims: readonly number[], a: { strides: number[]; dilation
   const [out, , kh, kw] = dims;
   const plain = [...a.strides, ...a.dilations, a.group].every((n) => n === 1) && a.pads !== undefined && a.pads.every((n) => n === 0);
   return plain && out < 4 && kh >= 5 && kw >= 5 && kh % 2 === 1 && kw % 2 === 1;
+}
+
+/**
+ * A 3x3 convolution worth computing from the image before its doubling (see upsampledConv): VALID, stride 1, and
+ * fewer output channels than onnxruntime's widest block (16 floats), which the direct one would compute in full.
+ */
+function worthUpsampledConv(dims: readonly number[], a: { strides: number[]; dilations: number[]; group: number; pads?: number[] }): boolean {
+  const [out, , kh, kw] = dims;
+  const plain = [...a.strides, ...a.dilations, a.group].every((n) => n === 1) && a.pads !== undefined && a.pads.every((n) => n === 0);
+  return plain && kh === 3 && kw === 3 && out < 16;
+}
+
+/**
+ * The taps of a 3x3 kernel, along one axis, that read pixel Y - 1, Y and Y + 1 of an image before its doubling, for
+ * output pixel 2Y + r of the doubled image mirrored out by one: output 2Y reads doubled pixels 2Y - 1, 2Y, 2Y + 1,
+ * which are Y - 1, Y, Y; output 2Y + 1 reads 2Y, 2Y + 1, 2Y + 2, which are Y, Y, Y + 1.
+ */
+const TAPS_BY_PHASE = [
+  [[0], [1, 2], []],
+  [[], [0, 1], [2]],
+] as const;
+
+/**
+ * The kernel of upsampledConv for `kernel` of `dims` [out, in, 3, 3]: [4 out, in, 3, 3], output channel
+ * (ry * 2 + rx) * out + o (DepthToSpace's DCR order) computing output pixel (2Y + ry, 2X + rx) from the image before
+ * its doubling.
+ */
+export function upsampledConvKernel(kernel: Float32Array, dims: readonly number[]): { data: Float32Array; dims: number[] } {
+  const [out, inn] = dims;
+  const data = new Float32Array(4 * out * inn * 9);
+  for (let ry = 0; ry < 2; ry++) for (let rx = 0; rx < 2; rx++) for (let o = 0; o < out; o++) for (let i = 0; i < inn; i++) {
+    const base = (((ry * 2 + rx) * out + o) * inn + i) * 9;
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
+      let sum = 0;
+      for (const ky of TAPS_BY_PHASE[ry][a]) for (const kx of TAPS_BY_PHASE[rx][b]) sum += kernel[((o * inn + i) * 3 + ky) * 3 + kx];
+      data[base + a * 3 + b] = sum;
+    }
+  }
+  return { data, dims: [4 * out, inn, 3, 3] };
 }
 
 /**

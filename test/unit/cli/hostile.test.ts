@@ -404,7 +404,10 @@ describe('the CLI against hostile input', function () {
   });
 
   describe("fast mode's nets", () => {
-    /** An installation of the built CLI whose transformer net is replaced by `replace`. */
+    /** The ONNX file an installation's nets are damaged at: the transformer's second part. */
+    const REPLACED = FAST_NET_FILES.transformer.onnx[1];
+
+    /** An installation of the built CLI whose transformer's second part is replaced by `replace`. */
     function installation(replace: (file: string) => void): string {
       const root = path.join(dir, 'installed');
       const nets = path.join(root, 'dist', 'fast');
@@ -412,8 +415,10 @@ describe('the CLI against hostile input', function () {
       copyFileSync(CLI, path.join(root, 'dist', 'cli.js'));
       symlinkSync(realpathSync(path.join(REPO, 'node_modules')), path.join(root, 'node_modules'));
       const built = path.join(REPO, 'dist', 'fast');
-      copyFileSync(path.join(built, FAST_NET_FILES.predictor.onnx.file), path.join(nets, FAST_NET_FILES.predictor.onnx.file));
-      replace(path.join(nets, FAST_NET_FILES.transformer.onnx.file));
+      for (const { file } of [...FAST_NET_FILES.predictor.onnx, ...FAST_NET_FILES.transformer.onnx]) {
+        if (file !== REPLACED.file) copyFileSync(path.join(built, file), path.join(nets, file));
+      }
+      replace(path.join(nets, REPLACED.file));
       return path.join(root, 'dist', 'cli.js');
     }
 
@@ -421,23 +426,23 @@ describe('the CLI against hostile input', function () {
       if (process.platform !== 'linux') this.skip();
       const args = ['stylize', content, style, '--method', 'fast', '--max-size', '32'];
       const fifo = installation((file) => execFileSync('mkfifo', [file]));
-      refused(run(args, {}, fifo), /^neural-style: cannot read fast mode's net .*style_transfer\.onnx: it is a named pipe \(FIFO\), not a file; reinstall Neural Style to restore the nets it ships$/);
+      refused(run(args, {}, fifo), /^neural-style: cannot read fast mode's net .*style_transfer_style\.onnx: it is a named pipe \(FIFO\), not a file; reinstall Neural Style to restore the nets it ships$/);
       rmSync(path.join(dir, 'installed'), { recursive: true });
       const zero = installation((file) => symlinkSync('/dev/zero', file));
-      refused(run(args, {}, zero), /^neural-style: cannot read fast mode's net .*style_transfer\.onnx: it is a character device, not a file; reinstall/);
+      refused(run(args, {}, zero), /^neural-style: cannot read fast mode's net .*style_transfer_style\.onnx: it is a character device, not a file; reinstall/);
       assert.ok(!files().some((f) => f.includes('stylized')), 'nothing written');
     });
 
     it('refuses a net whose bytes are not those the build made, naming it', () => {
       rmSync(path.join(dir, 'installed'), { recursive: true, force: true });
       const damaged = installation((file) => {
-        const bytes = readFileSync(path.join(REPO, 'dist', 'fast', FAST_NET_FILES.transformer.onnx.file));
+        const bytes = readFileSync(path.join(REPO, 'dist', 'fast', REPLACED.file));
         bytes[bytes.length - 7] ^= 1; // a bit of a weight: it still loads, the picture would be wrong
         writeFileSync(file, bytes);
       });
-      const sha = FAST_NET_FILES.transformer.onnx.sha256;
+      const sha = REPLACED.sha256;
       refused(run(['stylize', content, style, '--method', 'fast', '--max-size', '32'], {}, damaged),
-        new RegExp(`^neural-style: .*style_transfer\\.onnx is not the net fast mode ships: its sha256 is [0-9a-f]{64}, not ${sha} \\(damaged or replaced\\)$`));
+        new RegExp(`^neural-style: .*style_transfer_style\\.onnx is not the net fast mode ships: its sha256 is [0-9a-f]{64}, not ${sha} \\(damaged or replaced\\)$`));
       rmSync(path.join(dir, 'installed'), { recursive: true });
     });
   });

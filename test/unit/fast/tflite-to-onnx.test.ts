@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { UserError } from '../../../src/common/errors';
-import { permute, tfliteToOnnx } from '../../../src/engine/fast/tflite-to-onnx';
+import type * as Ort from 'onnxruntime-node';
+import { permute, tfliteToOnnx, tfliteToOnnxParts } from '../../../src/engine/fast/tflite-to-onnx';
 import { readTfliteModel } from '../../../src/engine/fast/tflite-model';
 import { createSession, loadOnnxRuntime } from '../../../src/engine/onnx/session';
 import { seededRandom } from '../../../src/engine/random';
@@ -41,20 +42,25 @@ class Net {
     return output;
   }
 
-  async run(output: number, feeds: readonly Value[]): Promise<Value> {
+  /** The output, the graph converted whole or (`late` given) split where input tensors `late` enter, its two parts run in turn. */
+  async run(output: number, feeds: readonly Value[], late?: readonly number[]): Promise<Value> {
     const bytes = buildTflite({ tensors: this.tensors, operators: this.operators, inputs: this.inputs, outputs: [output] });
-    const net = tfliteToOnnx(readTfliteModel(bytes, 'net.tflite'), 'net.tflite');
+    const model = readTfliteModel(bytes, 'net.tflite');
+    const nets = late ? tfliteToOnnxParts(model, 'net.tflite', late) : [tfliteToOnnx(model, 'net.tflite')];
     const ort = await loadOnnxRuntime();
-    const session = await createSession(ort, net.model, 1);
-    try {
-      const result = await session.run(
-        Object.fromEntries(net.inputs.map((p, i) => [p.name, new ort.Tensor('float32', feeds[i].data, feeds[i].shape)])),
-      );
-      const t = result[net.outputs[0].name];
-      return { data: t.data as Float32Array, shape: t.dims };
-    } finally {
-      await session.release();
+    const byName = new Map(nets.flatMap((n) => n.inputs).filter((p) => !p.name.startsWith('features_')).map((p, i) => [p.name, feeds[i]]));
+    let values: Record<string, Ort.Tensor> = {};
+    for (const net of nets) {
+      const session = await createSession(ort, net.model, 1);
+      try {
+        const own = net.inputs.filter((p) => byName.has(p.name)).map((p) => [p.name, new ort.Tensor('float32', byName.get(p.name)!.data, byName.get(p.name)!.shape)]);
+        values = await session.run({ ...values, ...Object.fromEntries(own) });
+      } finally {
+        await session.release();
+      }
     }
+    const t = values[nets[nets.length - 1].outputs[0].name];
+    return { data: t.data as Float32Array, shape: t.dims };
   }
 }
 
@@ -246,6 +252,45 @@ describe('fast mode: TFLite operators as ONNX', () => {
     const fractional = new Net();
     const f = fractional.op(OP.RESIZE_NEAREST_NEIGHBOR, [fractional.input([1, 2, 3, 1]), fractional.ints([2], [3, 5])], [1, 3, 5, 1], options.resizeNearest(false, false));
     await assert.rejects(fractional.run(f, []), /not by a whole factor/);
+  });
+
+  it('RESIZE_NEAREST_NEIGHBOR by 2, MIRROR_PAD by 1 and a 3x3 CONV_2D of few outputs give the direct computation, from the small image', async () => {
+    const net = new Net();
+    const x = net.input([1, 3, 4, 5]);
+    const up = net.op(OP.RESIZE_NEAREST_NEIGHBOR, [x, net.ints([2], [6, 8])], [1, 6, 8, 5], options.resizeNearest(false, false));
+    const padded = net.op(OP.MIRROR_PAD, [up, net.ints([4, 2], [0, 0, 1, 1, 1, 1, 0, 0])], [1, 8, 10, 5], options.mirrorPad('REFLECT'));
+    const w = random([3, 3, 3, 5], 21);
+    const bias = [0.25, -1, 0.5];
+    const y = net.op(OP.CONV_2D, [padded, net.floats([3, 3, 3, 5], Array.from(w.data)), net.floats([3], bias)], [1, 6, 8, 3], options.conv('VALID', 1, ACT.NONE));
+    // The doubled image used again elsewhere is computed as it is.
+    const twice = net.op(OP.ADD, [y, net.op(OP.CONV_2D, [up, net.floats([3, 1, 1, 5], [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0]), -1], [1, 6, 8, 3], options.conv('VALID', 1, ACT.NONE))], [1, 6, 8, 3], options.add(ACT.NONE));
+    for (const [h, wd] of [[3, 4], [5, 2]]) {
+      const input = random([1, h, wd, 5], 20 + h);
+      const doubled = nhwc([1, 2 * h, 2 * wd, 5], (yy, xx, c) => at(input, yy >> 1, xx >> 1, c));
+      const mirror = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * n - 2 - i : i);
+      const reflected = nhwc([1, 2 * h + 2, 2 * wd + 2, 5], (yy, xx, c) => at(doubled, mirror(yy - 1, 2 * h), mirror(xx - 1, 2 * wd), c));
+      const expected = conv2d(reflected, w, bias, 1, 'VALID');
+      assertClose(await net.run(y, [input]), expected, 1e-5);
+      assertClose(await net.run(twice, [input]), nhwc(expected.shape, (yy, xx, c) => at(expected, yy, xx, c) + at(doubled, yy, xx, c)), 1e-5);
+    }
+  });
+
+  it('split where an input enters: the two parts give what the whole graph does, whatever the first part passes on', async () => {
+    const net = new Net();
+    const x = net.input([1, 4, 4, 2]);
+    const v = net.input([1, 1, 1, 2]);
+    const axes = net.ints([2], [1, 2]);
+    // The late input scales an instance norm of the image, as the transformer's style vector does.
+    const mean = net.op(OP.MEAN, [x, axes], [1, 1, 1, 2], options.reducer(true));
+    const centred = net.op(OP.SUB, [x, mean], [1, 4, 4, 2], options.sub(ACT.NONE));
+    const relu = net.op(OP.RELU, [x], [1, 4, 4, 2]);
+    const scaled = net.op(OP.MUL, [centred, v], [1, 4, 4, 2], options.mul(ACT.NONE));
+    const y = net.op(OP.ADD, [scaled, relu], [1, 4, 4, 2], options.add(ACT.NONE));
+    for (const [h, w] of [[4, 4], [3, 6]]) {
+      const feeds = [random([1, h, w, 2], 30 + h), random([1, 1, 1, 2], 31)];
+      assertClose(await net.run(y, feeds, [v]), await net.run(y, feeds));
+    }
+    await assert.rejects(net.run(mean, [random([1, 4, 4, 2], 1)], [v]), /an output does not depend on the inputs/);
   });
 
   it('LOGISTIC, RELU and RELU6', async () => {

@@ -50,4 +50,37 @@ describe('a fast session of a gallery painting', function () {
       nets.styleVector = predict;
     }
   });
+
+  it('prepares its content once per size painted at: strength and colours repaint from it, a stroke size prepares again', async () => {
+    const nets = await loadFastEngine();
+    const prepared: string[] = [];
+    const prepare = nets.prepare;
+    nets.prepare = (image: Raster, name?: string) => {
+      prepared.push(`${image.width}x${image.height}`);
+      return prepare.call(nets, image, name);
+    };
+    try {
+      const painting = galleryStyle('starry-night')!;
+      const session = await FastSession.open({
+        content: { name: 'dog.jpg', bytes: await fs.readFile(DOG) }, styles: [{ name: painting.id, bytes: await readPainting(painting) }], options: OPTIONS,
+      });
+      const render = (c: Partial<FastControlOptions>) => session.picture({ ...fastControlsOf(OPTIONS), ...c });
+      const size = `${session.size.width}x${session.size.height}`;
+      const before = session.bytes;
+      const first = await render({});
+      assert.deepEqual(prepared, [size]);
+      assert.ok(session.bytes > before, 'the prepared content counts in the session\'s memory');
+      const weaker = await render({ styleStrength: 0.4 });
+      await render({ styleStrength: 0.7, colors: 'luminance' });
+      assert.deepEqual(prepared, [size], 'other strengths and colours paint the content prepared before');
+      assert.ok(weaker.image.data.some((v, i) => Math.abs(v - first.image.data[i]) > 0.05), 'and the picture changes');
+      await render({ styleScale: 2 });
+      assert.equal(prepared.length, 2, 'a larger stroke size paints the content at another size');
+      assert.notEqual(prepared[1], size);
+      // Back at stroke size 1, the picture is the first one again.
+      assert.deepEqual((await render({ styleStrength: 1 })).image.data, first.image.data);
+    } finally {
+      nets.prepare = prepare;
+    }
+  });
 });

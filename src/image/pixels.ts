@@ -58,3 +58,23 @@ export function packPixels(r: Raster, alpha?: Float32Array): { bytes: Buffer; ch
   }
   return { bytes, channels };
 }
+
+/**
+ * A raster halved, each 2x2 block of pixels its mean, as interleaved 8-bit RGB (an odd last row or column is
+ * dropped): what a quick preview of a large picture shrinks first, in one pass that packs a quarter of the bytes.
+ */
+export function packHalved(r: Raster): { bytes: Buffer; width: number; height: number } {
+  const [width, height] = [r.width >> 1, r.height >> 1];
+  const bytes = Buffer.allocUnsafe(width * height * 3);
+  const out = new Uint8ClampedArray(bytes.buffer, bytes.byteOffset, bytes.length);
+  const src = r.data;
+  const row = r.width * 3;
+  for (let y = 0, d = 0; y < height; y++) {
+    for (let a = 2 * y * row, b = a + row, x = 0; x < width; x++, a += 6, b += 6) {
+      out[d++] = (src[a] + src[a + 3] + src[b] + src[b + 3]) * 63.75;
+      out[d++] = (src[a + 1] + src[a + 4] + src[b + 1] + src[b + 4]) * 63.75;
+      out[d++] = (src[a + 2] + src[a + 5] + src[b + 2] + src[b + 5]) * 63.75;
+    }
+  }
+  return { bytes, width, height };
+}

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
 import type * as Ort from 'onnxruntime-node';
-import { intoBox, type Raster } from '../../image/raster';
+import type { Raster } from '../../image/raster';
 import { resizeBilinear } from '../../image/resize';
 import { UserError } from '../../common/errors';
 import { installedDir } from '../installed-assets';
@@ -221,11 +221,9 @@ class OnnxFastNets implements FastNets {
     if (height !== padded.height || width !== padded.width) {
       throw new Error(`the transformer made ${width}x${height} px of ${padded.width}x${padded.height}`);
     }
-    const image = padded.width === prepared.width && padded.height === prepared.height
-      ? { width, height, data: out.data }
-      : crop({ width, height, data: out.data }, { x: 0, y: 0, width: prepared.width, height: prepared.height });
-    for (let i = 0; i < image.data.length; i++) image.data[i] = intoBox(image.data[i]);
-    return image;
+    // The transformer ends in a sigmoid: its values are in [0, 1] as they come.
+    const image = { width, height, data: out.data };
+    return padded.width === prepared.width && padded.height === prepared.height ? image : crop(image, { x: 0, y: 0, width: prepared.width, height: prepared.height });
   }
 
   dispose(): void {

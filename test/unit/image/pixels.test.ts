@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { packPixels, unpackPixels } from '../../../src/image/pixels';
+import { packHalved, packPixels, unpackPixels } from '../../../src/image/pixels';
 import { createRaster } from '../../../src/image/raster';
 
 describe('8-bit pixels <-> raster', () => {
@@ -21,5 +21,18 @@ describe('8-bit pixels <-> raster', () => {
     assert.deepEqual(Array.from(alpha ?? []), [1, 0]);
     assert.deepEqual(packPixels(raster, alpha), { bytes: Buffer.from(rgba), channels: 4 });
     assert.equal(unpackPixels(Uint8Array.from([1, 2, 3, 255]), 1, 1, 4).alpha, undefined);
+  });
+
+  it('halves a raster to the mean of each 2x2 block in bytes, dropping an odd last row and column', () => {
+    // 5x3: pixel (x, y) has red x / 4, green y / 2, blue 1 at even x and 0 at odd x.
+    const r = createRaster(5, 3, Float32Array.from({ length: 45 }, (_, i) => {
+      const [p, c] = [Math.floor(i / 3), i % 3];
+      const [x, y] = [p % 5, Math.floor(p / 5)];
+      return c === 0 ? x / 4 : c === 1 ? y / 2 : (x + 1) % 2;
+    }));
+    const half = packHalved(r);
+    assert.deepEqual([half.width, half.height], [2, 1]);
+    // Block 0 covers x 0-1, block 1 x 2-3; both rows 0-1: red (x0 + x1) / 8, green 1/4, blue 1/2.
+    assert.deepEqual(Array.from(half.bytes), [32, 64, 128, 159, 64, 128]);
   });
 });

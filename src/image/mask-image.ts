@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { resizeMask, type Mask } from './mask';
+import { maskBytes, resizeMask, type Mask } from './mask';
 import { readImageFromBuffer, readImageHeader } from './decode';
 import { fitLongSide } from './resize';
 
@@ -36,7 +36,5 @@ export async function readMask(bytes: Uint8Array, name: string, size: { readonly
 
 /** A mask as an 8-bit greyscale PNG, as it was used: saved beside the picture it made. */
 export function encodeMask(mask: Mask): Promise<Buffer> {
-  const bytes = Buffer.alloc(mask.data.length);
-  for (let p = 0; p < bytes.length; p++) bytes[p] = Math.round(Math.min(1, Math.max(0, mask.data[p])) * 255);
-  return sharp(bytes, { raw: { width: mask.width, height: mask.height, channels: 1 } }).png().toBuffer();
+  return sharp(maskBytes(mask), { raw: { width: mask.width, height: mask.height, channels: 1 } }).png().toBuffer();
 }

@@ -11,6 +11,23 @@ export interface Mask {
   readonly data: Float32Array;
 }
 
+/** A mask as 8-bit grey levels, one byte per pixel (255 white), rounded to nearest. */
+export function maskBytes(mask: Mask): Buffer {
+  const bytes = Buffer.allocUnsafe(mask.data.length);
+  for (let p = 0; p < bytes.length; p++) bytes[p] = Math.round(Math.min(1, Math.max(0, mask.data[p])) * 255);
+  return bytes;
+}
+
+/**
+ * A mask from 8-bit grey levels, one byte per pixel (255 white): what a panel paints. (A plain loop: Float32Array.from
+ * with a mapping function takes some 200 ms over a 2048x1536 mask, which a brush stroke pays at every change.)
+ */
+export function maskFromBytes(width: number, height: number, bytes: Uint8Array): Mask {
+  const data = new Float32Array(bytes.length);
+  for (let p = 0; p < data.length; p++) data[p] = bytes[p] / 255;
+  return { width, height, data };
+}
+
 /** `white` where the mask is 1, `black` where it is 0, linearly in between (all three of one size). */
 export function composite(white: Raster, black: Raster, mask: Mask): Raster {
   const { width, height } = mask;

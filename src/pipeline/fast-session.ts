@@ -14,7 +14,7 @@ import { encodePreview, encodeQuickPreview } from '../image/encode';
 import { encodeAnimation } from '../image/encode-animation';
 import { encodeMask } from '../image/mask-image';
 import { packPixels } from '../image/pixels';
-import type { Mask } from '../image/mask';
+import { maskBytes, maskFromBytes, type Mask } from '../image/mask';
 import type { Raster } from '../image/raster';
 import { encodeResult, stillFormat, type ResultEncoding } from './encode-result';
 import { recordedSettings } from './recorded-settings';
@@ -153,7 +153,7 @@ export class FastSession {
   /** The mask in use as a panel paints it (one byte per pixel of the picture), or undefined. */
   maskBytes(): Uint8Array | undefined {
     if (!this.mask) return undefined;
-    return Uint8Array.from(this.mask.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+    return maskBytes(this.mask);
   }
 
   /**
@@ -164,7 +164,7 @@ export class FastSession {
     if (mask !== 'none' && (mask.width !== this.size.width || mask.height !== this.size.height)) {
       throw new Error(`a ${mask.width}x${mask.height} mask painted over a ${this.size.width}x${this.size.height} picture`);
     }
-    this.mask = mask === 'none' ? undefined : { width: mask.width, height: mask.height, data: Float32Array.from(mask.bytes, (b) => b / 255) };
+    this.mask = mask === 'none' ? undefined : maskFromBytes(mask.width, mask.height, mask.bytes);
     this.maskLabel = mask === 'none' ? undefined : PAINTED_MASK;
     this.maskFile = undefined;
     this.maskVersion++;

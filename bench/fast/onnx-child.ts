@@ -20,6 +20,7 @@ async function run(job: FastJob): Promise<FastOutcome> {
     predictorMs: await timed(job.runs, () => nets.styleVector(style)),
     contentVectorMs: await timed(job.runs, () => nets.styleVector(content)),
     transformerMs: await timed(job.runs, () => nets.transfer(content, vectors.styles[0])),
+    repaintMs: await nets.prepare(content).then((prepared) => timed(job.runs, () => nets.transfer(prepared, vectors.styles[0]))),
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   };
   nets.dispose();

@@ -20,6 +20,11 @@ export type FastOutcome =
       /** The content's own vector: the predictor after the content's centre square is resized to 256 (onnx only). */
       readonly contentVectorMs: readonly number[];
       readonly transformerMs: readonly number[];
+      /**
+       * The transformer's part after the style vector enters, from a content prepared once: what a panel's control
+       * costs in the nets (onnx only; absent from records made before 2026-12-03 18:00).
+       */
+      readonly repaintMs?: readonly number[];
       /** The process's peak resident memory. */
       readonly peakRssMB: number;
     }

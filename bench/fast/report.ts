@@ -45,12 +45,13 @@ function rows(run: FastRun): Row[] {
   for (const { outcome: o } of run.outcomes) {
     if ('skipped' in o) continue;
     const r = byKey.get(key(o.job));
-    const more = (k: 'predictorMs' | 'contentVectorMs' | 'transformerMs') => [...(r?.[k] ?? []), ...o[k]];
+    const more = (k: 'predictorMs' | 'contentVectorMs' | 'transformerMs' | 'repaintMs') => [...(r?.[k] ?? []), ...(o[k] ?? [])];
     byKey.set(key(o.job), {
       ...o,
       predictorMs: more('predictorMs'),
       contentVectorMs: more('contentVectorMs'),
       transformerMs: more('transformerMs'),
+      repaintMs: more('repaintMs'),
       loadMs: [...(r?.loadMs ?? []), o.loadMs],
       peakRssMB: Math.max(r?.peakRssMB ?? 0, o.peakRssMB),
     });
@@ -111,17 +112,18 @@ function engineMarkdown(run: FastRun): string[] {
     '',
     `Content: a generated pattern image of each size; style: a generated 256x256 image. Each configuration runs in its own process ` +
       `(its peak RSS is its own), ${run.rounds} rounds in changing order (4096x3072 once); medians of all timed runs, after one untimed run per process. ` +
-      'Transformer: one pass at the size (mirrored out to a multiple of 4 and cropped back). Content vector: the predictor on the content ' +
+      'Transformer: one pass at the size (mirrored out to a multiple of 4 and cropped back). Repaint: the transformer\'s part after the ' +
+      'style vector enters, from the content prepared once, as a panel\'s controls run it. Content vector: the predictor on the content ' +
       `(its centre square resized to 256 px). Other programs (niced ones included) kept the cores busy ${(median(busy) * 100).toFixed(0)}% ` +
       `(median; largest ${(Math.max(...busy) * 100).toFixed(0)}%) in the second before each configuration ran.`,
     '',
-    '| size | runtime | threads | transformer | middle half | content vector | predictor (256 px) | peak RSS | runs |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| size | runtime | threads | transformer | middle half | repaint | content vector | predictor (256 px) | peak RSS | runs |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...all.map((r) => {
       const t = r.transformerMs;
       const runtime = r.job.engine === 'onnx' ? 'onnxruntime' : r.detail.includes('wasm') ? 'TFLite wasm' : 'TFLite native';
       return (
-        `| ${r.job.width}x${r.job.height} | ${runtime} | ${r.job.threads} | ${cell(t)} | ${seconds(quantile(t, 0.25))}-${seconds(quantile(t, 0.75))} s | ` +
+        `| ${r.job.width}x${r.job.height} | ${runtime} | ${r.job.threads} | ${cell(t)} | ${seconds(quantile(t, 0.25))}-${seconds(quantile(t, 0.75))} s | ${cell(r.repaintMs ?? [])} | ` +
         `${cell(r.contentVectorMs)} | ${(median(r.predictorMs)).toFixed(0)} ms | ${(r.peakRssMB / 1024).toFixed(2)} GB | ${t.length} |`
       );
     }),

@@ -12,8 +12,8 @@ export interface Mask {
 }
 
 /** A mask as 8-bit grey levels, one byte per pixel (255 white), rounded to nearest. */
-export function maskBytes(mask: Mask): Buffer {
-  const bytes = Buffer.allocUnsafe(mask.data.length);
+export function maskBytes(mask: Mask): Uint8Array {
+  const bytes = new Uint8Array(mask.data.length);
   for (let p = 0; p < bytes.length; p++) bytes[p] = Math.round(Math.min(1, Math.max(0, mask.data[p])) * 255);
   return bytes;
 }

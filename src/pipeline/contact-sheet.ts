@@ -90,7 +90,7 @@ export async function contactSheet(req: ContactSheetRequest): Promise<ContactShe
   const [content] = await readJobImages([{ ...req.content, needLongSide: planInputs(o).content }], decoding);
   const plan = planFast(o, namedSize(content, req.content), 1, req.optionName);
   const at = layout(n, plan.width, plan.height);
-  const canvas = fastCanvas(await loadFastEngine(), content.raster, plan, req.content.name);
+  const canvas = fastCanvas(await loadFastEngine(), content.raster, plan, req.content.name, true);
   const tiles: sharp.OverlayOptions[] = [];
   for (const [i, style] of req.styles.entries()) {
     const picture = await paint(canvas, plan, [await styleVectorOf(canvas, plan.colors, style.bytes, () => decodeStyle(o, style, decoding))]);

@@ -43,38 +43,42 @@ export interface FastCanvas {
   /** The content's own vector, what strength 0 renders: made once, when a strength under 1 first needs it. */
   contentVector(): Promise<Float32Array>;
   /**
-   * The content as painted at size `at` (see paintedContent), prepared for the transformer: the last size asked for
-   * is kept, so that a picture painted again (in other styles, at another strength) runs only the transformer's rest.
+   * For a canvas that is painted again and again (a panel's, a sheet's): the content as painted at size `at` (see
+   * paintedContent), prepared for the transformer. The last size asked for is kept, so that a picture painted again
+   * (in other styles, at another strength) runs only the transformer's second part. A canvas painted once has none:
+   * one pass of the whole transformer costs less than its two parts (whose sessions hold memory of their own).
    */
-  prepared(at: Size): Promise<PreparedContent>;
+  readonly prepared?: (at: Size) => Promise<PreparedContent>;
   /** Bytes of memory the content kept prepared holds. */
   readonly preparedBytes: number;
 }
 
 type Size = { readonly width: number; readonly height: number };
 
-export function fastCanvas(nets: FastNets, content: Raster, size: Size, contentName: string): FastCanvas {
+/** A canvas of `content` for pictures of `size`; `repainted` when it will be painted more than once (see prepared). */
+export function fastCanvas(nets: FastNets, content: Raster, size: Size, contentName: string, repainted = false): FastCanvas {
   const contentAtSize = atSize(content, size);
   let vector: Promise<Float32Array> | undefined;
   let kept: { readonly key: string; readonly prepared: Promise<PreparedContent>; bytes: number } | undefined;
+  const prepared = (at: Size) => {
+    const key = `${at.width}x${at.height}`;
+    if (kept?.key === key) return kept.prepared;
+    const made = nets.prepare(paintedContent(content, contentAtSize, at), contentName);
+    const entry = (kept = { key, prepared: made, bytes: 0 });
+    made.then(
+      (p) => {
+        entry.bytes = p.bytes;
+      },
+      () => {
+        if (kept === entry) kept = undefined; // tried again by the next picture
+      },
+    );
+    return made;
+  };
   return {
     nets, content, contentAtSize, contentName,
     contentVector: () => (vector ??= nets.styleVector(contentAtSize)),
-    prepared(at) {
-      const key = `${at.width}x${at.height}`;
-      if (kept?.key === key) return kept.prepared;
-      const prepared = nets.prepare(paintedContent(content, contentAtSize, at), contentName);
-      const entry = (kept = { key, prepared, bytes: 0 });
-      prepared.then(
-        (p) => {
-          entry.bytes = p.bytes;
-        },
-        () => {
-          if (kept === entry) kept = undefined; // tried again by the next picture
-        },
-      );
-      return prepared;
-    },
+    prepared: repainted ? prepared : undefined,
     get preparedBytes() {
       return kept?.bytes ?? 0;
     },

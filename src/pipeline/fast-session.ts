@@ -27,7 +27,10 @@ import type { StylizeImagesRequest } from './stylize-images';
 /** What a session is opened from: a fast job's inputs and options, as a whole job's. */
 export type FastSessionRequest = Pick<
   StylizeImagesRequest, 'content' | 'styles' | 'mask' | 'options' | 'maxPixels' | 'onBackend' | 'onNotice' | 'optionName'
->;
+> & {
+  /** The session is kept for a panel's renders: its content is prepared for the transformer once and repainted (see FastCanvas.prepared). */
+  readonly repainted?: boolean;
+};
 
 /** A quick preview's longer side: the panel shows a picture at most 512 CSS pixels wide, twice that on a dense screen. */
 export const PREVIEW_SIDE = 1024;
@@ -104,7 +107,7 @@ export class FastSession {
     /** The picture's size: the content at the longer side asked for. */
     readonly size: { readonly width: number; readonly height: number },
   ) {
-    this.canvases.set(sizeKey(content.raster), fastCanvas(nets, content.raster, size, req.content.name));
+    this.canvases.set(sizeKey(content.raster), fastCanvas(nets, content.raster, size, req.content.name, req.repainted));
   }
 
   /**
@@ -339,7 +342,7 @@ export class FastSession {
       this.vectorSets.delete(histogramKey(this.canvases.get(other)!));
       this.canvases.delete(other);
     }
-    const canvas = fastCanvas(this.nets, decoded.raster, this.size, this.req.content.name);
+    const canvas = fastCanvas(this.nets, decoded.raster, this.size, this.req.content.name, this.req.repainted);
     this.canvases.set(key, canvas);
     return canvas;
   }

@@ -116,7 +116,7 @@ export async function stylizeImages(req: StylizeImagesRequest): Promise<ImagesRe
 /** The fast method: a session (see FastSession) opened and rendered once with the job's options as its controls. */
 async function fastImages(req: StylizeImagesRequest): Promise<ImagesResult> {
   const t0 = performance.now();
-  const session = await FastSession.open(req);
+  const session = await FastSession.open({ ...req, repainted: req.onSession !== undefined });
   const result = await session.output(fastControlsOf(req.options), { format: req.format, quality: req.quality }, { onFrame: req.onFrame, signal: req.signal });
   req.onSession?.(session);
   return { ...result, elapsedMs: performance.now() - t0 };

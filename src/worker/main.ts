@@ -84,7 +84,7 @@ async function openSession(m: OpenSessionMessage): Promise<void> {
   const { jobId } = m;
   try {
     const session = await FastSession.open({
-      content: m.content, styles: m.styles, mask: m.mask, options: m.options,
+      content: m.content, styles: m.styles, mask: m.mask, options: m.options, repainted: true,
       onNotice: (message) => send({ type: 'notice', jobId, message }),
     });
     keepSession(jobId, session);

@@ -17,8 +17,9 @@ import { tfliteToOnnx, tfliteToOnnxParts } from './tflite-to-onnx';
 /**
  * The two nets fast mode is made of (Magenta's arbitrary image stylization, TF Lite edition), by role: the .tflite
  * files in assets/fast, and the ONNX models the build converts them to (scripts/build.mjs), which an installation
- * ships and loads, in the order they run: the transformer as two, split where the style vector enters (see
- * tfliteToOnnxParts). Each is checked against its sha256 before it is used: fast mode was tested on these bytes only.
+ * ships and loads: the predictor whole; the transformer whole (for a picture painted once) and in two parts, split where
+ * the style vector enters (tfliteToOnnxParts: for a content painted again and again, see FastNets.prepare). Each is
+ * checked against its sha256 before it is used: fast mode was tested on these bytes only.
  */
 export const FAST_NET_FILES = {
   predictor: {
@@ -28,6 +29,7 @@ export const FAST_NET_FILES = {
   transformer: {
     file: 'style_transfer_f16_384.tflite', sha256: 'c60cff7395544eda1f0915d6dddaedd8ed868cefe8ec6c5ed220ba801f120303',
     onnx: [
+      { file: 'style_transfer.onnx', sha256: 'bdf9356f07ed7ad733f3f0bc3ebddadd3a48df35ffe818eabbc1633634b602b7' },
       { file: 'style_transfer_content.onnx', sha256: '7913e598b3276bf284a6253ad4c8203a5f8c4e12aa459e224c13e9b37a97f83b' },
       { file: 'style_transfer_style.onnx', sha256: '40c294a0472ccbe17b9357ce90da58c15e36443bbda2876c8dedb6ec9c99a36c' },
     ],
@@ -83,7 +85,7 @@ export interface FastNetsOptions {
   readonly threads?: number;
 }
 
-/** Each net's ONNX models, in the order they run. */
+/** Each net's ONNX models, in FAST_NET_FILES' order. */
 type Models = Record<NetRole, Uint8Array[]>;
 
 /** The ONNX forms of the nets, made once per folder and process: sessions come and go, the conversion stays. */
@@ -94,8 +96,8 @@ export async function loadFastNets(opts: FastNetsOptions = {}): Promise<FastNets
   const models = opts.dir === undefined ? await shippedModels() : await convertedModels(path.resolve(opts.dir));
   const ort = await loadOnnxRuntime();
   const threads = opts.threads ?? os.availableParallelism();
-  const [[predictor], [content, painter]] = await Promise.all(ROLES.map((role) => Promise.all(models[role].map((m) => createSession(ort, m, threads)))));
-  return new OnnxFastNets(ort, threads, predictor, content, painter);
+  const [predictor, transformer] = await Promise.all([createSession(ort, models.predictor[0], threads), createSession(ort, models.transformer[0], threads)]);
+  return new OnnxFastNets(ort, threads, predictor, transformer, models.transformer.slice(1));
 }
 
 /** The .tflite files of `dir` converted to ONNX (FAST_NET_FILES' order), as the build does for an installation. */
@@ -136,13 +138,13 @@ async function checkedNet(file: string, sha256: string): Promise<Uint8Array> {
   return bytes;
 }
 
-/** A net's ONNX models: the predictor whole, the transformer in two, split at its style vector input. */
+/** A net's ONNX models: the net whole, and for the transformer its two parts, split at its style vector input. */
 async function convertNet(dir: string, spec: { readonly file: string; readonly sha256: string }): Promise<Uint8Array[]> {
   const file = path.join(dir, spec.file);
   const model = readTfliteModel(await checkedNet(file, spec.sha256), file);
   const styleInputs = model.inputs.filter((i) => model.tensors[i].shape[3] === STYLE_VECTOR_LENGTH);
-  if (styleInputs.length === 0) return [tfliteToOnnx(model, file).model];
-  return tfliteToOnnxParts(model, file, styleInputs).map((net) => net.model);
+  const whole = tfliteToOnnx(model, file).model;
+  return styleInputs.length === 0 ? [whole] : [whole, ...tfliteToOnnxParts(model, file, styleInputs).map((net) => net.model)];
 }
 
 /** What the predictor sees of an image: its centre square, resized bilinearly to STYLE_SIDE unless it is that size. */
@@ -175,20 +177,22 @@ class OnnxFastNets implements FastNets {
   private readonly styleInput: string;
   private readonly contentInput: string;
   private readonly vectorInput: string;
+  /** The transformer's two parts (see FAST_NET_FILES), opened when a content is first prepared. */
+  private parts?: Promise<{ readonly content: Ort.InferenceSession; readonly painter: Ort.InferenceSession }>;
 
   constructor(
     private readonly ort: OnnxRuntime,
-    threads: number,
+    private readonly threads: number,
     private readonly predictor: Ort.InferenceSession,
-    /** The transformer up to where the style vector enters, and from there. */
-    private readonly content: Ort.InferenceSession,
-    private readonly painter: Ort.InferenceSession,
+    private readonly transformer: Ort.InferenceSession,
+    /** The ONNX models of the transformer's parts: up to where the style vector enters, and from there. */
+    private readonly partModels: readonly Uint8Array[],
   ) {
     this.detail = `onnxruntime ${ort.env.versions.node}, ${threads} thread${threads === 1 ? '' : 's'}`;
     // The nets' inputs (NHWC) are told apart by their channels: 3 for an image, 100 for a style vector.
     this.styleInput = onlyInput(predictor, 3);
-    this.contentInput = onlyInput(content, 3);
-    this.vectorInput = onlyInput(painter, STYLE_VECTOR_LENGTH);
+    this.contentInput = onlyInput(transformer, 3);
+    this.vectorInput = onlyInput(transformer, STYLE_VECTOR_LENGTH);
   }
 
   async styleVector(image: Raster): Promise<Float32Array> {
@@ -197,38 +201,61 @@ class OnnxFastNets implements FastNets {
     return out.data;
   }
 
-  async prepare(content: Raster, name = 'the content image'): Promise<PreparedContent> {
-    if (Math.min(content.width, content.height) < MIN_CONTENT_SIDE) {
-      throw new UserError(
-        `${name} is ${content.width}x${content.height} px: fast mode needs at least ${MIN_CONTENT_SIDE} px on each side`,
-      );
-    }
-    const padded = reflectPadToMultiple(content, SIDE_MULTIPLE);
-    const features = await this.content.run({ [this.contentInput]: this.image(padded) });
+  async prepare(content: Raster, name?: string): Promise<PreparedContent> {
+    const padded = this.padded(content, name);
+    const { content: part } = await this.openParts();
+    const features = await part.run({ [this.contentInput]: this.image(padded) });
     return new OnnxPreparedContent(content.width, content.height, { width: padded.width, height: padded.height }, features);
   }
 
   async transfer(content: Raster | PreparedContent, style: Float32Array, name?: string): Promise<Raster> {
     if (style.length !== STYLE_VECTOR_LENGTH) throw new Error(`a style vector has ${STYLE_VECTOR_LENGTH} numbers, not ${style.length}`);
-    const prepared = 'data' in content ? await this.prepare(content, name) : content;
-    if (!(prepared instanceof OnnxPreparedContent)) throw new Error('a content prepared by other nets');
-    const { padded } = prepared;
-    const out = await this.run(this.painter, {
-      ...prepared.features,
-      [this.vectorInput]: new this.ort.Tensor('float32', style, [1, 1, 1, STYLE_VECTOR_LENGTH]),
-    });
-    const [, height, width] = out.dims;
-    if (height !== padded.height || width !== padded.width) {
-      throw new Error(`the transformer made ${width}x${height} px of ${padded.width}x${padded.height}`);
+    const vector = new this.ort.Tensor('float32', style, [1, 1, 1, STYLE_VECTOR_LENGTH]);
+    let size: { readonly width: number; readonly height: number };
+    let out: { data: Float32Array; dims: readonly number[] };
+    if ('data' in content) {
+      const padded = this.padded(content, name);
+      out = await this.run(this.transformer, { [this.contentInput]: this.image(padded), [this.vectorInput]: vector });
+      size = padded;
+    } else {
+      if (!(content instanceof OnnxPreparedContent)) throw new Error('a content prepared by other nets');
+      out = await this.run((await this.openParts()).painter, { ...content.features, [this.vectorInput]: vector });
+      size = content.padded;
     }
+    const [, height, width] = out.dims;
+    if (height !== size.height || width !== size.width) throw new Error(`the transformer made ${width}x${height} px of ${size.width}x${size.height}`);
     // The transformer ends in a sigmoid: its values are in [0, 1] as they come.
     const image = { width, height, data: out.data };
-    return padded.width === prepared.width && padded.height === prepared.height ? image : crop(image, { x: 0, y: 0, width: prepared.width, height: prepared.height });
+    return width === content.width && height === content.height ? image : crop(image, { x: 0, y: 0, width: content.width, height: content.height });
   }
 
   dispose(): void {
     // Async in signature only: the native sessions are freed before the promises settle.
-    for (const session of [this.predictor, this.content, this.painter]) void session.release();
+    void this.predictor.release();
+    void this.transformer.release();
+    void this.parts?.then((p) => Promise.all([p.content.release(), p.painter.release()]), () => {});
+  }
+
+  /** `content` mirrored out to a multiple of SIDE_MULTIPLE; a side under MIN_CONTENT_SIDE is a UserError naming `name`. */
+  private padded(content: Raster, name = 'the content image'): Raster {
+    if (Math.min(content.width, content.height) < MIN_CONTENT_SIDE) {
+      throw new UserError(
+        `${name} is ${content.width}x${content.height} px: fast mode needs at least ${MIN_CONTENT_SIDE} px on each side`,
+      );
+    }
+    return reflectPadToMultiple(content, SIDE_MULTIPLE);
+  }
+
+  /**
+   * The first part runs once per content prepared, then waits: its threads sleep rather than spin, or they would take
+   * the cores from the second part's first run (that made a 1024x768 picture's two parts 1.5x the whole pass's time).
+   */
+  private openParts() {
+    this.parts ??= (async () => {
+      const [content, painter] = this.partModels;
+      return { content: await createSession(this.ort, content, this.threads, { spin: false }), painter: await createSession(this.ort, painter, this.threads) };
+    })();
+    return this.parts;
   }
 
   private image(r: Raster): Ort.Tensor {

@@ -404,10 +404,10 @@ describe('the CLI against hostile input', function () {
   });
 
   describe("fast mode's nets", () => {
-    /** The ONNX file an installation's nets are damaged at: the transformer's second part. */
-    const REPLACED = FAST_NET_FILES.transformer.onnx[1];
+    /** The ONNX file an installation's nets are damaged at: the whole transformer. */
+    const REPLACED = FAST_NET_FILES.transformer.onnx[0];
 
-    /** An installation of the built CLI whose transformer's second part is replaced by `replace`. */
+    /** An installation of the built CLI whose whole transformer is replaced by `replace`. */
     function installation(replace: (file: string) => void): string {
       const root = path.join(dir, 'installed');
       const nets = path.join(root, 'dist', 'fast');
@@ -426,10 +426,10 @@ describe('the CLI against hostile input', function () {
       if (process.platform !== 'linux') this.skip();
       const args = ['stylize', content, style, '--method', 'fast', '--max-size', '32'];
       const fifo = installation((file) => execFileSync('mkfifo', [file]));
-      refused(run(args, {}, fifo), /^neural-style: cannot read fast mode's net .*style_transfer_style\.onnx: it is a named pipe \(FIFO\), not a file; reinstall Neural Style to restore the nets it ships$/);
+      refused(run(args, {}, fifo), /^neural-style: cannot read fast mode's net .*style_transfer\.onnx: it is a named pipe \(FIFO\), not a file; reinstall Neural Style to restore the nets it ships$/);
       rmSync(path.join(dir, 'installed'), { recursive: true });
       const zero = installation((file) => symlinkSync('/dev/zero', file));
-      refused(run(args, {}, zero), /^neural-style: cannot read fast mode's net .*style_transfer_style\.onnx: it is a character device, not a file; reinstall/);
+      refused(run(args, {}, zero), /^neural-style: cannot read fast mode's net .*style_transfer\.onnx: it is a character device, not a file; reinstall/);
       assert.ok(!files().some((f) => f.includes('stylized')), 'nothing written');
     });
 
@@ -442,7 +442,7 @@ describe('the CLI against hostile input', function () {
       });
       const sha = REPLACED.sha256;
       refused(run(['stylize', content, style, '--method', 'fast', '--max-size', '32'], {}, damaged),
-        new RegExp(`^neural-style: .*style_transfer_style\\.onnx is not the net fast mode ships: its sha256 is [0-9a-f]{64}, not ${sha} \\(damaged or replaced\\)$`));
+        new RegExp(`^neural-style: .*style_transfer\\.onnx is not the net fast mode ships: its sha256 is [0-9a-f]{64}, not ${sha} \\(damaged or replaced\\)$`));
       rmSync(path.join(dir, 'installed'), { recursive: true });
     });
   });

@@ -51,7 +51,7 @@ describe('a fast session of a gallery painting', function () {
     }
   });
 
-  it('prepares its content once per size painted at: strength and colours repaint from it, a stroke size prepares again', async () => {
+  it('kept for a panel, prepares its content once per size painted at: strength and colours repaint from it, a stroke size prepares again', async () => {
     const nets = await loadFastEngine();
     const prepared: string[] = [];
     const prepare = nets.prepare;
@@ -61,14 +61,19 @@ describe('a fast session of a gallery painting', function () {
     };
     try {
       const painting = galleryStyle('starry-night')!;
-      const session = await FastSession.open({
-        content: { name: 'dog.jpg', bytes: await fs.readFile(DOG) }, styles: [{ name: painting.id, bytes: await readPainting(painting) }], options: OPTIONS,
+      const open = async (repainted: boolean) => FastSession.open({
+        content: { name: 'dog.jpg', bytes: await fs.readFile(DOG) }, styles: [{ name: painting.id, bytes: await readPainting(painting) }], options: OPTIONS, repainted,
       });
+      // A session rendered once (the command line's) paints with the whole transformer: nothing is prepared.
+      const once = await (await open(false)).picture(fastControlsOf(OPTIONS));
+      assert.deepEqual(prepared, []);
+      const session = await open(true);
       const render = (c: Partial<FastControlOptions>) => session.picture({ ...fastControlsOf(OPTIONS), ...c });
       const size = `${session.size.width}x${session.size.height}`;
       const before = session.bytes;
       const first = await render({});
       assert.deepEqual(prepared, [size]);
+      assert.deepEqual(first.image.data, once.image.data, 'the same picture either way');
       assert.ok(session.bytes > before, 'the prepared content counts in the session\'s memory');
       const weaker = await render({ styleStrength: 0.4 });
       await render({ styleStrength: 0.7, colors: 'luminance' });

@@ -25,7 +25,9 @@ export type FastOutcome =
        * costs in the nets (onnx only; absent from records made before 2026-12-03 18:00).
        */
       readonly repaintMs?: readonly number[];
-      /** The process's peak resident memory. */
+      /** The process's peak resident memory once it has repainted too: both the whole transformer's session and its parts' (onnx only). */
+      readonly repaintPeakRssMB?: number;
+      /** The process's peak resident memory: a whole job's (for onnx, before the repaint's sessions open). */
       readonly peakRssMB: number;
     }
   | { readonly job: FastJob; readonly skipped: string };

@@ -54,6 +54,7 @@ function rows(run: FastRun): Row[] {
       repaintMs: more('repaintMs'),
       loadMs: [...(r?.loadMs ?? []), o.loadMs],
       peakRssMB: Math.max(r?.peakRssMB ?? 0, o.peakRssMB),
+      repaintPeakRssMB: Math.max(r?.repaintPeakRssMB ?? 0, o.repaintPeakRssMB ?? 0),
     });
   }
   const pixels = (r: Row) => r.job.width * r.job.height;
@@ -134,6 +135,14 @@ function engineMarkdown(run: FastRun): string[] {
         .map((e) => `${e} ${seconds(median(all.filter((r) => r.job.engine === e).flatMap((r) => r.loadMs)))} s`)
         .join(', ')} (median).`,
   ];
+  const repainted = all.filter((r) => r.repaintPeakRssMB);
+  if (repainted.length) {
+    lines.push(
+      '',
+      'Peak RSS once the process has also repainted (the transformer\'s two parts open beside the whole one, as in a worker ' +
+        `that has made a panel's pictures and a whole job's): ${repainted.map((r) => `${r.job.width}x${r.job.height} ${r.job.threads}t ${((r.repaintPeakRssMB ?? 0) / 1024).toFixed(2)} GB`).join(', ')}.`,
+    );
+  }
   const pairs = all.flatMap((ours) => {
     const peer = ours.job.engine === 'onnx' && find('tflite', ours.job.threads, ours.job.width, ours.job.height);
     return peer && !peer.detail.includes('wasm') ? [[ours, peer] as const] : [];

@@ -32,9 +32,10 @@ export function loadOnnxRuntime(): Promise<OnnxRuntime> {
  * The CPU arena keeps memory between runs (without it every step pays ~5-10% in fresh-page faults at 512 px);
  * the memory pattern does not: it plans all of a run's intermediates as one block after the first run, which the
  * arena cannot carve from the first run's chunks, so it grows to ~2x the peak (1.44 against 1.13 GB at 512 px)
- * for no speed gained here.
+ * for no speed gained here. `arena: false` gives a session's memory back after each run, for a session run seldom
+ * beside others that are run often (each session's arena is its own, and keeps its largest run's memory).
  */
-export function createSession(ort: OnnxRuntime, model: Uint8Array, threads: number, { spin = true } = {}): Promise<Ort.InferenceSession> {
+export function createSession(ort: OnnxRuntime, model: Uint8Array, threads: number, { spin = true, arena = true } = {}): Promise<Ort.InferenceSession> {
   return ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,
@@ -42,6 +43,7 @@ export function createSession(ort: OnnxRuntime, model: Uint8Array, threads: numb
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     enableMemPattern: false,
+    enableCpuMemArena: arena,
     ...(spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     // Warnings go to the process's stderr, which the CLI shares with its progress output; errors still throw.
     logSeverityLevel: 3,

@@ -7,10 +7,10 @@ const mask = (width: number, height: number, at: (x: number, y: number) => numbe
 });
 
 describe('masks', () => {
-  it('composite: the first picture exactly where white, the second exactly where black, linear in between', () => {
+  it('composite: the first picture exactly where white, the second exactly where black, linear in between, over the first', () => {
     const [white, black] = [patternRaster(20, 10, 1), patternRaster(20, 10, 2)];
     const m = mask(20, 10, (x) => (x < 8 ? 0 : x >= 12 ? 1 : (x - 8) / 4));
-    const out = composite(white, black, m);
+    const out = composite(patternRaster(20, 10, 1), black, m);
     for (let p = 0; p < 200; p++) {
       const x = p % 20;
       for (let c = 0; c < 3; c++) {
@@ -20,6 +20,8 @@ describe('masks', () => {
       }
     }
     assert.throws(() => composite(white, patternRaster(10, 10, 2), m), /a 10x10 picture under a 20x10 mask/);
+    const first = patternRaster(20, 10, 1);
+    assert.equal(composite(first, black, m), first, 'written over the first picture');
   });
 
   it('tells a mask of one region (black or white all over) from one of two', () => {

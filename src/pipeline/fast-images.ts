@@ -1,5 +1,5 @@
 import type { ColorMode, StyleOptions } from '../common/options';
-import { fastPicture, fastStyleVector, paintedContent } from '../engine/fast/fast-stylize';
+import { KeptPictures, fastPicture, fastStyleVector, paintedContent } from '../engine/fast/fast-stylize';
 import type { FastNets, PreparedContent } from '../engine/fast/fast-nets';
 import { planInputs, type FastPlan } from '../engine/plan';
 import { readJobImages } from '../image/decode';
@@ -49,8 +49,10 @@ export interface FastCanvas {
    * one pass of the whole transformer costs less than its two parts (whose sessions hold memory of their own).
    */
   readonly prepared?: (at: Size) => Promise<PreparedContent>;
-  /** Bytes of memory the content kept prepared holds. */
-  readonly preparedBytes: number;
+  /** For a canvas painted again and again: its last pictures, so that a mask changed alone needs no transformer pass. */
+  readonly kept?: KeptPictures;
+  /** Bytes of memory the content kept prepared and the pictures kept hold. */
+  readonly keptBytes: number;
 }
 
 type Size = { readonly width: number; readonly height: number };
@@ -75,12 +77,14 @@ export function fastCanvas(nets: FastNets, content: Raster, size: Size, contentN
     );
     return made;
   };
+  const pictures = repainted ? new KeptPictures() : undefined;
   return {
     nets, content, contentAtSize, contentName,
     contentVector: () => (vector ??= nets.styleVector(contentAtSize)),
     prepared: repainted ? prepared : undefined,
-    get preparedBytes() {
-      return kept?.bytes ?? 0;
+    kept: pictures,
+    get keptBytes() {
+      return (kept?.bytes ?? 0) + (pictures?.bytes ?? 0);
     },
   };
 }
@@ -88,7 +92,7 @@ export function fastCanvas(nets: FastNets, content: Raster, size: Size, contentN
 /** The content in the styles (vectors, blended or placed by `mask` as the plan says): how every fast picture is made. */
 export async function paint(c: FastCanvas, plan: FastPlan, styles: readonly Float32Array[], mask?: Mask): Promise<Raster> {
   return fastPicture(c.nets, {
-    content: c.content, size: plan, mask, contentName: c.contentName, prepared: c.prepared,
+    content: c.content, size: plan, mask, contentName: c.contentName, prepared: c.prepared, kept: c.kept,
     // At strength 1 the content's vector is weighed 0: any vector of the same length gives the same picture.
     vectors: { styles, content: plan.strength < 1 ? await c.contentVector() : styles[0] },
     controls: { strength: plan.strength, styleScale: plan.styleScale, colors: plan.colors, blend: plan.blend },

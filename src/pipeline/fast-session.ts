@@ -148,7 +148,7 @@ export class FastSession {
     const raster = (r: Raster | undefined) => r?.data.byteLength ?? 0;
     let n = this.req.content.bytes.byteLength + (this.content.alpha?.byteLength ?? 0) + (this.mask?.data.byteLength ?? 0) + raster(this.last?.image) +
       raster(this.lastFrame?.picture.image) + (this.lastFrames?.rgba.byteLength ?? 0);
-    for (const c of this.canvases.values()) n += raster(c.content) + (c.contentAtSize === c.content ? 0 : raster(c.contentAtSize)) + c.preparedBytes;
+    for (const c of this.canvases.values()) n += raster(c.content) + (c.contentAtSize === c.content ? 0 : raster(c.contentAtSize)) + c.keptBytes;
     for (const s of this.styles) n += raster(s);
     return n;
   }

@@ -1,4 +1,4 @@
-import type { Raster } from '../../image/raster';
+import { createRaster, type Raster } from '../../image/raster';
 import { atSize, resample } from '../../image/resize';
 import { colorMatched, withContentColors } from '../colors';
 import { composite, type Mask } from '../../image/mask';
@@ -51,6 +51,42 @@ export interface FastPictureRequest {
    * keeps it (see FastCanvas). Default: prepared for this picture alone.
    */
   readonly prepared?: (at: { readonly width: number; readonly height: number }) => Promise<PreparedContent>;
+  /** The last pictures painted, kept by a caller that paints the same content again (see KeptPictures). */
+  readonly kept?: KeptPictures;
+}
+
+/**
+ * The last pictures a content was painted to (before any mask), by what each was painted from: the vector, the size
+ * painted at and the colours. A picture whose mask alone changed, as a panel's brush changes it, blends them again
+ * without a transformer pass. Two are kept, as many as a mask places.
+ */
+export class KeptPictures {
+  private entries: { readonly key: string; readonly picture: Promise<Raster>; bytes: number }[] = [];
+
+  /** The picture kept under `key`, else the one `paint` makes, kept in place of the least recent. */
+  get(key: string, paint: () => Promise<Raster>): Promise<Raster> {
+    const found = this.entries.find((e) => e.key === key);
+    if (found) {
+      this.entries = [found, ...this.entries.filter((e) => e !== found)];
+      return found.picture;
+    }
+    const entry = { key, picture: paint(), bytes: 0 };
+    this.entries = [entry, ...this.entries].slice(0, 2);
+    entry.picture.then(
+      (r) => {
+        entry.bytes = r.data.byteLength;
+      },
+      () => {
+        this.entries = this.entries.filter((e) => e !== entry); // painted again next time
+      },
+    );
+    return entry.picture;
+  }
+
+  /** Bytes of memory the pictures kept hold. */
+  get bytes(): number {
+    return this.entries.reduce((n, e) => n + e.bytes, 0);
+  }
 }
 
 /**
@@ -71,13 +107,20 @@ export function fastStyleVector(nets: FastNets, style: Raster, content: Raster, 
 
 /** The picture for `controls` from vectors already made: no predictor run, one transformer pass per style shown. */
 export async function fastPicture(nets: FastNets, req: FastPictureRequest): Promise<Raster> {
-  const { vectors, controls, mask } = req;
+  const { vectors, controls, mask, kept } = req;
   const contentAtSize = atSize(req.content, req.size);
-  const paint = (style: Float32Array) => painted(nets, req, contentAtSize, withStrength(style, vectors.content, controls.strength));
+  const paint = (style: Float32Array) => {
+    const vector = withStrength(style, vectors.content, controls.strength);
+    const make = () => painted(nets, req, contentAtSize, vector);
+    const at = paintSize(req.size, controls.styleScale);
+    return kept ? kept.get(JSON.stringify([at.width, at.height, controls.colors, Array.from(vector)]), make) : make();
+  };
   if (!mask) return paint(blendStyleVectors(vectors.styles, controls.blend));
   if (vectors.styles.length > 2) throw new Error(`a mask places one or two styles, not ${vectors.styles.length}`);
   const white = await paint(vectors.styles[0]);
-  return composite(white, vectors.styles.length === 2 ? await paint(vectors.styles[1]) : contentAtSize, mask);
+  const black = vectors.styles.length === 2 ? await paint(vectors.styles[1]) : contentAtSize;
+  // Pictures that are kept are blended into a raster of their own; one painted for this picture alone, over itself.
+  return composite(white, black, mask, kept ? createRaster(white.width, white.height) : white);
 }
 
 /** One transformer pass with `vector`, at the size the stroke size asks for, brought to the picture's size and colours. */

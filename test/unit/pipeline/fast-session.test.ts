@@ -88,4 +88,42 @@ describe('a fast session of a gallery painting', function () {
       nets.prepare = prepare;
     }
   });
+
+  it('kept for a panel, repaints a mask changed alone from the pictures kept: no transformer pass, the same picture', async () => {
+    const nets = await loadFastEngine();
+    let transfers = 0;
+    const transfer = nets.transfer;
+    nets.transfer = (...args: Parameters<typeof transfer>) => {
+      transfers++;
+      return transfer.apply(nets, args);
+    };
+    try {
+      const painting = galleryStyle('starry-night')!;
+      const open = async (repainted: boolean) => FastSession.open({
+        content: { name: 'dog.jpg', bytes: await fs.readFile(DOG) }, styles: [{ name: painting.id, bytes: await readPainting(painting) }], options: OPTIONS, repainted,
+      });
+      const session = await open(true);
+      const { width, height } = session.size;
+      const half = (left: boolean) => ({ width, height, bytes: Uint8Array.from({ length: width * height }, (_, p) => ((p % width < width / 2) === left ? 255 : 0)) });
+      const controls = { ...fastControlsOf(OPTIONS), styleStrength: 0.8 };
+      await session.picture(controls);
+      assert.equal(transfers, 1);
+      session.paint(half(true));
+      const left = await session.picture(controls);
+      session.paint(half(false));
+      const right = await session.picture(controls);
+      assert.equal(transfers, 1, 'a mask changed alone blends the picture kept');
+      // The pictures a session rendered once makes with the same mask, painting afresh.
+      const once = await open(false);
+      once.paint(half(true));
+      assert.deepEqual(left.image.data, (await once.picture(controls)).image.data);
+      once.paint(half(false));
+      assert.deepEqual(right.image.data, (await once.picture(controls)).image.data);
+      const before = transfers;
+      await session.picture({ ...controls, styleStrength: 0.5 });
+      assert.equal(transfers, before + 1, 'another strength paints again');
+    } finally {
+      nets.transfer = transfer;
+    }
+  });
 });

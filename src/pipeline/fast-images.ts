@@ -61,18 +61,18 @@ type Size = { readonly width: number; readonly height: number };
 export function fastCanvas(nets: FastNets, content: Raster, size: Size, contentName: string, repainted = false): FastCanvas {
   const contentAtSize = atSize(content, size);
   let vector: Promise<Float32Array> | undefined;
-  let kept: { readonly key: string; readonly prepared: Promise<PreparedContent>; bytes: number } | undefined;
+  let last: { readonly key: string; readonly prepared: Promise<PreparedContent>; bytes: number } | undefined;
   const prepared = (at: Size) => {
     const key = `${at.width}x${at.height}`;
-    if (kept?.key === key) return kept.prepared;
+    if (last?.key === key) return last.prepared;
     const made = nets.prepare(paintedContent(content, contentAtSize, at), contentName);
-    const entry = (kept = { key, prepared: made, bytes: 0 });
+    const entry = (last = { key, prepared: made, bytes: 0 });
     made.then(
       (p) => {
         entry.bytes = p.bytes;
       },
       () => {
-        if (kept === entry) kept = undefined; // tried again by the next picture
+        if (last === entry) last = undefined; // tried again by the next picture
       },
     );
     return made;
@@ -84,7 +84,7 @@ export function fastCanvas(nets: FastNets, content: Raster, size: Size, contentN
     prepared: repainted ? prepared : undefined,
     kept: pictures,
     get keptBytes() {
-      return (kept?.bytes ?? 0) + (pictures?.bytes ?? 0);
+      return (last?.bytes ?? 0) + (pictures?.bytes ?? 0);
     },
   };
 }

@@ -109,10 +109,10 @@ export function fastStyleVector(nets: FastNets, style: Raster, content: Raster, 
 export async function fastPicture(nets: FastNets, req: FastPictureRequest): Promise<Raster> {
   const { vectors, controls, mask, kept } = req;
   const contentAtSize = atSize(req.content, req.size);
+  const at = paintSize(req.size, controls.styleScale);
   const paint = (style: Float32Array) => {
     const vector = withStrength(style, vectors.content, controls.strength);
-    const make = () => painted(nets, req, contentAtSize, vector);
-    const at = paintSize(req.size, controls.styleScale);
+    const make = () => painted(nets, req, contentAtSize, at, vector);
     return kept ? kept.get(JSON.stringify([at.width, at.height, controls.colors, Array.from(vector)]), make) : make();
   };
   if (!mask) return paint(blendStyleVectors(vectors.styles, controls.blend));
@@ -123,18 +123,19 @@ export async function fastPicture(nets: FastNets, req: FastPictureRequest): Prom
   return composite(white, black, mask, kept ? createRaster(white.width, white.height) : white);
 }
 
-/** One transformer pass with `vector`, at the size the stroke size asks for, brought to the picture's size and colours. */
-async function painted(nets: FastNets, req: FastPictureRequest, contentAtSize: Raster, vector: Float32Array): Promise<Raster> {
+/** One transformer pass with `vector` at size `at` (the stroke size's), brought to the picture's size and colours. */
+async function painted(nets: FastNets, req: FastPictureRequest, contentAtSize: Raster, at: Size, vector: Float32Array): Promise<Raster> {
   const { size } = req;
-  const at = paintSize(size, req.controls.styleScale);
   const source = req.prepared ? await req.prepared(at) : paintedContent(req.content, contentAtSize, at);
   const image = await nets.transfer(source, vector, req.contentName);
   const resized = resample(image, size);
   return req.controls.colors === 'luminance' ? withContentColors(resized, contentAtSize) : resized;
 }
 
+type Size = { readonly width: number; readonly height: number };
+
 /** The content painted for a picture of `contentAtSize`'s size at size `at` (see paintSize): `content` resized to it. */
-export function paintedContent(content: Raster, contentAtSize: Raster, at: { readonly width: number; readonly height: number }): Raster {
+export function paintedContent(content: Raster, contentAtSize: Raster, at: Size): Raster {
   return at.width === contentAtSize.width && at.height === contentAtSize.height ? contentAtSize : atSize(content, at);
 }
 

@@ -24,7 +24,7 @@ import { tfliteToOnnx, tfliteToOnnxParts } from './tflite-to-onnx';
 export const FAST_NET_FILES = {
   predictor: {
     file: 'style_predict_quantized_256.tflite', sha256: '203dbd6a09da1091ab7e48e8b101aef8c2d81438ad047a5cb150747a977134c1',
-    onnx: [{ file: 'style_predict.onnx', sha256: '447f98f828f08d70338601d89d0150ff3e76a31cf543546eb1f49adc2cf58fbb' }],
+    onnx: [{ file: 'style_predict.onnx', sha256: 'd40a024ca28fe7679607bc4c42294e3688e0de507cd0f57de0cfc965906fe6bf' }],
   },
   transformer: {
     file: 'style_transfer_f16_384.tflite', sha256: 'c60cff7395544eda1f0915d6dddaedd8ed868cefe8ec6c5ed220ba801f120303',

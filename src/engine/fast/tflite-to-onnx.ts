@@ -1,6 +1,6 @@
 import { UserError } from '../../common/errors';
-import { GraphBuilder, type Dim } from '../onnx/graph-builder';
-import { constantFloats, constantInts } from './dequantize';
+import { GraphBuilder, MICROSOFT, type Attributes, type Dim } from '../onnx/graph-builder';
+import { constantFloats, constantIntegers, constantInts } from './dequantize';
 import type { Activation, ConvOptions, TfliteModel, TfliteOperator, TfliteTensor } from './tflite-model';
 
 /** A graph input or output: its ONNX name and its NHWC shape as the .tflite file gives it. */
@@ -75,11 +75,18 @@ function isQuantization(op: TfliteOperator): boolean {
 
 class Converter {
   private readonly g: GraphBuilder;
-  /** The ONNX value (NCHW) of each activation tensor computed so far. */
+  /** The ONNX value (NCHW, float32) of each activation tensor computed so far. */
   private readonly values = new Map<number, string>();
+  /**
+   * The 8-bit ONNX value (NCHW) of each int8 activation computed so far (see integerOp), held as uint8: the file's
+   * integers plus 128, with its zero point plus 128, which stands for the same reals and rounds the same way.
+   * onnxruntime's 8-bit kernels take unsigned activations: with signed ones the predictor took 6x the time.
+   */
+  private readonly integers = new Map<number, string>();
   /** Constants reached through QUANTIZE or DEQUANTIZE: the tensor whose data they stand for. */
   private readonly aliases = new Map<number, number>();
   private readonly initializers = new Map<number, string>();
+  private readonly levels = new Map<number, string>();
   /** Activations not computed until a consumer needs them as they are (see upsampledConv). */
   private readonly deferred = new Map<number, () => string>();
   /** Deferred nearest-neighbour doublings (of activation `low`), and those mirrored out by one pixel. */
@@ -151,12 +158,41 @@ class Converter {
     return { name: t.name.replace(/[^A-Za-z0-9_]/g, '_'), shape: t.shape };
   }
 
+  /** Activation `i` in float32: as computed, or its int8 value dequantized. */
   private value(i: number): string {
     let v = this.values.get(i);
     const make = this.deferred.get(i);
+    const q = this.integers.get(i);
     if (v === undefined && make) this.values.set(i, (v = make()));
+    if (v === undefined && q !== undefined) this.values.set(i, (v = this.g.op('DequantizeLinear', [q, ...this.quantization(i)])));
     if (v === undefined) throw this.fail(`tensor "${this.tensor(i).name}" is used before it is computed`);
     return v;
+  }
+
+  /** Int8 activation `i` as 8 bits (uint8, see integers): as computed, or its float32 value quantized. */
+  private integer(i: number): string {
+    let q = this.integers.get(i);
+    if (q === undefined) this.integers.set(i, (q = this.g.op('QuantizeLinear', [this.value(i), ...this.quantization(i)])));
+    return q;
+  }
+
+  /** Whether activation `i` is stored by the file as int8 with one scale: the values integerOp computes in int8. */
+  private isInteger(i: number): boolean {
+    const t = this.tensor(i);
+    return t.type === 'INT8' && !t.data && !this.aliases.has(i) && t.quantization?.scale.length === 1;
+  }
+
+  /** The scale and zero point of int8 activation `i` held as uint8, as QuantizeLinear and the QLinear ops take them. */
+  private quantization(i: number): [string, string] {
+    const q = this.tensor(i).quantization!;
+    return [this.g.scalar(q.scale[0]), this.level(q.zeroPoint[0])];
+  }
+
+  /** Int8 level `value` held as uint8 (a zero point, a clamp's end), one scalar for every use of the same value. */
+  private level(value: number): string {
+    let name = this.levels.get(value);
+    if (name === undefined) this.levels.set(value, (name = this.g.uint8s(Uint8Array.of(value + 128), [], 'level')));
+    return name;
   }
 
   private isConstant(i: number): boolean {
@@ -199,13 +235,19 @@ class Converter {
     const a = op.inputs[0];
     const out = op.outputs[0];
     if (op.op === 'QUANTIZE' || op.op === 'DEQUANTIZE') {
-      // Weights are float32 already and activations are computed in float32 throughout.
+      // A constant's QUANTIZE or DEQUANTIZE is the constant: weights are read in the form each op takes.
       if (this.isConstant(a)) this.aliases.set(out, this.aliases.get(a) ?? a);
+      else if (this.isInteger(out)) this.integers.set(out, this.g.op('QuantizeLinear', [this.value(a), ...this.quantization(out)]));
       else this.values.set(out, this.saturated(out, this.value(a)));
       return;
     }
     const shape = this.tensor(out).shape;
     if (shape.length !== 4) throw this.fail(`operator ${k} (${op.op}) computes a tensor of shape [${shape}], not an NHWC image`);
+    const q = this.integerOp(op);
+    if (q !== undefined) {
+      this.integers.set(out, q);
+      return;
+    }
     if (this.deferUpsampling(op)) return;
     const { x, activation } = this.compute(op);
     this.values.set(out, this.activation(x, activation, this.saturation(out)));
@@ -228,6 +270,88 @@ class Converter {
     if (q.scale.length !== 1) throw this.fail(`activation "${t.name}" is quantized per channel`);
     const [lo, hi] = t.type === 'INT8' ? [-128, 127] : [0, 255];
     return [(lo - q.zeroPoint[0]) * q.scale[0], (hi - q.zeroPoint[0]) * q.scale[0]];
+  }
+
+  /**
+   * An operator whose inputs and output the file stores as int8, computed in int8 as TFLite computes it: the
+   * products summed in 32-bit integers and scaled to the output's quantization (QLinearConv, QLinearAdd,
+   * QLinearGlobalAveragePool), its fused activation a clamp of the integers. Undefined for anything else, which is
+   * computed in float32 from the inputs dequantized. This is both TFLite's arithmetic, rounding included, and
+   * onnxruntime's 8-bit kernels (VNNI's dot products where the CPU has them).
+   */
+  private integerOp(op: TfliteOperator): string | undefined {
+    const g = this.g;
+    const [a, b] = op.inputs;
+    const out = op.outputs[0];
+    const activation = 'options' in op && op.options && 'activation' in op.options ? op.options.activation : 'NONE';
+    if (activation === 'TANH') return undefined;
+    const integers = (...inputs: number[]) => this.isInteger(out) && inputs.every((i) => this.isInteger(i));
+    switch (op.op) {
+      case 'CONV_2D':
+      case 'DEPTHWISE_CONV_2D': {
+        const args = integers(a) && this.integerConvArgs(op);
+        return args ? this.integerActivation(g.op('QLinearConv', args.inputs, args.attributes), activation, out) : undefined;
+      }
+      case 'ADD':
+        if (!integers(a, b)) return undefined;
+        return this.integerActivation(
+          g.op('QLinearAdd', [this.integer(a), ...this.quantization(a), this.integer(b), ...this.quantization(b), ...this.quantization(out)], {}, 'QLinearAdd', MICROSOFT),
+          activation,
+          out,
+        );
+      case 'MEAN': {
+        const axes = this.ints(b).map((axis) => (axis < 0 ? axis + 4 : axis));
+        if (!integers(a) || !op.options.keepDims || axes.sort().join() !== '1,2') return undefined;
+        return g.op('QLinearGlobalAveragePool', [this.integer(a), ...this.quantization(a), ...this.quantization(out)], { channels_last: 0 }, 'QLinearMean', MICROSOFT);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * QLinearConv's inputs and attributes for a convolution of int8 weights with one zero point of 0 (TFLite's int8
+   * filters are symmetric) and int32 biases, or undefined where the file's quantization is another.
+   */
+  private integerConvArgs(op: Extract<TfliteOperator, { op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' }>): { inputs: string[]; attributes: Attributes } | undefined {
+    const [x, w, bias] = op.inputs;
+    const hasBias = bias !== undefined && bias >= 0;
+    if (!this.isConstant(w) || (hasBias && !this.isConstant(bias))) return undefined;
+    const weights = this.constant(w);
+    const q = weights.quantization;
+    const depthwise = op.op === 'DEPTHWISE_CONV_2D';
+    if (weights.type !== 'INT8' || !q || q.zeroPoint.some((z) => z !== 0)) return undefined;
+    if (q.scale.length > 1 && q.axis !== (depthwise ? 3 : 0)) return undefined;
+    if (hasBias && this.constant(bias).type !== 'INT32') return undefined;
+    const { kernel, dims, group } = this.convKernel(op, constantIntegers(weights) as Int8Array);
+    const outChannels = dims[0];
+    const scales = q.scale.length > 1 ? Float32Array.from(q.scale) : Float32Array.of(q.scale[0]);
+    const shape = q.scale.length > 1 ? [outChannels] : [];
+    const inputs = [
+      this.integer(x),
+      ...this.quantization(x),
+      this.g.int8s(kernel, dims, 'weights'),
+      this.g.floats(scales, shape, 'weight_scales'),
+      this.g.int8s(new Int8Array(scales.length), shape, 'weight_zero_points'),
+      ...this.quantization(op.outputs[0]),
+    ];
+    if (hasBias) inputs.push(this.g.int32s(constantIntegers(this.constant(bias)) as Int32Array, [outChannels], 'bias'));
+    return { inputs, attributes: this.convAttributes(op, dims, group) };
+  }
+
+  /**
+   * A fused activation on int8 output `i`: TFLite clamps the integers to the activation's range quantized (its
+   * ends rounded to the nearest level) and to [-128, 127]. Nothing where that is the whole int8 range, as for a
+   * RELU6 whose output's scale is 6/255 and zero point -128.
+   */
+  private integerActivation(x: string, a: Exclude<Activation, 'TANH'>, i: number): string {
+    const q = this.tensor(i).quantization!;
+    const level = (real: number) => Math.round(real / q.scale[0]) + q.zeroPoint[0];
+    const [lo, hi] = ACTIVATION_RANGE[a];
+    const min = lo === -Infinity ? -128 : Math.max(-128, level(lo));
+    const max = hi === Infinity ? 127 : Math.min(127, level(hi));
+    if (min === -128 && max === 127) return x;
+    return this.g.op('Clip', [x, this.level(min), this.level(max)], {}, `${a}_int8`);
   }
 
   /** The operator's value before its fused activation, and that activation. */
@@ -290,43 +414,49 @@ class Converter {
     if (!this.isConstant(w) || (bias !== undefined && bias >= 0 && !this.isConstant(bias))) {
       throw this.fail(`${op.op} with weights computed at run time`);
     }
-    const weights = this.constant(w);
-    const o: ConvOptions = op.options;
-    const [d0, kh, kw, d3] = weights.shape;
-    const inChannels = this.tensor(x).shape[3];
-    let kernel: Float32Array;
-    let group = 1;
-    if (op.op === 'CONV_2D') {
-      // TFLite's filters are [out, kh, kw, in]; ONNX's [out, in, kh, kw].
-      if (d3 !== inChannels) throw this.fail(`CONV_2D of ${inChannels} channels with filters [${weights.shape}]`);
-      kernel = permute(constantFloats(weights), weights.shape, TO_NCHW);
-    } else {
-      // Depthwise filters are [1, kh, kw, in * multiplier]; output channel c * multiplier + m reads input channel c,
-      // which is the order of ONNX's grouped Conv with one group per input channel and weights [in * m, 1, kh, kw].
-      if (d0 !== 1 || d3 % inChannels !== 0) throw this.fail(`DEPTHWISE_CONV_2D of ${inChannels} channels with filters [${weights.shape}]`);
-      kernel = permute(constantFloats(weights), weights.shape, [3, 0, 1, 2]);
-      group = inChannels;
-    }
-    const outChannels = op.op === 'CONV_2D' ? d0 : d3;
-    const dims = [outChannels, op.op === 'CONV_2D' ? d3 : 1, kh, kw];
+    const { kernel, dims, group } = this.convKernel(op, constantFloats(this.constant(w)));
+    const outChannels = dims[0];
     let biases: Float32Array | undefined;
     if (bias !== undefined && bias >= 0) {
       biases = constantFloats(this.constant(bias));
       if (biases.length !== outChannels) throw this.fail(`${op.op} of ${outChannels} channels with ${biases.length} biases`);
     }
-    const attributes = {
-      kernel_shape: [kh, kw],
-      strides: [o.strideH, o.strideW],
-      dilations: [o.dilationH, o.dilationW],
-      group,
-      ...this.convPadding(o, kh, kw),
-    };
+    const attributes = this.convAttributes(op, dims, group);
     if (op.op === 'CONV_2D' && worthHalfGrid(dims, attributes)) return this.convOnHalfGrid(this.value(x), kernel, dims, biases);
     const upsampled = this.upsampled.get(x);
     if (op.op === 'CONV_2D' && upsampled?.padded && worthUpsampledConv(dims, attributes)) return this.upsampledConv(this.value(upsampled.low), kernel, dims, biases);
     const inputs = [this.value(x), this.g.floats(kernel, dims, 'weights')];
     if (biases) inputs.push(this.g.floats(biases, [outChannels], 'bias'));
     return this.g.op('Conv', inputs, attributes);
+  }
+
+  /** The convolution's filters `data` (stored as the file has them, float or int8) in ONNX's layout, with its dims and groups. */
+  private convKernel<T extends Float32Array | Int8Array>(op: Extract<TfliteOperator, { op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' }>, data: T): { kernel: T; dims: number[]; group: number } {
+    const [x, w] = op.inputs;
+    const { shape } = this.constant(w);
+    const [d0, kh, kw, d3] = shape;
+    const inChannels = this.tensor(x).shape[3];
+    if (op.op === 'CONV_2D') {
+      // TFLite's filters are [out, kh, kw, in]; ONNX's [out, in, kh, kw].
+      if (d3 !== inChannels) throw this.fail(`CONV_2D of ${inChannels} channels with filters [${shape}]`);
+      return { kernel: permute(data, shape, TO_NCHW), dims: [d0, d3, kh, kw], group: 1 };
+    }
+    // Depthwise filters are [1, kh, kw, in * multiplier]; output channel c * multiplier + m reads input channel c,
+    // which is the order of ONNX's grouped Conv with one group per input channel and weights [in * m, 1, kh, kw].
+    if (d0 !== 1 || d3 % inChannels !== 0) throw this.fail(`DEPTHWISE_CONV_2D of ${inChannels} channels with filters [${shape}]`);
+    return { kernel: permute(data, shape, [3, 0, 1, 2]), dims: [d3, 1, kh, kw], group: inChannels };
+  }
+
+  private convAttributes(op: Extract<TfliteOperator, { op: 'CONV_2D' | 'DEPTHWISE_CONV_2D' }>, dims: readonly number[], group: number): Attributes & { strides: number[]; dilations: number[]; group: number } {
+    const o: ConvOptions = op.options;
+    const [, , kh, kw] = dims;
+    return {
+      kernel_shape: [kh, kw],
+      strides: [o.strideH, o.strideW],
+      dilations: [o.dilationH, o.dilationW],
+      group,
+      ...this.convPadding(o, kh, kw),
+    };
   }
 
   /**
@@ -544,13 +674,13 @@ function freeSpatial(port: NetPort): Dim[] {
 }
 
 /** `data` of row-major `shape` with its axes reordered: axis i of the result is axis perm[i] of the input. */
-export function permute(data: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
+export function permute<T extends Float32Array | Int8Array>(data: T, shape: readonly number[], perm: readonly number[]): T {
   const rank = shape.length;
   const strides = new Array<number>(rank).fill(1);
   for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
   const outShape = perm.map((p) => shape[p]);
   const step = perm.map((p) => strides[p]);
-  const out = new Float32Array(data.length);
+  const out = (data instanceof Int8Array ? new Int8Array(data.length) : new Float32Array(data.length)) as T;
   const index = new Array<number>(rank).fill(0);
   let src = 0;
   for (let o = 0; o < out.length; o++) {

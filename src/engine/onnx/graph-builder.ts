@@ -6,6 +6,8 @@ import { onnx } from 'onnx-proto';
  */
 const IR_VERSION = 8;
 const OPSET = 17;
+/** onnxruntime's own operators (QLinearAdd, QLinearGlobalAveragePool), version 1 of their domain. */
+export const MICROSOFT = 'com.microsoft';
 
 /** An attribute value: an integer, a list of integers or a string (all the ops used here need). */
 export type Attribute = number | readonly number[] | string;
@@ -29,6 +31,7 @@ export class GraphBuilder {
   private readonly outputs: onnx.IValueInfoProto[] = [];
   private readonly scalars = new Map<number, string>();
   private readonly names = new Set<string>();
+  private readonly domains = new Set<string>();
 
   constructor(private readonly name: string) {}
 
@@ -44,15 +47,17 @@ export class GraphBuilder {
     this.outputs.push(valueInfo(name, dims));
   }
 
-  op(opType: string, inputs: readonly string[], attributes: Attributes = {}, hint = opType): string {
-    return this.opOutputs(opType, inputs, 1, attributes, hint)[0];
+  op(opType: string, inputs: readonly string[], attributes: Attributes = {}, hint = opType, domain = ''): string {
+    return this.opOutputs(opType, inputs, 1, attributes, hint, domain)[0];
   }
 
   /** An op with several outputs (e.g. MaxPool's values and indices). */
-  opOutputs(opType: string, inputs: readonly string[], count: number, attributes: Attributes = {}, hint = opType): string[] {
+  opOutputs(opType: string, inputs: readonly string[], count: number, attributes: Attributes = {}, hint = opType, domain = ''): string[] {
     const output = Array.from({ length: count }, (_, i) => this.fresh(count === 1 ? hint : `${hint}_${i}`));
+    if (domain) this.domains.add(domain);
     this.nodes.push({
       opType,
+      ...(domain ? { domain } : {}),
       input: [...inputs],
       output,
       name: output[0],
@@ -63,6 +68,21 @@ export class GraphBuilder {
 
   floats(data: Float32Array, dims: readonly number[], hint = 'const'): string {
     return this.initializer(DataType.FLOAT, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), dims, hint);
+  }
+
+  /** Unsigned 8-bit integers (quantized activations' zero points). */
+  uint8s(data: Uint8Array, dims: readonly number[], hint = 'uint8'): string {
+    return this.initializer(DataType.UINT8, data, dims, hint);
+  }
+
+  /** 8-bit integers (quantized weights). */
+  int8s(data: Int8Array, dims: readonly number[], hint = 'int8'): string {
+    return this.initializer(DataType.INT8, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), dims, hint);
+  }
+
+  /** 32-bit integers (quantized biases). */
+  int32s(data: Int32Array, dims: readonly number[], hint = 'int32'): string {
+    return this.initializer(DataType.INT32, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), dims, hint);
   }
 
   /** An int64 vector (shapes, axes, indices). */
@@ -85,7 +105,7 @@ export class GraphBuilder {
   encode(): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
-      opsetImport: [{ domain: '', version: OPSET }],
+      opsetImport: [{ domain: '', version: OPSET }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       producerName: 'neural-style',
       graph: {
         name: this.name,

@@ -39,18 +39,19 @@ describe('fast mode: the nets against the real TFLite runtime', () => {
 
   const steps = (ours: Float32Array, name: string) => maxAbsDiff(ours, references.styleVectors[name]) / references.predictorStep;
 
-  it('predicts the style vectors of generated images within 2 output steps of TFLite', async () => {
+  // The predictor computes in TFLite's integers (see docs/fast-mode.md): its float32 form came within 1.0-1.9 steps.
+  it('predicts the style vectors of generated images within 1 output step of TFLite', async () => {
     for (const [name, make] of Object.entries(REFERENCE_STYLES)) {
       const d = steps(await nets.styleVector(make()), name);
-      assert.ok(d <= 2, `${name}: ${d.toFixed(2)} steps`);
+      assert.ok(d <= 1, `${name}: ${d.toFixed(2)} steps`);
     }
   });
 
-  it('predicts the style vectors of photos and paintings within 2 output steps of TFLite', async function () {
+  it('predicts the style vectors of photos and paintings within 1 output step of TFLite', async function () {
     requireShared(this, ...Object.values(REFERENCE_PHOTOS));
     for (const [name, file] of Object.entries(REFERENCE_PHOTOS)) {
       const d = steps(await nets.styleVector((await readImage(file)).raster), name);
-      assert.ok(d <= 2, `${name}: ${d.toFixed(2)} steps`);
+      assert.ok(d <= 1, `${name}: ${d.toFixed(2)} steps`);
     }
   });
 

@@ -307,7 +307,7 @@ describe('fast mode: TFLite operators as ONNX', () => {
     }
   });
 
-  it('QUANTIZE and DEQUANTIZE: constants dequantized in place, activations clamped to their 8-bit range', async () => {
+  it('QUANTIZE and DEQUANTIZE: constants dequantized in place, activations rounded to their levels within their 8-bit range', async () => {
     const net = new Net();
     const x = net.input([1, 1, 4, 1]);
     // int8 with scale 0.5 and zero point 10 holds (-128 - 10) * 0.5 = -69 to (127 - 10) * 0.5 = 58.5
@@ -316,8 +316,59 @@ describe('fast mode: TFLite operators as ONNX', () => {
     const half = net.tensor({ shape: [1], type: TYPE.FLOAT16, data: new Uint8Array(Uint16Array.of(0x4200).buffer) }); // 3.0
     const three = net.op(OP.DEQUANTIZE, [half], [1]);
     const y = net.op(OP.ADD, [dq, three], [1, 1, 4, 1], options.add(ACT.NONE));
-    const input = { data: Float32Array.of(-100, -1.25, 7.3, 80), shape: [1, 1, 4, 1] };
-    assertClose(await net.run(y, [input]), { data: Float32Array.of(-66, 1.75, 10.3, 61.5), shape: [1, 1, 4, 1] });
+    // -1.3 is 2.6 levels below 0 and 7.3 is 14.6 above: the nearest levels are -1.5 and 7.5.
+    const input = { data: Float32Array.of(-100, -1.3, 7.3, 80), shape: [1, 1, 4, 1] };
+    assertClose(await net.run(y, [input]), { data: Float32Array.of(-66, 1.5, 10.5, 61.5), shape: [1, 1, 4, 1] });
+  });
+
+  it('int8 CONV_2D, DEPTHWISE_CONV_2D, ADD and MEAN are computed in integers: each output on a level, the nearest to the exact result', async () => {
+    const net = new Net();
+    const x = net.input([1, 5, 6, 2]);
+    const int8 = (scale: number, zeroPoint: number) => ({ type: TYPE.INT8, quant: { scale: [scale], zeroPoint: [zeroPoint] } });
+    const levels = { in: [0.05, -3], conv: [0.04, 5], depthwise: [0.03, -7], sum: [0.07, -10] } as const;
+    const q = net.op(OP.QUANTIZE, [x], [1, 5, 6, 2], undefined, int8(...levels.in));
+    // Filters [3, 3, 3, 2] of int8 with a scale per output channel; int32 biases in the input's scale times the filter's.
+    const r = seededRandom(31);
+    const filters = Array.from({ length: 54 }, () => Math.round(-127 + 254 * r()));
+    const filterScales = [0.01, 0.02, 0.015];
+    const biases = [100, -50, 0];
+    const w = net.tensor({ shape: [3, 3, 3, 2], type: TYPE.INT8, data: Uint8Array.from(filters, (v) => v & 0xff), quant: { scale: filterScales, zeroPoint: [0, 0, 0], axis: 0 } });
+    const b = net.tensor({ shape: [3], type: TYPE.INT32, data: int32Bytes(biases), quant: { scale: filterScales.map((f) => f * levels.in[0]), zeroPoint: [0, 0, 0] } });
+    // RELU6 into scale 0.04, zero point 5: the levels from 5 (0.0) up; 6.0 would be 155, past 127.
+    const conv = net.op(OP.CONV_2D, [q, w, b], [1, 5, 6, 3], options.conv('SAME', 1, ACT.RELU6), int8(...levels.conv));
+    const dwFilters = Array.from({ length: 27 }, () => Math.round(-127 + 254 * r()));
+    const dw = net.tensor({ shape: [1, 3, 3, 3], type: TYPE.INT8, data: Uint8Array.from(dwFilters, (v) => v & 0xff), quant: { scale: [0.02], zeroPoint: [0] } });
+    const depthwise = net.op(OP.DEPTHWISE_CONV_2D, [conv, dw, -1], [1, 3, 3, 3], options.depthwise('SAME', 2, 1, ACT.NONE), int8(...levels.depthwise));
+    const sum = net.op(OP.ADD, [depthwise, depthwise], [1, 3, 3, 3], options.add(ACT.NONE), int8(...levels.sum));
+    const mean = net.op(OP.MEAN, [sum, net.ints([2], [1, 2])], [1, 1, 1, 3], options.reducer(true), int8(...levels.sum));
+    const input = random([1, 5, 6, 2], 32, -3, 3);
+
+    // The exact result of each layer from the integers of the layer before, rounded to the nearest level and clamped.
+    const level = (real: number, [scale, zero]: readonly number[], lo = -128) => Math.min(127, Math.max(lo, Math.round(real / scale) + zero));
+    const real = (v: Value, [scale, zero]: readonly number[]): Value => ({ ...v, data: v.data.map((l) => (l - zero) * scale) });
+    const ints = (v: Value, f: (y: number, x: number, c: number) => number): Value => nhwc(v.shape, f);
+    const qIn = ints(input, (y, xx, c) => level(at(input, y, xx, c), levels.in));
+    const realIn = real(qIn, levels.in);
+    const dense = { data: Float32Array.from(filters, (f, i) => f * filterScales[Math.floor(i / 18)]), shape: [3, 3, 3, 2] };
+    const convReal = conv2d(realIn, dense, biases.map((v, c) => v * filterScales[c] * levels.in[0]), 1, 'SAME');
+    const qConv = ints(convReal, (y, xx, c) => level(at(convReal, y, xx, c), levels.conv, levels.conv[1]));
+    const dwDense = new Float32Array(3 * 3 * 3 * 3);
+    for (let o = 0; o < 3; o++) for (let i = 0; i < 9; i++) dwDense[(o * 9 + i) * 3 + o] = dwFilters[i * 3 + o] * 0.02;
+    const dwReal = conv2d(real(qConv, levels.conv), { data: dwDense, shape: [3, 3, 3, 3] }, [0, 0, 0], 2, 'SAME');
+    const qDw = ints(dwReal, (y, xx, c) => level(at(dwReal, y, xx, c), levels.depthwise));
+    const qSum = ints(qDw, (y, xx, c) => level(2 * (at(qDw, y, xx, c) - levels.depthwise[1]) * levels.depthwise[0], levels.sum));
+    const sumReal = real(qSum, levels.sum);
+    const qMean = nhwc([1, 1, 1, 3], (_y, _x, c) => level([0, 1, 2].reduce((a, y) => a + [0, 1, 2].reduce((s, xx) => s + at(sumReal, y, xx, c), 0), 0) / 9, levels.sum));
+
+    for (const [tensor, expected, scaleZero] of [[conv, qConv, levels.conv], [depthwise, qDw, levels.depthwise], [sum, qSum, levels.sum], [mean, qMean, levels.sum]] as const) {
+      const ours = await net.run(tensor, [input]);
+      const [scale, zero] = scaleZero;
+      const got = ours.data.map((v) => v / scale + zero);
+      got.forEach((l, i) => assert.ok(Math.abs(l - Math.round(l)) < 1e-3, `element ${i} (${l}) is on a level`));
+      const off = got.map((l, i) => Math.abs(Math.round(l) - expected.data[i]));
+      assert.ok(Math.max(...off) <= 1 && off.filter((d) => d > 0).length <= off.length / 20, `levels off: [${Array.from(off)}]`);
+    }
+    assert.ok(qConv.data.some((l) => l === levels.conv[1]) && qConv.data.some((l) => l > 60), 'the conv reaches its RELU\'s clamp and well above it');
   });
 
   it('refuses what it does not convert, naming the file', async () => {

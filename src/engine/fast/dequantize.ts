@@ -80,13 +80,17 @@ function dequantize(q: Float32Array, t: TfliteTensor): Float32Array {
   return q;
 }
 
-/** The stored integers of an INT8 or INT32 constant as they are, without their quantization (QLinearConv's weights and biases). */
-export function constantIntegers(t: TfliteTensor): Int8Array | Int32Array {
+/** The stored integers of an INT8 constant as they are, without their quantization (QLinearConv's weights). */
+export function constantInt8s(t: TfliteTensor): Int8Array {
   const data = contents(t);
-  if (t.type === 'INT8') return new Int8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-  if (t.type === 'INT32') {
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    return Int32Array.from({ length: data.length / 4 }, (_, i) => view.getInt32(4 * i, true));
-  }
-  throw new Error(`tensor "${t.name}" (${t.type}) is not stored as 8- or 32-bit integers`);
+  if (t.type !== 'INT8') throw new Error(`tensor "${t.name}" (${t.type}) is not stored as 8-bit integers`);
+  return new Int8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+}
+
+/** The stored integers of an INT32 constant as they are, without their quantization (QLinearConv's biases). */
+export function constantInt32s(t: TfliteTensor): Int32Array {
+  const data = contents(t);
+  if (t.type !== 'INT32') throw new Error(`tensor "${t.name}" (${t.type}) is not stored as 32-bit integers`);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return Int32Array.from({ length: data.length / 4 }, (_, i) => view.getInt32(4 * i, true));
 }

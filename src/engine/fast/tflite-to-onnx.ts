@@ -1,6 +1,6 @@
 import { UserError } from '../../common/errors';
 import { GraphBuilder, MICROSOFT, type Attributes, type Dim } from '../onnx/graph-builder';
-import { constantFloats, constantIntegers, constantInts } from './dequantize';
+import { constantFloats, constantInt32s, constantInt8s, constantInts } from './dequantize';
 import type { Activation, ConvOptions, TfliteModel, TfliteOperator, TfliteTensor } from './tflite-model';
 
 /** A graph input or output: its ONNX name and its NHWC shape as the .tflite file gives it. */
@@ -323,7 +323,7 @@ class Converter {
     if (weights.type !== 'INT8' || !q || q.zeroPoint.some((z) => z !== 0)) return undefined;
     if (q.scale.length > 1 && q.axis !== (depthwise ? 3 : 0)) return undefined;
     if (hasBias && this.constant(bias).type !== 'INT32') return undefined;
-    const { kernel, dims, group } = this.convKernel(op, constantIntegers(weights) as Int8Array);
+    const { kernel, dims, group } = this.convKernel(op, constantInt8s(weights));
     const outChannels = dims[0];
     const scales = q.scale.length > 1 ? Float32Array.from(q.scale) : Float32Array.of(q.scale[0]);
     const shape = q.scale.length > 1 ? [outChannels] : [];
@@ -335,7 +335,11 @@ class Converter {
       this.g.int8s(new Int8Array(scales.length), shape, 'weight_zero_points'),
       ...this.quantization(op.outputs[0]),
     ];
-    if (hasBias) inputs.push(this.g.int32s(constantIntegers(this.constant(bias)) as Int32Array, [outChannels], 'bias'));
+    if (hasBias) {
+      const biases = constantInt32s(this.constant(bias));
+      if (biases.length !== outChannels) throw this.fail(`${op.op} of ${outChannels} channels with ${biases.length} biases`);
+      inputs.push(this.g.int32s(biases, [outChannels], 'bias'));
+    }
     return { inputs, attributes: this.convAttributes(op, dims, group) };
   }
 

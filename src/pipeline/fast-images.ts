@@ -1,7 +1,7 @@
 import type { ColorMode, StyleOptions } from '../common/options';
 import { KeptPictures, fastPicture, fastStyleVector, paintedContent } from '../engine/fast/fast-stylize';
 import type { FastNets, PreparedContent } from '../engine/fast/fast-nets';
-import { planInputs, type FastPlan } from '../engine/plan';
+import { planInputs, type FastPlan, type Size } from '../engine/plan';
 import { readJobImages } from '../image/decode';
 import type { Mask } from '../image/mask';
 import type { Raster } from '../image/raster';
@@ -54,8 +54,6 @@ export interface FastCanvas {
   /** Bytes of memory the content kept prepared and the pictures kept hold. */
   readonly keptBytes: number;
 }
-
-type Size = { readonly width: number; readonly height: number };
 
 /** A canvas of `content` for pictures of `size`; `repainted` when it will be painted more than once (see prepared). */
 export function fastCanvas(nets: FastNets, content: Raster, size: Size, contentName: string, repainted = false): FastCanvas {

@@ -4,6 +4,7 @@ import { colorMatched, withContentColors } from '../colors';
 import { composite, type Mask } from '../../image/mask';
 import { STYLE_OPTION_DEFS, type ColorMode } from '../../common/options';
 import type { FastNets, PreparedContent } from './fast-nets';
+import type { Size } from '../plan';
 import { paintSize } from './paint-size';
 import { blendStyleVectors, withStrength } from './style-vectors';
 
@@ -50,7 +51,7 @@ export interface FastPictureRequest {
    * The content as paintedContent makes it for size `at`, prepared: a caller that paints the same content again
    * keeps it (see FastCanvas). Default: prepared for this picture alone.
    */
-  readonly prepared?: (at: { readonly width: number; readonly height: number }) => Promise<PreparedContent>;
+  readonly prepared?: (at: Size) => Promise<PreparedContent>;
   /** The last pictures painted, kept by a caller that paints the same content again (see KeptPictures). */
   readonly kept?: KeptPictures;
 }
@@ -131,8 +132,6 @@ async function painted(nets: FastNets, req: FastPictureRequest, contentAtSize: R
   const resized = resample(image, size);
   return req.controls.colors === 'luminance' ? withContentColors(resized, contentAtSize) : resized;
 }
-
-type Size = { readonly width: number; readonly height: number };
 
 /** The content painted for a picture of `contentAtSize`'s size at size `at` (see paintSize): `content` resized to it. */
 export function paintedContent(content: Raster, contentAtSize: Raster, at: Size): Raster {
